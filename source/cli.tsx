@@ -1,0 +1,13 @@
+import path from 'node:path';
+import {run} from './commands/run.ts';
+
+// Thin on purpose: the switching paths must not load Ink, React or the Kubernetes client.
+const exitCode = await run({
+	argv: process.argv.slice(2),
+	programName: path.basename(process.argv[1] ?? 'kubehop').replace(/\.(?:c|m)?js$/, ''),
+	env: process.env,
+	cwd: process.cwd(),
+	stdout: process.stdout,
+	stderr: process.stderr,
+});
+process.exitCode = exitCode;

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import http from 'node:http';
+import type {MergedKubeconfig} from '../kubeconfig/load.ts';
+import {KubehopError} from '../errors/kubehop-error.ts';
+import {ClusterError} from './cluster-error.ts';
+
+// A small typed GET client for one context. Credentials (certificates, tokens, exec plugins,
+// auth providers) are applied by @kubernetes/client-node, loaded lazily so the switching paths never pay for it.
+
+export type ClusterTarget = {context: string; server: string};
+
+export type ApiClient = {
+	target: ClusterTarget;
+	getJson<T>(path: string): Promise<T>;
+};
+
+export const defaultTimeoutMs = 5000;
+
+export async function connect(config: MergedKubeconfig, contextName: string, timeoutMs = defaultTimeoutMs): Promise<ApiClient> {
+	const context = config.contexts.get(contextName);
+	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
+	const cluster = config.clusters.get(context.data.cluster);
+	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
+	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
+	const user = config.users.get(context.data.user)?.data ?? {};
+	const {KubeConfig} = await import('@kubernetes/client-node');
+	const kubeConfig = new KubeConfig();
+	kubeConfig.loadFromOptions({
+		clusters: [
+			{
+				name: cluster.name,
+				server,
+				caData: cluster.data['certificate-authority-data'] ?? undefined,
+				caFile: cluster.data['certificate-authority'] ?? undefined,
+				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true,
+				tlsServerName: cluster.data['tls-server-name'] ?? undefined,
+			},
+		],
+		users: [
+			{
+				name: context.data.user,
+				certData: user['client-certificate-data'] ?? undefined,
+				certFile: user['client-certificate'] ?? undefined,
+				keyData: user['client-key-data'] ?? undefined,
+				keyFile: user['client-key'] ?? undefined,
+				token: (user.token as string | undefined) ?? readTokenFile(user.tokenFile),
+				username: user.username ?? undefined,
+				password: user.password ?? undefined,
+				exec: user.exec ?? undefined,
+				authProvider: user['auth-provider'] ?? undefined,
+			},
+		],
+		contexts: [{name: contextName, cluster: cluster.name, user: context.data.user, namespace: context.data.namespace || undefined}],
+		currentContext: contextName,
+	});
+	const target = {context: contextName, server};
+	return {
+		target,
+		async getJson<T>(path: string): Promise<T> {
+			const options: https.RequestOptions = {};
+			await kubeConfig.applyToHTTPSOptions(options);
+			return requestJson<T>(target, new URL(path, server.endsWith('/') ? server : `${server}/`), options, timeoutMs);
+		},
+	};
+}
+
+function readTokenFile(file: unknown): string | undefined {
+	if (typeof file !== 'string' || file === '') return undefined;
+	try {
+		return fs.readFileSync(file, 'utf8').trim();
+	} catch {
+		return undefined;
+	}
+}
+
+function requestJson<T>(target: ClusterTarget, url: URL, options: https.RequestOptions, timeoutMs: number): Promise<T> {
+	const where = `context "${target.context}" (${target.server})`;
+	return new Promise<T>((resolve, reject) => {
+		const transport = url.protocol === 'http:' ? http : https;
+		const request = transport.request(url, {...options, method: 'GET', headers: {...options.headers, Accept: 'application/json'}, timeout: timeoutMs}, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => {
+				const body = Buffer.concat(chunks).toString('utf8');
+				const status = response.statusCode ?? 0;
+				if (status >= 200 && status < 300) {
+					try {
+						resolve(JSON.parse(body) as T);
+					} catch {
+						reject(new ClusterError('server', `${where} returned a response that is not JSON`, status));
+					}
+
+					return;
+				}
+
+				reject(statusError(where, status, body));
+			});
+			response.on('error', (error) => reject(new ClusterError('unreachable', `${where}: ${error.message}`)));
+		});
+		const timer = setTimeout(() => {
+			request.destroy();
+			reject(new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`, undefined, 'check the server is up, or raise the limit with --request-timeout'));
+		}, timeoutMs);
+		request.on('close', () => clearTimeout(timer));
+		request.on('timeout', () => request.destroy(new Error('socket timeout')));
+		request.on('error', (error: NodeJS.ErrnoException) => reject(networkError(where, error, timeoutMs)));
+		request.end();
+	});
+}
+
+function statusError(where: string, status: number, body: string): ClusterError {
+	let message = '';
+	try {
+		message = (JSON.parse(body) as {message?: string}).message ?? '';
+	} catch {}
+
+	if (status === 401) return new ClusterError('unauthorized', `${where}: unauthorized (401)${message ? `: ${message}` : ''}`, status, 'the credentials in the kubeconfig were rejected; they may have expired');
+	if (status === 403) return new ClusterError('forbidden', `${where}: forbidden (403)${message ? `: ${message}` : ''}`, status);
+	if (status === 404) return new ClusterError('not-found', `${where}: not found (404)${message ? `: ${message}` : ''}`, status);
+	return new ClusterError('server', `${where}: HTTP ${status}${message ? `: ${message}` : ''}`, status);
+}
+
+// Node's TLS codes, translated into the x509 errors kubectl users know from Go.
+const tlsErrors: Record<string, string> = {
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
+	SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
+	CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
+	CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+	ERR_TLS_CERT_ALTNAME_INVALID: "x509: certificate is not valid for this server name (SAN mismatch)",
+};
+
+function networkError(where: string, error: NodeJS.ErrnoException, timeoutMs: number): ClusterError {
+	const code = error.code ?? '';
+	if (tlsErrors[code]) return new ClusterError('tls', `${where}: ${tlsErrors[code]} (${code})`);
+	if (error.message === 'socket timeout') return new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`);
+	return new ClusterError('unreachable', `${where} is unreachable: ${error.message}`);
+}

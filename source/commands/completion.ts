@@ -1,0 +1,68 @@
+import {UsageError} from '../errors/kubehop-error.ts';
+import type {CommandContext} from './command-context.ts';
+import {knownNamespaces} from './ns.ts';
+
+// Completion asks the binary for names (`kubehop __complete contexts|namespaces`); namespaces come from
+// the kubeconfig and history so a tab press never waits on a cluster.
+
+const scripts: Record<string, string> = {
+	bash: `# kubehop bash completion: eval "$(kubehop completion bash)"
+_kubehop_names() { kubehop __complete "$1" 2>/dev/null; }
+_kubehop() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]}
+  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "ctx ns history completion" -- "$cur")); return; fi
+  local IFS=$'\\n'
+  case "$cmd" in
+    ctx) COMPREPLY=($(compgen -W "$(_kubehop_names contexts)" -- "$cur")) ;;
+    ns) COMPREPLY=($(compgen -W "$(_kubehop_names namespaces)" -- "$cur")) ;;
+    completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
+  esac
+}
+_kubectx_kubehop() { local IFS=$'\\n'; COMPREPLY=($(compgen -W "$(_kubehop_names contexts)" -- "\${COMP_WORDS[COMP_CWORD]}")); }
+_kubens_kubehop() { local IFS=$'\\n'; COMPREPLY=($(compgen -W "$(_kubehop_names namespaces)" -- "\${COMP_WORDS[COMP_CWORD]}")); }
+complete -F _kubehop kubehop
+complete -F _kubectx_kubehop kubectx
+complete -F _kubens_kubehop kubens
+`,
+	zsh: `#compdef kubehop kubectx kubens
+# kubehop zsh completion: source <(kubehop completion zsh)
+_kubehop() {
+  local -a names
+  case "$service" in
+    kubectx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names; return ;;
+    kubens) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names; return ;;
+  esac
+  if (( CURRENT == 2 )); then compadd ctx ns history completion; return; fi
+  case "$words[2]" in
+    ctx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names ;;
+    ns) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names ;;
+    completion) compadd bash zsh fish ;;
+  esac
+}
+compdef _kubehop kubehop kubectx kubens
+`,
+	fish: `# kubehop fish completion: kubehop completion fish | source
+complete -c kubehop -f
+complete -c kubehop -n __fish_use_subcommand -a 'ctx ns history completion'
+complete -c kubehop -n '__fish_seen_subcommand_from ctx' -a '(kubehop __complete contexts 2>/dev/null)'
+complete -c kubehop -n '__fish_seen_subcommand_from ns' -a '(kubehop __complete namespaces 2>/dev/null)'
+complete -c kubehop -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
+complete -c kubectx -f -a '(kubehop __complete contexts 2>/dev/null)'
+complete -c kubens -f -a '(kubehop __complete namespaces 2>/dev/null)'
+`,
+};
+
+export async function runCompletion(operands: string[], context: CommandContext): Promise<number> {
+	const shell = operands[0];
+	const script = shell === undefined ? undefined : scripts[shell];
+	if (!script || operands.length > 1) throw new UsageError('usage: kubehop completion bash|zsh|fish');
+	context.output.stdout.write(script);
+	return 0;
+}
+
+export async function runComplete(operands: string[], context: CommandContext): Promise<number> {
+	const config = await context.load();
+	const names = operands[0] === 'namespaces' ? await knownNamespaces(config, context) : [...config.contexts.keys()].sort();
+	context.output.stdout.write(names.map((name) => `${name}\n`).join(''));
+	return 0;
+}

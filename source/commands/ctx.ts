@@ -1,0 +1,123 @@
+import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import type {MergedKubeconfig} from '../kubeconfig/load.ts';
+import {deleteContext, renameContext, unsetCurrentContext, useContext} from '../kubeconfig/operations.ts';
+import {stepBack} from '../history/previous-stack.ts';
+import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
+import type {CommandContext} from './command-context.ts';
+
+// `kubehop ctx` accepts what kubectx accepts: list, NAME, -, -c, -u, -d NAME..., NEW=OLD, NEW=.
+// plus -N to go N steps back in the previous stack.
+
+export async function runCtx(operands: string[], context: CommandContext): Promise<number> {
+	const [first, ...rest] = operands;
+	if (first === undefined) return listContexts(context);
+	if (first === '-d') {
+		if (rest.length === 0) throw new UsageError("'-d' needs at least one context name");
+		return deleteContexts(rest, context);
+	}
+
+	if (rest.length > 0) throw new UsageError(`too many arguments: ${operands.join(' ')}`);
+	if (first === '-c' || first === '--current') return printCurrent(context);
+	if (first === '-u' || first === '--unset') return unset(context);
+	if (/^-\d*$/.test(first)) return goBack(first === '-' ? 1 : Number(first.slice(1)), context);
+	if (first.startsWith('-')) throw new UsageError(`unsupported option '${first}'`);
+	const equals = first.indexOf('=');
+	if (equals > 0 || (equals === 0 && first.length > 1)) return rename(first.slice(0, equals), first.slice(equals + 1), context);
+	return switchTo(first, context);
+}
+
+export function contextSummary(config: MergedKubeconfig, name: string) {
+	const context = config.contexts.get(name);
+	const server = context ? config.clusters.get(context.data.cluster)?.data.server : undefined;
+	return {
+		name,
+		current: name === config.currentContext,
+		cluster: context?.data.cluster ?? '',
+		user: context?.data.user ?? '',
+		namespace: context?.data.namespace || 'default',
+		server: typeof server === 'string' ? server : '',
+		file: context?.file ?? '',
+		shadowedIn: context?.shadowedIn ?? [],
+	};
+}
+
+async function listContexts({load, output, flags}: CommandContext): Promise<number> {
+	const config = await load();
+	const names = [...config.contexts.keys()].sort();
+	if (flags.json) {
+		printJson(output, names.map((name) => contextSummary(config, name)));
+		return 0;
+	}
+
+	let text = '';
+	for (const name of names) {
+		const label = shown(output.stdout, name);
+		text += `${name === config.currentContext ? paint(output.color.stdout, 'green', paint(output.color.stdout, 'bold', label)) : label}\n`;
+	}
+
+	output.stdout.write(text);
+	return 0;
+}
+
+async function printCurrent({load, output, flags}: CommandContext): Promise<number> {
+	const config = await load();
+	if (!config.currentContext) throw new KubehopError('current-context is not set');
+	if (flags.json) printJson(output, contextSummary(config, config.currentContext));
+	else output.stdout.write(`${shown(output.stdout, config.currentContext)}\n`);
+	return 0;
+}
+
+async function switchTo(name: string, context: CommandContext): Promise<number> {
+	const {result} = await useContext(context.selection, name);
+	await context.history().recordContext(result.previous, name);
+	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
+	return 0;
+}
+
+async function goBack(steps: number, context: CommandContext): Promise<number> {
+	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
+	const config = await context.load();
+	const stack = await context.history().contextStack(config.currentContext);
+	const {target, skipped} = stepBack(stack, steps, (name) => config.contexts.has(name));
+	for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);
+	if (!target) throw new KubehopError(steps === 1 ? 'no previous context found' : `no context ${steps} steps back in the history`, 'see the history with: kubehop history');
+	return switchTo(target.name, context);
+}
+
+async function unset(context: CommandContext): Promise<number> {
+	await unsetCurrentContext(context.selection);
+	success(context.output, 'Active context unset for kubectl.');
+	return 0;
+}
+
+async function deleteContexts(names: string[], context: CommandContext): Promise<number> {
+	for (const requested of names) {
+		let name = requested;
+		if (name === '.') {
+			const config = await context.load();
+			if (!config.currentContext) throw new KubehopError('cannot delete ".": current-context is not set');
+			name = config.currentContext;
+		}
+
+		const {result} = await deleteContext(context.selection, name);
+		await context.history().deleteContext(name);
+		success(context.output, `Deleted context ${shown(context.output.stderr, name)}.`);
+		if (result.wasCurrent) warn(context.output, 'you deleted the current context; pick another with: kubehop ctx NAME');
+	}
+
+	return 0;
+}
+
+async function rename(newName: string, oldName: string, context: CommandContext): Promise<number> {
+	let from = oldName;
+	if (from === '.') {
+		const config = await context.load();
+		if (!config.currentContext) throw new KubehopError('cannot rename ".": current-context is not set');
+		from = config.currentContext;
+	}
+
+	await renameContext(context.selection, from, newName);
+	await context.history().renameContext(from, newName);
+	success(context.output, `Context "${shown(context.output.stderr, from)}" renamed to "${shown(context.output.stderr, newName)}".`);
+	return 0;
+}

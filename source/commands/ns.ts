@@ -1,0 +1,108 @@
+import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {effectiveNamespace, type MergedKubeconfig} from '../kubeconfig/load.ts';
+import {setContextNamespace} from '../kubeconfig/operations.ts';
+import {stepBack} from '../history/previous-stack.ts';
+import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
+import type {CommandContext} from './command-context.ts';
+
+// `kubehop ns` accepts what kubens accepts: list, NAME, -, -c, -u, and --force to skip the existence check.
+
+export async function runNs(operands: string[], context: CommandContext): Promise<number> {
+	const [first, ...rest] = operands;
+	if (rest.length > 0) throw new UsageError(`too many arguments: ${operands.join(' ')}`);
+	if (first === undefined) return listNamespaces(context);
+	if (first === '-c' || first === '--current') return printCurrent(context);
+	if (first === '-u' || first === '--unset') return switchNamespace('', context, true);
+	if (/^-\d*$/.test(first)) return goBack(first === '-' ? 1 : Number(first.slice(1)), context);
+	if (first.startsWith('-')) throw new UsageError(`unsupported option '${first}'`);
+	return switchNamespace(first, context, context.flags.force);
+}
+
+function currentContextName(config: MergedKubeconfig): string {
+	if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME');
+	return config.currentContext;
+}
+
+/** Namespaces named in the kubeconfig and the history: what can be offered when listing is forbidden. */
+export async function knownNamespaces(config: MergedKubeconfig, context: CommandContext): Promise<string[]> {
+	const known = new Set<string>(['default']);
+	for (const defined of config.contexts.values()) if (defined.data.namespace) known.add(defined.data.namespace);
+	const history = await context.history().read();
+	for (const entry of history.namespaces[config.currentContext] ?? []) known.add(entry.name);
+	return [...known].sort();
+}
+
+async function listNamespaces(context: CommandContext): Promise<number> {
+	const {output, flags} = context;
+	const config = await context.load();
+	const contextName = currentContextName(config);
+	const current = effectiveNamespace(config);
+	const [{connect}, {listNamespaces: list}, {ClusterError}] = await Promise.all([
+		import('../cluster/api-client.ts'),
+		import('../cluster/namespaces.ts'),
+		import('../cluster/cluster-error.ts'),
+	]);
+	let names: string[];
+	let verified = true;
+	try {
+		names = await list(await connect(config, contextName, flags.timeoutMs));
+	} catch (error) {
+		if (!(error instanceof ClusterError) || error.kind !== 'forbidden') throw error;
+		// kubens fails outright here (kubectx#83); offering what is known is more useful.
+		verified = false;
+		names = await knownNamespaces(config, context);
+		warn(output, `listing namespaces is forbidden for this user in context "${shown(output.stderr, contextName)}"; showing namespaces known from the kubeconfig and history (not verified)`);
+	}
+
+	if (flags.json) {
+		printJson(output, names.map((name) => ({name, current: name === current, verified})));
+		return 0;
+	}
+
+	let text = '';
+	for (const name of names) {
+		const label = shown(output.stdout, name);
+		text += `${name === current ? paint(output.color.stdout, 'green', paint(output.color.stdout, 'bold', label)) : label}\n`;
+	}
+
+	output.stdout.write(text);
+	return 0;
+}
+
+async function printCurrent({load, output, flags}: CommandContext): Promise<number> {
+	const config = await load();
+	const namespace = effectiveNamespace(config, currentContextName(config));
+	if (flags.json) printJson(output, {context: config.currentContext, namespace});
+	else output.stdout.write(`${shown(output.stdout, namespace)}\n`);
+	return 0;
+}
+
+async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean): Promise<number> {
+	const {output} = context;
+	const config = await context.load();
+	const contextName = currentContextName(config);
+	if (!skipCheck && namespace !== '') await requireNamespace(config, contextName, namespace, context);
+	const previous = effectiveNamespace(config, contextName);
+	await setContextNamespace(context.selection, contextName, namespace);
+	const now = namespace || 'default';
+	await context.history().recordNamespace(contextName, previous, now);
+	success(output, `Active namespace is "${shown(output.stderr, now)}".`);
+	return 0;
+}
+
+async function requireNamespace(config: MergedKubeconfig, contextName: string, namespace: string, context: CommandContext): Promise<void> {
+	const [{connect}, {checkNamespace}] = await Promise.all([import('../cluster/api-client.ts'), import('../cluster/namespaces.ts')]);
+	const check = await checkNamespace(await connect(config, contextName, context.flags.timeoutMs), namespace);
+	if (check === 'missing') throw new KubehopError(`no namespace exists with name "${namespace}" in context "${contextName}"`, `switch anyway with: kubehop ns ${namespace} --force`);
+	if (check === 'forbidden') throw new KubehopError(`checking namespace "${namespace}" is forbidden for this user in context "${contextName}"`, `switch without the check: kubehop ns ${namespace} --force`);
+}
+
+async function goBack(steps: number, context: CommandContext): Promise<number> {
+	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
+	const config = await context.load();
+	const contextName = currentContextName(config);
+	const stack = await context.history().namespaceStack(contextName, effectiveNamespace(config, contextName));
+	const {target} = stepBack(stack, steps, () => true);
+	if (!target) throw new KubehopError(`no previous namespace found for context "${contextName}"`);
+	return switchNamespace(target.name, context, true);
+}

@@ -1,0 +1,81 @@
+import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
+import {parseArguments} from './arguments.ts';
+import {createCommandContext} from './command-context.ts';
+import {ctxHelp, mainHelp, nsHelp, version} from './help.ts';
+
+export type Invocation = {
+	argv: string[];
+	/** The name kubehop was started as: "kubectx" and "kubens" symlinks select those tools. */
+	programName: string;
+	env: Record<string, string | undefined>;
+	cwd: string;
+	stdout: Stream;
+	stderr: Stream;
+};
+
+/** Runs one command and returns the exit code: 0 success, 1 error, 2 usage error. */
+export async function run(invocation: Invocation): Promise<number> {
+	const {env, cwd, stdout, stderr} = invocation;
+	let argv = invocation.argv;
+	if (invocation.programName === 'kubectx') argv = ['ctx', ...argv];
+	if (invocation.programName === 'kubens') argv = ['ns', ...argv];
+	let parsed;
+	try {
+		parsed = parseArguments(argv);
+	} catch (error) {
+		return report(error, createOutput(stdout, stderr, env, false).stderr, Boolean(stderr.isTTY && !env.NO_COLOR));
+	}
+
+	const {flags, operands} = parsed;
+	const output = createOutput(stdout, stderr, env, flags.noColor);
+	const [command, ...rest] = operands;
+	try {
+		if (flags.version) {
+			stdout.write(`kubehop ${version}\n`);
+			return 0;
+		}
+
+		const context = createCommandContext(env, cwd, output, flags);
+		switch (command) {
+			case 'ctx':
+				if (flags.help) return help(stdout, ctxHelp);
+				return await (await import('./ctx.ts')).runCtx(rest, context);
+			case 'ns':
+				if (flags.help) return help(stdout, nsHelp);
+				return await (await import('./ns.ts')).runNs(rest, context);
+			case 'history':
+				return await (await import('./history.ts')).runHistory(rest, context);
+			case 'completion':
+				return await (await import('./completion.ts')).runCompletion(rest, context);
+			case '__complete':
+				return await (await import('./completion.ts')).runComplete(rest, context);
+			case undefined:
+				return help(stdout, mainHelp);
+			case 'help':
+				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : mainHelp);
+			default:
+				if (flags.help) return help(stdout, mainHelp);
+				throw new UsageError(`unknown command "${command}"`, 'run kubehop --help for the commands');
+		}
+	} catch (error) {
+		return report(error, stderr, output.color.stderr);
+	}
+}
+
+function help(stdout: Stream, text: string): number {
+	stdout.write(text);
+	return 0;
+}
+
+function report(error: unknown, stderr: Stream, color: boolean): number {
+	if (error instanceof KubehopError) {
+		const text = stderr.isTTY ? escapeForTerminal(error.message) : error.message;
+		stderr.write(`${paint(color, 'red', 'error:')} ${text}\n`);
+		if (error.hint) stderr.write(`${paint(color, 'dim', `hint: ${error.hint}`)}\n`);
+		return error.exitCode;
+	}
+
+	stderr.write(`${paint(color, 'red', 'error:')} ${(error as Error)?.stack ?? String(error)}\n`);
+	return 1;
+}

@@ -1,0 +1,201 @@
+import {KubeconfigFileError} from '../errors/kubehop-error.ts';
+import type {YamlMap, YamlMapEntry, YamlNode, YamlSeq} from './tree.ts';
+import {mapGet} from './tree.ts';
+
+// Typing rules of client-go's kubeconfig structs (clientcmd/api/v1/types.go), applied the way
+// encoding/json applies them after go-yaml v2 has typed the scalars: a string field refuses a bool or
+// a number, a bool field refuses a string, a []byte field must be standard base64. Unknown keys are ignored.
+
+type Spec = 'string' | 'bool' | 'bytes' | 'strings' | 'any' | {map: Spec} | {object: Record<string, Spec>} | {list: Spec};
+
+const extensions: Spec = {list: {object: {name: 'string', extension: 'any'}}};
+
+const clusterSpec: Spec = {
+	object: {
+		server: 'string',
+		'tls-server-name': 'string',
+		'insecure-skip-tls-verify': 'bool',
+		'certificate-authority': 'string',
+		'certificate-authority-data': 'bytes',
+		'proxy-url': 'string',
+		'disable-compression': 'bool',
+		extensions,
+	},
+};
+
+const userSpec: Spec = {
+	object: {
+		'client-certificate': 'string',
+		'client-certificate-data': 'bytes',
+		'client-key': 'string',
+		'client-key-data': 'bytes',
+		token: 'string',
+		tokenFile: 'string',
+		as: 'string',
+		'as-uid': 'string',
+		'as-groups': 'strings',
+		'as-user-extra': {map: 'strings'},
+		username: 'string',
+		password: 'string',
+		'auth-provider': {object: {name: 'string', config: {map: 'string'}}},
+		exec: {
+			object: {
+				command: 'string',
+				args: 'strings',
+				env: {list: {object: {name: 'string', value: 'string'}}},
+				apiVersion: 'string',
+				installHint: 'string',
+				provideClusterInfo: 'bool',
+				interactiveMode: 'string',
+			},
+		},
+		extensions,
+	},
+};
+
+const contextSpec: Spec = {object: {cluster: 'string', user: 'string', namespace: 'string', extensions}};
+
+const namedList = (body: string, spec: Spec): Spec => ({list: {object: {name: 'string', [body]: spec}}});
+
+const configSpec: Spec = {
+	object: {
+		apiVersion: 'string',
+		kind: 'string',
+		preferences: {object: {colors: 'bool', extensions}},
+		clusters: namedList('cluster', clusterSpec),
+		users: namedList('user', userSpec),
+		contexts: namedList('context', contextSpec),
+		'current-context': 'string',
+		extensions,
+	},
+};
+
+export type NamedItem = {
+	name: string;
+	/** The item's own mapping (`- name: x\n  context: {...}`). */
+	item: YamlMap;
+	/** The `context:`/`cluster:`/`user:` mapping inside the item, when present. */
+	body: YamlMap | undefined;
+	data: Record<string, unknown>;
+	index: number;
+	line: number;
+};
+
+export type NamedSection = 'clusters' | 'users' | 'contexts';
+
+export type DecodedConfig = {
+	root: YamlMap | undefined;
+	currentContext: string;
+	currentContextEntry: YamlMapEntry | undefined;
+	sections: Record<NamedSection, {entry: YamlMapEntry | undefined; items: NamedItem[]}>;
+};
+
+const bodyKey: Record<NamedSection, string> = {clusters: 'cluster', users: 'user', contexts: 'context'};
+
+export function decodeKubeconfig(root: YamlNode | undefined, file: string): DecodedConfig {
+	const fail = (detail: string, field: string, node?: {line: number}): never => {
+		throw new KubeconfigFileError(file, detail, field, node?.line);
+	};
+
+	if (root && root.kind !== 'map') fail(`expected a mapping at the top level, found a ${describe(root)}`, '(top level)', root);
+	const map = root as YamlMap | undefined;
+	if (map) check(map, configSpec, '', fail);
+	const sections = {} as DecodedConfig['sections'];
+	for (const section of ['clusters', 'users', 'contexts'] as const) {
+		const entry = map ? mapGet(map, section) : undefined;
+		const items: NamedItem[] = [];
+		const seen = new Map<string, number>();
+		const seq = entry?.value?.kind === 'seq' ? entry.value : undefined;
+		for (const [index, node] of (seq?.items ?? []).entries()) {
+			if (node?.kind !== 'map') continue;
+			const nameEntry = mapGet(node, 'name');
+			const name = nameEntry?.value?.kind === 'scalar' && nameEntry.value.type !== 'null' ? nameEntry.value.value : '';
+			const firstIndex = seen.get(name);
+			if (firstIndex !== undefined) {
+				fail(`duplicate name "${name}" (also at ${section}[${firstIndex}])`, `${section}[${index}].name`, nameEntry ?? node);
+			}
+
+			seen.set(name, index);
+			const body = mapGet(node, bodyKey[section])?.value;
+			items.push({
+				name,
+				item: node,
+				body: body?.kind === 'map' ? body : undefined,
+				data: body?.kind === 'map' ? (toPlain(body) as Record<string, unknown>) : {},
+				index,
+				line: node.line,
+			});
+		}
+
+		sections[section] = {entry, items};
+	}
+
+	const currentContextEntry = map ? mapGet(map, 'current-context') : undefined;
+	const current = currentContextEntry?.value;
+	const currentContext = current?.kind === 'scalar' && current.type === 'string' ? current.value : '';
+	return {root: map, currentContext, currentContextEntry, sections};
+}
+
+function check(node: YamlNode | undefined, spec: Spec, path: string, fail: (detail: string, field: string, node?: {line: number}) => never): void {
+	// A missing value or an explicit null leaves the Go field at its zero value.
+	if (!node || (node.kind === 'scalar' && node.type === 'null')) return;
+	if (spec === 'any') return;
+	if (spec === 'string' || spec === 'bool' || spec === 'bytes') {
+		if (node.kind !== 'scalar') fail(`expected a ${spec === 'bool' ? 'boolean' : 'string'}, found a ${describe(node)}`, path, node);
+		if (spec === 'bool') {
+			if (node.type !== 'bool') fail(`expected true or false, found ${node.type === 'string' ? 'the string' : `the ${node.type}`} ${JSON.stringify(node.value)}`, path, node);
+			return;
+		}
+
+		if (node.type !== 'string') {
+			fail(`${JSON.stringify(node.value)} is read as a YAML 1.1 ${node.type === 'bool' ? 'boolean' : 'number'}, not a string; quote it: "${node.value}"`, path, node);
+		}
+
+		if (spec === 'bytes' && !isStandardBase64(node.value)) fail('is not valid base64 data', path, node);
+		return;
+	}
+
+	if (spec === 'strings') {
+		check(node, {list: 'string'}, path, fail);
+		return;
+	}
+
+	if ('list' in spec) {
+		if (node.kind !== 'seq') fail(`expected a list, found a ${describe(node)}`, path, node);
+		for (const [index, item] of (node as YamlSeq).items.entries()) check(item, spec.list, `${path}[${index}]`, fail);
+		return;
+	}
+
+	if (node.kind !== 'map') fail(`expected a mapping, found a ${describe(node)}`, path, node);
+	for (const entry of (node as YamlMap).entries) {
+		const childSpec = 'map' in spec ? spec.map : spec.object[entry.key];
+		if (childSpec) check(entry.value, childSpec, path ? `${path}.${entry.key}` : entry.key, fail);
+	}
+}
+
+function describe(node: YamlNode): string {
+	if (node.kind === 'scalar') return node.type === 'string' ? 'string' : node.type === 'bool' ? 'boolean' : node.type;
+	return node.kind === 'map' ? 'mapping' : 'list';
+}
+
+function isStandardBase64(text: string): boolean {
+	// Go's base64.StdEncoding skips CR and LF; everything else must be alphabet with correct padding.
+	const compact = text.includes('\n') || text.includes('\r') ? text.replaceAll(/[\r\n]/g, '') : text;
+	return compact.length % 4 === 0 && /^[A-Za-z\d+/]*={0,2}$/.test(compact);
+}
+
+/** The JSON-like value kubectl would decode, for the fields kubehop reads. */
+export function toPlain(node: YamlNode | undefined): unknown {
+	if (!node) return null;
+	if (node.kind === 'scalar') {
+		if (node.type === 'null') return null;
+		if (node.type === 'bool') return /^(?:y|yes|on|true)$/i.test(node.value);
+		if (node.type === 'int' || node.type === 'float') return Number(node.value.replaceAll('_', ''));
+		return node.value;
+	}
+
+	if (node.kind === 'seq') return node.items.map((item) => toPlain(item));
+	const result: Record<string, unknown> = {};
+	for (const entry of node.entries) result[entry.key] = toPlain(entry.value);
+	return result;
+}

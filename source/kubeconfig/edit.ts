@@ -1,0 +1,103 @@
+import {renderScalar} from './scalar.ts';
+import type {ParsedDocument, YamlMap, YamlMapEntry, YamlNode, YamlSeq} from './tree.ts';
+import {mapGet} from './tree.ts';
+
+// Every edit is a splice of the original text: the bytes outside the changed scalar, key or item
+// stay exactly as the user wrote them, comments, quoting, CRLF and extra documents included.
+
+export type Splice = {start: number; end: number; text: string};
+
+export function applySplice(text: string, splice: Splice): string {
+	return text.slice(0, splice.start) + splice.text + text.slice(splice.end);
+}
+
+/** Sets `key: value` in a mapping: replaces the value in place, fills an empty one, or adds the key. */
+export function setMapValue(text: string, document: ParsedDocument, map: YamlMap | undefined, key: string, value: string): Splice {
+	if (!map) return appendTopLevelKey(text, document, key, value);
+	const entry = mapGet(map, key);
+	if (!entry) return insertMapEntry(text, document, map, key, value);
+	return replaceEntryValue(entry, value);
+}
+
+export function replaceEntryValue(entry: YamlMapEntry, value: string): Splice {
+	const current = entry.value;
+	if (!current) return {start: entry.afterColon, end: entry.afterColon, text: ` ${renderScalar(value)}`};
+	// A tag such as `!!null ~` sits before the node's range; the whole value is replaced, so it goes too.
+	const style = current.kind === 'scalar' && current.style !== 'block' ? current.style : 'plain';
+	const start = current.kind === 'scalar' && current.type !== 'string' ? entry.afterColon : current.start;
+	const prefix = start === entry.afterColon ? ' ' : '';
+	return {start, end: current.end, text: prefix + renderScalar(value, style)};
+}
+
+function insertMapEntry(text: string, document: ParsedDocument, map: YamlMap, key: string, value: string): Splice {
+	const rendered = `${key}: ${renderScalar(value)}`;
+	if (map.flow) {
+		const close = text.lastIndexOf('}', map.end);
+		return {start: close, end: close, text: map.entries.length > 0 ? `, ${rendered}` : rendered};
+	}
+
+	const at = lineEndAt(text, map.end);
+	return {start: at, end: at, text: `${document.lineBreak}${' '.repeat(map.indent)}${rendered}`};
+}
+
+function appendTopLevelKey(text: string, document: ParsedDocument, key: string, value: string): Splice {
+	const at = document.documentEnd;
+	const before = text.slice(0, at);
+	const needsBreak = before.length > 0 && !before.endsWith('\n');
+	return {start: at, end: at, text: `${needsBreak ? document.lineBreak : ''}${key}: ${renderScalar(value)}${document.lineBreak}`};
+}
+
+/** Removes `key: value` from a mapping, with its whole line in block style. */
+export function removeMapEntry(text: string, map: YamlMap, entry: YamlMapEntry): Splice {
+	const valueEnd = entry.value ? entry.value.end : entry.afterColon;
+	if (map.flow) {
+		const index = map.entries.indexOf(entry);
+		const next = map.entries[index + 1];
+		if (next) return {start: entry.keyStart, end: next.keyStart, text: ''};
+		const previous = map.entries[index - 1];
+		const start = previous ? (previous.value ? previous.value.end : previous.afterColon) : entry.keyStart;
+		return {start, end: valueEnd, text: ''};
+	}
+
+	return removeLines(text, entry.keyStart, valueEnd);
+}
+
+/** Removes one item of a sequence; a block item goes with its lines. */
+export function removeSeqItem(text: string, seq: YamlSeq, index: number): Splice {
+	const item = seq.items[index];
+	const itemStart = seq.itemStarts[index]!;
+	const itemEnd = item ? item.end : itemStart + 1;
+	if (seq.flow) {
+		const nextStart = seq.itemStarts[index + 1];
+		if (nextStart !== undefined) return {start: itemStart, end: nextStart, text: ''};
+		const previous = seq.items[index - 1];
+		return {start: previous ? previous.end : itemStart, end: itemEnd, text: ''};
+	}
+
+	return removeLines(text, itemStart, itemEnd);
+}
+
+/** Appends an item to a block sequence, indented like its siblings. */
+export function appendSeqItem(text: string, document: ParsedDocument, seq: YamlSeq, itemLines: string[]): Splice {
+	const at = lineEndAt(text, seq.end);
+	const pad = ' '.repeat(seq.indent);
+	const body = itemLines.map((line, index) => `${pad}${index === 0 ? '- ' : '  '}${line}`).join(document.lineBreak);
+	return {start: at, end: at, text: document.lineBreak + body};
+}
+
+export function replaceNode(node: YamlNode, replacement: string): Splice {
+	return {start: node.start, end: node.end, text: replacement};
+}
+
+function removeLines(text: string, start: number, end: number): Splice {
+	const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+	const newline = text.indexOf('\n', Math.max(end - 1, start));
+	const lineEnd = newline === -1 ? text.length : newline + 1;
+	return {start: lineStart, end: lineEnd, text: ''};
+}
+
+function lineEndAt(text: string, offset: number): number {
+	const newline = text.indexOf('\n', Math.max(offset - 1, 0));
+	if (newline === -1) return text.length;
+	return text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}

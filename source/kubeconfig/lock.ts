@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {KubehopError} from '../errors/kubehop-error.ts';
+
+// kubectl's lock protocol (client-go clientcmd lockFile): `<path>.lock` created with O_CREAT|O_EXCL
+// and mode 0 for every file in the loading precedence, in byte order, missing files included.
+// Using the same names makes kubectl and kubehop exclude each other.
+
+export type HeldLocks = {release(): void};
+
+const held = new Set<string>();
+let exitHookInstalled = false;
+
+export function lockName(file: string): string {
+	return `${file}.lock`;
+}
+
+export function acquireKubeconfigLocks(files: string[]): HeldLocks {
+	installExitHook();
+	const ordered = [...files].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1));
+	const mine: string[] = [];
+	const release = () => {
+		for (const lock of mine.reverse()) {
+			// Only ever remove a lock this process created.
+			if (!held.delete(lock)) continue;
+			fs.rmSync(lock, {force: true});
+		}
+
+		mine.length = 0;
+	};
+
+	try {
+		for (const file of ordered) {
+			const lock = lockName(file);
+			fs.mkdirSync(path.dirname(path.resolve(lock)), {recursive: true, mode: 0o755});
+			fs.closeSync(fs.openSync(lock, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0));
+			held.add(lock);
+			mine.push(lock);
+		}
+	} catch (error) {
+		release();
+		throw describeLockError(error as NodeJS.ErrnoException);
+	}
+
+	return {release};
+}
+
+function describeLockError(error: NodeJS.ErrnoException): Error {
+	const lock = error.path ?? '';
+	if (error.code === 'EEXIST') {
+		let age = '';
+		try {
+			const seconds = Math.round((Date.now() - fs.statSync(lock).mtimeMs) / 1000);
+			age = ` (created ${seconds < 120 ? `${seconds}s` : `${Math.round(seconds / 60)} min`} ago)`;
+		} catch {}
+
+		return new KubehopError(
+			`kubeconfig is locked: ${lock} exists${age}; kubectl or kubehop is writing it, or one of them crashed`,
+			`if no kubectl or kubehop is running, remove the stale lock: rm ${shellQuote(lock)}`,
+		);
+	}
+
+	const reason = error.code === 'EACCES' || error.code === 'EROFS' || error.code === 'EPERM' ? 'permission denied' : error.message;
+	return new KubehopError(
+		`cannot lock kubeconfig: ${lock || 'lock file'}: ${reason}`,
+		'kubectl locks every file in KUBECONFIG before it writes, so each of their directories must be writable',
+	);
+}
+
+function shellQuote(text: string): string {
+	return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** A Ctrl-C or SIGTERM mid-write must not leave our locks behind for kubectl to trip over. */
+function installExitHook(): void {
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	const cleanup = () => {
+		for (const lock of held) fs.rmSync(lock, {force: true});
+		held.clear();
+	};
+
+	process.once('exit', cleanup);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		process.once(signal, () => {
+			cleanup();
+			process.kill(process.pid, signal);
+		});
+	}
+}

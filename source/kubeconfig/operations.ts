@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import {KubehopError} from '../errors/kubehop-error.ts';
+import type {DecodedConfig} from './decode.ts';
+import {appendSeqItem, removeMapEntry, removeSeqItem, replaceEntryValue, setMapValue, type Splice} from './edit.ts';
+import type {LoadedFile, MergedKubeconfig} from './load.ts';
+import {modifyKubeconfig, type FileEdit, type Modification, type Plan} from './modify.ts';
+import {defaultFile, type KubeconfigSelection} from './paths.ts';
+import {renderScalar} from './scalar.ts';
+import {mapGet} from './tree.ts';
+
+const exists = (file: string) => fs.existsSync(file);
+
+function fileOf(config: MergedKubeconfig, path: string): LoadedFile | undefined {
+	return config.files.find((file) => file.path === path);
+}
+
+function contextNames(config: DecodedConfig): string[] {
+	return config.sections.contexts.items.map((item) => item.name);
+}
+
+export function requireContext(config: MergedKubeconfig, name: string) {
+	if (name === '') throw new KubehopError('empty context names are not allowed');
+	const context = config.contexts.get(name);
+	if (!context) throw new KubehopError(`no context exists with the name: "${name}"`, 'list contexts with: kubehop ctx');
+	return context;
+}
+
+/** `kubectl config use-context`: the name goes to the default file (R10, R11). */
+export async function useContext(selection: KubeconfigSelection, name: string): Promise<Modification<{changed: boolean; previous: string}>> {
+	return modifyKubeconfig<{changed: boolean; previous: string}>(selection, (config) => {
+		requireContext(config, name);
+		const previous = config.currentContext;
+		if (previous === name) return {edits: [], result: {changed: false, previous}};
+		const target = defaultFile(selection, exists);
+		return {edits: [setCurrentContextEdit(config, target, name)], result: {changed: true, previous}};
+	});
+}
+
+function setCurrentContextEdit(config: MergedKubeconfig, target: string, name: string): FileEdit {
+	const verify = (decoded: DecodedConfig) => decoded.currentContext === name;
+	const file = fileOf(config, target);
+	if (!file) return {file: target, create: `apiVersion: v1\nkind: Config\ncurrent-context: ${renderScalar(name)}\n`, verify};
+	const {root} = file.config;
+	return {file: target, splices: [setMapValue(file.text, file.document, root, 'current-context', name)], verify};
+}
+
+/** `kubectl config unset current-context`: clears it in the first file that sets it (R14). */
+export async function unsetCurrentContext(selection: KubeconfigSelection): Promise<Modification<{previous: string}>> {
+	return modifyKubeconfig(selection, (config) => {
+		const file = config.files.find((candidate) => candidate.config.currentContext !== '');
+		const entry = file?.config.currentContextEntry;
+		if (!file || !entry) return {edits: [], result: {previous: ''}};
+		return {
+			edits: [{file: file.path, splices: [replaceEntryValue(entry, '')], verify: (decoded) => decoded.currentContext === ''}],
+			result: {previous: config.currentContext},
+		};
+	});
+}
+
+/**
+ * `kubectl config set-context NAME --namespace=NS` in the file that defines NAME (R12); an empty
+ * namespace removes the key (R13). A context that exists nowhere is created in the default file.
+ */
+export async function setContextNamespace(selection: KubeconfigSelection, contextName: string, namespace: string): Promise<Modification<{previous: string; changed: boolean}>> {
+	return modifyKubeconfig(selection, (config): Plan<{previous: string; changed: boolean}> => {
+		if (contextName === '') throw new KubehopError('no current context is set', 'pick one with: kubehop ctx NAME');
+		const context = config.contexts.get(contextName);
+		const previous = context?.data.namespace ?? '';
+		if (context && previous === namespace) return {edits: [], result: {previous, changed: false}};
+		const verify = (decoded: DecodedConfig) => {
+			const item = decoded.sections.contexts.items.find((candidate) => candidate.name === contextName);
+			return (item?.data.namespace ?? '') === namespace || (namespace === '' && item?.data.namespace === null);
+		};
+
+		if (!context) return {edits: [createContextEdit(config, selection, contextName, namespace, verify)], result: {previous, changed: true}};
+		const file = fileOf(config, context.file)!;
+		const {item, body} = context.item;
+		let splice: Splice;
+		if (namespace === '') {
+			const entry = body ? mapGet(body, 'namespace') : undefined;
+			if (!body || !entry) return {edits: [], result: {previous, changed: false}};
+			splice = removeMapEntry(file.text, body, entry);
+		} else if (body) {
+			splice = setMapValue(file.text, file.document, body, 'namespace', namespace);
+		} else {
+			throw new KubehopError(`cannot set the namespace of "${contextName}" in ${context.file}, line ${item.line}: its "context:" is not a mapping`);
+		}
+
+		return {edits: [{file: context.file, splices: [splice], verify}], result: {previous, changed: true}};
+	});
+}
+
+function createContextEdit(config: MergedKubeconfig, selection: KubeconfigSelection, name: string, namespace: string, verify: FileEdit['verify']): FileEdit {
+	const target = defaultFile(selection, exists);
+	const lines = ['context:', '    cluster: ""', ...(namespace ? [`    namespace: ${renderScalar(namespace)}`] : []), '    user: ""', `  name: ${renderScalar(name)}`];
+	const file = fileOf(config, target);
+	if (!file) return {file: target, create: `apiVersion: v1\nkind: Config\ncontexts:\n- ${lines.join('\n  ')}\n`, verify};
+	const contexts = file.config.sections.contexts.entry;
+	const seq = contexts?.value;
+	if (seq?.kind === 'seq' && !seq.flow && seq.items.length > 0) {
+		return {file: target, splices: [appendSeqItem(file.text, file.document, seq, lines.map((line) => line.replace(/^ {2}/, '')))], verify};
+	}
+
+	throw new KubehopError(`cannot add context "${name}" to ${target}: its "contexts" list is empty or not in block style`, `add it with: kubectl config set-context ${name}`);
+}
+
+/** `kubectl config delete-context`: removes the item from the file that defines it. */
+export async function deleteContext(selection: KubeconfigSelection, name: string): Promise<Modification<{wasCurrent: boolean}>> {
+	return modifyKubeconfig(selection, (config) => {
+		if (name === '') throw new KubehopError('empty context names are not allowed');
+		const context = config.contexts.get(name);
+		if (!context) throw new KubehopError(`cannot delete context "${name}": not in ${describeFiles(config)}`);
+		const file = fileOf(config, context.file)!;
+		const seq = file.config.sections.contexts.entry!.value;
+		if (seq?.kind !== 'seq') throw new KubehopError(`cannot delete context "${name}" from ${context.file}: "contexts" is not a list`);
+		const before = contextNames(file.config);
+		const verify = (decoded: DecodedConfig) => {
+			const after = contextNames(decoded);
+			return after.length === before.length - 1 && !after.includes(name);
+		};
+
+		return {edits: [{file: context.file, splices: [removeSeqItem(file.text, seq, context.item.index)], verify}], result: {wasCurrent: config.currentContext === name}};
+	});
+}
+
+/** `kubectl config rename-context OLD NEW`, which also moves current-context when it pointed at OLD. */
+export async function renameContext(selection: KubeconfigSelection, oldName: string, newName: string): Promise<Modification<{wasCurrent: boolean}>> {
+	return modifyKubeconfig<{wasCurrent: boolean}>(selection, (config) => {
+		if (newName === '' || oldName === '') throw new KubehopError('empty context names are not allowed');
+		const context = config.contexts.get(oldName);
+		if (!context) throw new KubehopError(`cannot rename the context "${oldName}", it's not in ${describeFiles(config)}`);
+		if (config.contexts.has(newName)) throw new KubehopError(`cannot rename the context "${oldName}", the context "${newName}" already exists`);
+		const file = fileOf(config, context.file)!;
+		const nameEntry = mapGet(context.item.item, 'name')!;
+		const renameSplice = replaceEntryValue(nameEntry, newName);
+		const renamed = (decoded: DecodedConfig) => {
+			const names = contextNames(decoded);
+			return names.includes(newName) && !names.includes(oldName);
+		};
+
+		const wasCurrent = config.currentContext === oldName;
+		if (!wasCurrent) return {edits: [{file: context.file, splices: [renameSplice], verify: renamed}], result: {wasCurrent}};
+		const target = defaultFile(selection, exists);
+		const current = setCurrentContextEdit(config, target, newName);
+		if (target === context.file) {
+			return {
+				edits: [{file: target, splices: [renameSplice, ...current.splices!], verify: (decoded) => renamed(decoded) && decoded.currentContext === newName}],
+				result: {wasCurrent},
+			};
+		}
+
+		return {edits: [{file: context.file, splices: [renameSplice], verify: renamed}, current], result: {wasCurrent}};
+	});
+}
+
+function describeFiles(config: MergedKubeconfig): string {
+	const files = config.files.map((file) => file.path);
+	return files.length === 0 ? 'any kubeconfig file (none exist)' : files.join(', ');
+}

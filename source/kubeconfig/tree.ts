@@ -1,0 +1,87 @@
+import type {ScalarStyle, ScalarType} from './scalar.ts';
+
+// The parsed shape of one kubeconfig document, with source offsets so edits can splice bytes in place.
+// Offsets are UTF-16 indices into the file text; `end` is just past the node's last character.
+
+export type YamlScalar = {
+	kind: 'scalar';
+	value: string;
+	type: ScalarType;
+	style: ScalarStyle;
+	start: number;
+	end: number;
+	line: number;
+};
+
+export type YamlMapEntry = {
+	key: string;
+	keyStart: number;
+	line: number;
+	/** Undefined for `key:` with nothing after it, which YAML reads as null. */
+	value: YamlNode | undefined;
+	/** Where the value would go when the entry has none: just after the colon. */
+	afterColon: number;
+};
+
+export type YamlMap = {
+	kind: 'map';
+	flow: boolean;
+	entries: YamlMapEntry[];
+	start: number;
+	end: number;
+	line: number;
+	/** Column of the keys, for inserting siblings in block style. */
+	indent: number;
+};
+
+export type YamlSeq = {
+	kind: 'seq';
+	flow: boolean;
+	items: Array<YamlNode | undefined>;
+	/** Offset of each item's `-` indicator (block) or first character (flow). */
+	itemStarts: number[];
+	start: number;
+	end: number;
+	line: number;
+	indent: number;
+};
+
+export type YamlNode = YamlScalar | YamlMap | YamlSeq;
+
+export type ParsedDocument = {
+	/** Undefined for an empty file or a document holding only comments. */
+	root: YamlNode | undefined;
+	/** Offset just past the first document, where top-level keys may be appended. */
+	documentEnd: number;
+	lineBreak: '\n' | '\r\n';
+};
+
+export class YamlSyntaxError extends Error {
+	constructor(
+		message: string,
+		readonly line: number,
+	) {
+		super(message);
+	}
+}
+
+export function mapGet(map: YamlMap, key: string): YamlMapEntry | undefined {
+	// go-yaml v2 keeps the last of duplicate keys.
+	for (let index = map.entries.length - 1; index >= 0; index--) {
+		const entry = map.entries[index]!;
+		if (entry.key === key) return entry;
+	}
+
+	return undefined;
+}
+
+export function lineOf(text: string, offset: number): number {
+	let line = 1;
+	let index = text.indexOf('\n');
+	while (index !== -1 && index < offset) {
+		line++;
+		index = text.indexOf('\n', index + 1);
+	}
+
+	return line;
+}

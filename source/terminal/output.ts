@@ -1,0 +1,58 @@
+// Plain text when the stream is not a terminal or NO_COLOR is set; names are escaped before they reach
+// a terminal, so a context called "\e]0;pwned\a" can't retitle the window or move the cursor.
+
+export type Stream = {write(text: string): unknown; isTTY?: boolean};
+
+export type Output = {
+	stdout: Stream;
+	stderr: Stream;
+	color: {stdout: boolean; stderr: boolean};
+};
+
+export function createOutput(stdout: Stream, stderr: Stream, env: Record<string, string | undefined>, noColorFlag: boolean): Output {
+	const allowed = !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb';
+	const forced = Boolean(env.FORCE_COLOR) && env.FORCE_COLOR !== '0';
+	return {
+		stdout,
+		stderr,
+		color: {stdout: allowed && (forced || Boolean(stdout.isTTY)), stderr: allowed && (forced || Boolean(stderr.isTTY))},
+	};
+}
+
+// C0, DEL, C1 controls and the bidirectional overrides that can disguise a name.
+// eslint-disable-next-line no-control-regex
+const unsafe = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+export function escapeForTerminal(text: string): string {
+	return text.replace(unsafe, (char) => {
+		const code = char.charCodeAt(0);
+		return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+	});
+}
+
+/** A name as it may be shown on this stream: raw into a pipe, escaped on a terminal. */
+export function shown(stream: Stream, text: string): string {
+	return stream.isTTY ? escapeForTerminal(text) : text;
+}
+
+const codes = {bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39]} as const;
+
+export type Style = keyof typeof codes;
+
+export function paint(enabled: boolean, style: Style, text: string): string {
+	if (!enabled) return text;
+	const [open, close] = codes[style];
+	return `\u001B[${open}m${text}\u001B[${close}m`;
+}
+
+export function success(output: Output, message: string): void {
+	output.stderr.write(`${output.color.stderr ? `${paint(true, 'green', '✔')} ` : ''}${message}\n`);
+}
+
+export function warn(output: Output, message: string): void {
+	output.stderr.write(`${paint(output.color.stderr, 'yellow', 'warning:')} ${message}\n`);
+}
+
+export function printJson(output: Output, value: unknown): void {
+	output.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
