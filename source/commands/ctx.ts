@@ -41,9 +41,14 @@ export function contextSummary(config: MergedKubeconfig, name: string) {
 	};
 }
 
-async function listContexts({load, output, flags}: CommandContext): Promise<number> {
+async function listContexts({load, output, flags, selection}: CommandContext): Promise<number> {
 	const config = await load();
 	const names = [...config.contexts.keys()].sort();
+	if (config.files.length === 0) {
+		const looked = selection.precedence.filter((file) => file !== '').join(', ') || '(KUBECONFIG lists no file)';
+		warn(output, `no kubeconfig found; looked at ${shown(output.stderr, looked)}`);
+	}
+
 	if (flags.json) {
 		printJson(output, names.map((name) => contextSummary(config, name)));
 		return 0;

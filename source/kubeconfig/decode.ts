@@ -9,6 +9,7 @@ import {mapGet} from './tree.ts';
 type Spec = 'string' | 'bool' | 'bytes' | 'strings' | 'any' | {map: Spec} | {object: Record<string, Spec>} | {list: Spec};
 
 const extensions: Spec = {list: {object: {name: 'string', extension: 'any'}}};
+const stringList: Spec = {list: 'string'};
 
 const clusterSpec: Spec = {
 	object: {
@@ -92,14 +93,19 @@ export type DecodedConfig = {
 
 const bodyKey: Record<NamedSection, string> = {clusters: 'cluster', users: 'user', contexts: 'context'};
 
-export function decodeKubeconfig(root: YamlNode | undefined, file: string): DecodedConfig {
-	const fail = (detail: string, field: string, node?: {line: number}): never => {
-		throw new KubeconfigFileError(file, detail, field, node?.line);
+export type DecodeOptions = {
+	/** Re-checking base64 payloads is skipped when verifying an edit that did not touch them. */
+	checkPayloads?: boolean;
+};
+
+export function decodeKubeconfig(root: YamlNode | undefined, file: string, {checkPayloads = true}: DecodeOptions = {}): DecodedConfig {
+	const fail = (detail: string, field: string | Path, node?: {line: number}): never => {
+		throw new KubeconfigFileError(file, detail, typeof field === 'string' ? field : renderPath(field), node?.line);
 	};
 
 	if (root && root.kind !== 'map') fail(`expected a mapping at the top level, found a ${describe(root)}`, '(top level)', root);
 	const map = root as YamlMap | undefined;
-	if (map) check(map, configSpec, '', fail);
+	if (map) check(map, configSpec, undefined, checkPayloads, fail);
 	const sections = {} as DecodedConfig['sections'];
 	for (const section of ['clusters', 'users', 'contexts'] as const) {
 		const entry = map ? mapGet(map, section) : undefined;
@@ -136,7 +142,21 @@ export function decodeKubeconfig(root: YamlNode | undefined, file: string): Deco
 	return {root: map, currentContext, currentContextEntry, sections};
 }
 
-function check(node: YamlNode | undefined, spec: Spec, path: string, fail: (detail: string, field: string, node?: {line: number}) => never): void {
+/** A field path built only when an error needs it: most files have no error and thousands of fields. */
+type Path = {parent: Path | undefined; segment: string | number} | undefined;
+
+function renderPath(path: Path): string {
+	let text = '';
+	for (let current = path; current; current = current.parent) {
+		text = typeof current.segment === 'number' ? `[${current.segment}]${text}` : `${current.parent ? '.' : ''}${current.segment}${text}`;
+	}
+
+	return text;
+}
+
+type Fail = (detail: string, field: string | Path, node?: {line: number}) => never;
+
+function check(node: YamlNode | undefined, spec: Spec, path: Path, checkPayloads: boolean, fail: Fail): void {
 	// A missing value or an explicit null leaves the Go field at its zero value.
 	if (!node || (node.kind === 'scalar' && node.type === 'null')) return;
 	if (spec === 'any') return;
@@ -151,25 +171,26 @@ function check(node: YamlNode | undefined, spec: Spec, path: string, fail: (deta
 			fail(`${JSON.stringify(node.value)} is read as a YAML 1.1 ${node.type === 'bool' ? 'boolean' : 'number'}, not a string; quote it: "${node.value}"`, path, node);
 		}
 
-		if (spec === 'bytes' && !isStandardBase64(node.value)) fail('is not valid base64 data', path, node);
+		if (spec === 'bytes' && checkPayloads && !isStandardBase64(node.value)) fail('is not valid base64 data', path, node);
 		return;
 	}
 
 	if (spec === 'strings') {
-		check(node, {list: 'string'}, path, fail);
+		check(node, stringList, path, checkPayloads, fail);
 		return;
 	}
 
 	if ('list' in spec) {
 		if (node.kind !== 'seq') fail(`expected a list, found a ${describe(node)}`, path, node);
-		for (const [index, item] of (node as YamlSeq).items.entries()) check(item, spec.list, `${path}[${index}]`, fail);
+		const {items} = node as YamlSeq;
+		for (let index = 0; index < items.length; index++) check(items[index], spec.list, {parent: path, segment: index}, checkPayloads, fail);
 		return;
 	}
 
 	if (node.kind !== 'map') fail(`expected a mapping, found a ${describe(node)}`, path, node);
 	for (const entry of (node as YamlMap).entries) {
 		const childSpec = 'map' in spec ? spec.map : spec.object[entry.key];
-		if (childSpec) check(entry.value, childSpec, path ? `${path}.${entry.key}` : entry.key, fail);
+		if (childSpec) check(entry.value, childSpec, {parent: path, segment: entry.key}, checkPayloads, fail);
 	}
 }
 

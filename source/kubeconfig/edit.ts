@@ -5,7 +5,13 @@ import {mapGet} from './tree.ts';
 // Every edit is a splice of the original text: the bytes outside the changed scalar, key or item
 // stay exactly as the user wrote them, comments, quoting, CRLF and extra documents included.
 
-export type Splice = {start: number; end: number; text: string};
+export type Splice = {
+	start: number;
+	end: number;
+	text: string;
+	/** For a splice that writes one scalar: where in `text` it starts, and the string it must read back as. */
+	scalar?: {offset: number; value: string};
+};
 
 export function applySplice(text: string, splice: Splice): string {
 	return text.slice(0, splice.start) + splice.text + text.slice(splice.end);
@@ -21,12 +27,12 @@ export function setMapValue(text: string, document: ParsedDocument, map: YamlMap
 
 export function replaceEntryValue(entry: YamlMapEntry, value: string): Splice {
 	const current = entry.value;
-	if (!current) return {start: entry.afterColon, end: entry.afterColon, text: ` ${renderScalar(value)}`};
+	if (!current) return {start: entry.afterColon, end: entry.afterColon, text: ` ${renderScalar(value)}`, scalar: {offset: 1, value}};
 	// A tag such as `!!null ~` sits before the node's range; the whole value is replaced, so it goes too.
 	const style = current.kind === 'scalar' && current.style !== 'block' ? current.style : 'plain';
 	const start = current.kind === 'scalar' && current.type !== 'string' ? entry.afterColon : current.start;
 	const prefix = start === entry.afterColon ? ' ' : '';
-	return {start, end: current.end, text: prefix + renderScalar(value, style)};
+	return {start, end: current.end, text: prefix + renderScalar(value, style), scalar: {offset: prefix.length, value}};
 }
 
 function insertMapEntry(text: string, document: ParsedDocument, map: YamlMap, key: string, value: string): Splice {

@@ -6,6 +6,7 @@ import {applySplice, type Splice} from './edit.ts';
 import {loadKubeconfig, mergeKubeconfig, readKubeconfigFile, type LoadedFile, type MergedKubeconfig} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {parseKubeconfigYaml} from './parse.ts';
+import {readScalarAt} from './scan.ts';
 import type {KubeconfigSelection} from './paths.ts';
 
 export type FileEdit = {
@@ -41,6 +42,11 @@ export async function modifyKubeconfig<T>(selection: KubeconfigSelection, plan: 
 			const original = loaded?.text;
 			const text = edit.create ?? applyAll(original ?? '', edit.splices ?? []);
 			if (text === original) continue;
+			if (!edit.create && scalarsReadBack(text, edit.splices ?? [])) {
+				pending.push({file: edit.file, text});
+				continue;
+			}
+
 			await verifyEdit(edit, text);
 			pending.push({file: edit.file, text});
 		}
@@ -63,10 +69,26 @@ function applyAll(text: string, splices: Splice[]): string {
 	return result;
 }
 
+/**
+ * When every splice rewrote one single-line scalar, the rest of the file is byte-identical to what was
+ * just loaded and validated, so reading each new scalar back in place proves the edit without re-parsing.
+ */
+function scalarsReadBack(text: string, splices: Splice[]): boolean {
+	let shift = 0;
+	for (const splice of [...splices].sort((a, b) => a.start - b.start)) {
+		if (!splice.scalar) return false;
+		const scalar = readScalarAt(text, splice.start + shift + splice.scalar.offset);
+		if (!scalar || scalar.type !== 'string' || scalar.value !== splice.scalar.value) return false;
+		shift += splice.text.length - (splice.end - splice.start);
+	}
+
+	return true;
+}
+
 async function verifyEdit(edit: FileEdit, text: string): Promise<void> {
 	let config: DecodedConfig;
 	try {
-		config = decodeKubeconfig((await parseKubeconfigYaml(text)).root, edit.file);
+		config = decodeKubeconfig((await parseKubeconfigYaml(text)).root, edit.file, {checkPayloads: false});
 	} catch (error) {
 		throw new KubehopError(`refusing to write ${edit.file}: the edited file would not load (${(error as Error).message})`, 'this is a kubehop bug; your file was left untouched');
 	}

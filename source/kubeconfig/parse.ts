@@ -8,14 +8,23 @@ type YamlLibrary = typeof import('yaml');
 /** Parses the first YAML document of a kubeconfig, with the fast scanner where the text allows it. */
 export async function parseKubeconfigYaml(text: string): Promise<ParsedDocument> {
 	// The full parser is loaded only when the scanner gives up, to keep it off the start-up path.
-	return scanKubeconfigYaml(text) ?? parseWithYamlLibrary(text, await import('yaml'));
+	return scanKubeconfigYaml(text) ?? parseWithYamlLibrary(text, await loadYamlLibrary());
+}
+
+async function loadYamlLibrary(): Promise<YamlLibrary> {
+	// yaml ships CommonJS for Node; bundled, its exports may arrive only as the default export.
+	const module = (await import('yaml')) as YamlLibrary & {default?: YamlLibrary};
+	return typeof module.parseAllDocuments === 'function' ? module : module.default!;
 }
 
 export function parseWithYamlLibrary(text: string, library: YamlLibrary): ParsedDocument {
-	const {isAlias, isMap, isScalar, isSeq, parseDocument} = library;
+	const {isAlias, isMap, isScalar, isSeq, parseAllDocuments} = library;
 	// The failsafe schema keeps every scalar a string; YAML 1.1 typing is applied by resolvePlainScalar,
 	// the way go-yaml v2 does it, rather than by the library's own 1.1 schema.
-	const document = parseDocument(text, {schema: 'failsafe', uniqueKeys: false, prettyErrors: true, strict: false});
+	// go-yaml reads only the first document; later ones are kept on write but never interpreted.
+	const documents = parseAllDocuments(text, {schema: 'failsafe', uniqueKeys: false, prettyErrors: true, strict: false});
+	const document = Array.isArray(documents) ? documents[0] : undefined;
+	if (!document) return {root: undefined, documentEnd: text.length, lineBreak: text.includes('\r\n') ? '\r\n' : '\n'};
 	const error = document.errors[0];
 	if (error) {
 		const line = error.linePos?.[0].line ?? 1;

@@ -173,6 +173,23 @@ function scan(text: string): ParsedDocument {
 	}
 }
 
+/**
+ * Reads the single-line scalar at `start` (what a splice just wrote) with the scanner's own rules.
+ * Undefined when the text there is outside the scanner's subset.
+ */
+export function readScalarAt(text: string, start: number): YamlScalar | undefined {
+	let lineEnd = text.indexOf('\n', start);
+	if (lineEnd === -1) lineEnd = text.length;
+	if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+	try {
+		const node = parseInlineValue(text, start, lineEnd, 0);
+		return node.kind === 'scalar' ? node : undefined;
+	} catch (error) {
+		if (error instanceof OutsideSubset) return undefined;
+		throw error;
+	}
+}
+
 function newMap(start: number, line: number, indent: number): YamlMap {
 	return {kind: 'map', flow: false, entries: [], start, end: start, line, indent};
 }

@@ -1,0 +1,172 @@
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {run} from '../source/commands/run.ts';
+import {kubehop, snapshot} from './support/kubehop-binary.ts';
+import {tempTree} from './support/temp-tree.ts';
+
+const config = (current: string, extra = '') => `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: https://127.0.0.1:6443
+  name: c
+contexts:
+- context:
+    cluster: c
+    user: u
+  name: dev
+- context:
+    cluster: c
+    namespace: payments
+    user: u
+  name: arn:aws:eks:us-east-1:123456789012:cluster/prod
+- context:
+    cluster: c
+    user: u
+  name: gke_proj_europe-west1-b_staging
+${extra}current-context: ${current}
+users:
+- name: u
+  user:
+    token: t
+`;
+
+function homeWithConfig(text = config('dev')) {
+	const tree = tempTree({'home/.kube/config': text});
+	return {tree, env: {HOME: tree.home}};
+}
+
+describe('kubehop ctx (black box)', () => {
+	it('lists, switches, toggles with "-" and prints the stack', () => {
+		const {tree, env} = homeWithConfig();
+		expect(kubehop(['ctx'], {env}).stdout).toBe('arn:aws:eks:us-east-1:123456789012:cluster/prod\ndev\ngke_proj_europe-west1-b_staging\n');
+		const prod = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';
+		const switched = kubehop(['ctx', prod], {env});
+		expect(switched).toMatchObject({status: 0, stdout: ''});
+		expect(switched.stderr).toBe(`Switched to context "${prod}".\n`);
+		expect(kubehop(['ctx', 'gke_proj_europe-west1-b_staging'], {env}).status).toBe(0);
+		expect(kubehop(['ctx', '-'], {env}).stderr).toContain(prod);
+		expect(kubehop(['ctx', '-'], {env}).stderr).toContain('gke_proj');
+		expect(kubehop(['ctx', '-2'], {env}).stderr).toContain('"dev"');
+		expect(kubehop(['ctx', '-c'], {env}).stdout).toBe('dev\n');
+		const history = JSON.parse(kubehop(['history', '--json'], {env}).stdout) as {contexts: Array<{name: string}>};
+		expect(history.contexts.map((entry) => entry.name)).toEqual(['dev', 'gke_proj_europe-west1-b_staging', prod]);
+		expect(tree.read('home/.kube/config')).toBe(config('dev'));
+	});
+
+	it('answers to the kubectx and kubens names', () => {
+		const {tree, env} = homeWithConfig();
+		const bin = path.join(tree.root, 'bin');
+		fs.mkdirSync(bin);
+		const cli = path.resolve('dist/cli.js');
+		fs.symlinkSync(cli, path.join(bin, 'kubectx'));
+		fs.symlinkSync(cli, path.join(bin, 'kubens'));
+		const kubectx = path.join(bin, 'kubectx');
+		const kubens = path.join(bin, 'kubens');
+		expect(runPath(kubectx, ['-c'], env).stdout).toBe('dev\n');
+		expect(runPath(kubens, ['-c'], env).stdout).toBe('default\n');
+		expect(runPath(kubens, ['qa', '--force'], env).stderr).toBe('Active namespace is "qa".\n');
+		expect(runPath(kubens, ['-'], env).stderr).toBe('Active namespace is "default".\n');
+	});
+
+	it('gives JSON for the list and the current context', () => {
+		const {env} = homeWithConfig();
+		const list = JSON.parse(kubehop(['ctx', '--json'], {env}).stdout) as Array<{name: string; current: boolean; namespace: string}>;
+		expect(list.find((entry) => entry.current)?.name).toBe('dev');
+		expect(JSON.parse(kubehop(['ctx', '-c', '--json'], {env}).stdout)).toMatchObject({name: 'dev', server: 'https://127.0.0.1:6443', namespace: 'default'});
+	});
+
+	it('renames and deletes, following the history', () => {
+		const {env} = homeWithConfig();
+		expect(kubehop(['ctx', 'gke_proj_europe-west1-b_staging'], {env}).status).toBe(0);
+		expect(kubehop(['ctx', 'development=dev'], {env}).stderr).toBe('Context "dev" renamed to "development".\n');
+		expect(kubehop(['ctx', '-'], {env}).stderr).toBe('Switched to context "development".\n');
+		expect(kubehop(['ctx', 'stg=.'], {env}).stderr).toBe('Context "development" renamed to "stg".\n');
+		expect(kubehop(['ctx', '-d', '.'], {env}).stderr).toContain('Deleted context stg.');
+		expect(kubehop(['ctx'], {env}).stdout).toBe('arn:aws:eks:us-east-1:123456789012:cluster/prod\ngke_proj_europe-west1-b_staging\n');
+		expect(kubehop(['ctx', 'stg=nope'], {env}).status).toBe(1);
+	});
+
+	it('uses exit code 2 for usage errors', () => {
+		const {env} = homeWithConfig();
+		expect(kubehop(['ctx', '--bogus'], {env}).status).toBe(2);
+		expect(kubehop(['ctx', 'a', 'b'], {env}).status).toBe(2);
+		expect(kubehop(['frobnicate'], {env}).status).toBe(2);
+		expect(kubehop(['completion', 'tcsh'], {env}).status).toBe(2);
+	});
+
+	it('prints completion scripts that name the contexts', () => {
+		const {env} = homeWithConfig();
+		for (const shell of ['bash', 'zsh', 'fish']) expect(kubehop(['completion', shell], {env}).stdout).toMatch(/__complete "?\$?1?"? ?|__complete contexts/);
+		expect(kubehop(['__complete', 'contexts'], {env}).stdout.split('\n')).toContain('dev');
+		expect(kubehop(['__complete', 'namespaces'], {env}).stdout.split('\n')).toContain('payments');
+	});
+});
+
+describe('bad input: a clear error naming the file, a non-zero exit, nothing written', () => {
+	type Case = {name: string; files: Record<string, string>; env?: (root: string) => Record<string, string>; args: string[]; message: RegExp; prepare?: (root: string) => void; asNobody?: boolean};
+	const good = config('dev');
+	const cases: Case[] = [
+		{name: 'malformed YAML', files: {'k/config': 'contexts:\n- name: [unclosed\n'}, args: ['ctx', 'dev'], message: /k\/config.*invalid YAML/},
+		{name: 'a directory in KUBECONFIG', files: {'k/config': good, 'k/dir/x': ''}, env: (root) => ({KUBECONFIG: `${root}/k/config:${root}/k/dir`}), args: ['ctx', 'dev'], message: /k\/dir.*is a directory/},
+		{name: 'duplicate names in one file', files: {'k/config': good.replace('name: gke_proj_europe-west1-b_staging', 'name: dev')}, args: ['ctx', 'dev'], message: /k\/config.*contexts\[2\]\.name.*duplicate name "dev"/},
+		{name: 'an unquoted YAML 1.1 boolean', files: {'k/config': good.replace('namespace: payments', 'namespace: yes')}, args: ['ns', 'dev', '--force'], message: /k\/config.*contexts\[1\]\.context\.namespace.*quote it/},
+		{name: 'an unknown context', files: {'k/config': good}, args: ['ctx', 'nope'], message: /no context exists with the name: "nope"/},
+		{name: 'an empty name', files: {'k/config': good}, args: ['ctx', ''], message: /empty context names are not allowed/},
+		{name: 'KUBECONFIG=":"', files: {'k/config': good}, env: () => ({KUBECONFIG: ':'}), args: ['ctx', 'dev'], message: /no context exists/},
+		{name: 'a stale lock', files: {'k/config': good, 'k/config.lock': ''}, args: ['ctx', 'gke_proj_europe-west1-b_staging'], message: /k\/config\.lock exists.*\n.*rm .*k\/config\.lock/},
+		{name: 'a read-only directory', files: {'k/config': good}, args: ['ctx', 'gke_proj_europe-west1-b_staging'], message: /cannot lock kubeconfig: .*k\/config\.lock: permission denied/, asNobody: true, prepare: (root) => fs.chmodSync(path.join(root, 'k'), 0o555)},
+		{name: 'an unreadable file', files: {'k/config': good}, args: ['ctx', 'dev'], message: /k\/config.*permission denied/, asNobody: true, prepare: (root) => fs.chmodSync(path.join(root, 'k', 'config'), 0o000)},
+	];
+
+	it.each(cases)('$name', ({files, env, args, message, prepare, asNobody}) => {
+		const tree = tempTree(files);
+		const kubeconfig = path.join(tree.root, 'k', 'config');
+		if (asNobody) fs.chownSync(tree.root, 65_534, 65_534);
+		if (asNobody) for (const file of [tree.home, path.dirname(kubeconfig), kubeconfig]) fs.chownSync(file, 65_534, 65_534);
+		prepare?.(tree.root);
+		const before = snapshot(tree.root);
+		const result = kubehop(args, {env: {HOME: tree.home, KUBECONFIG: kubeconfig, ...env?.(tree.root)}, cwd: tree.root, asUser: asNobody ? 65_534 : undefined});
+		expect(result.status).toBe(1);
+		expect(result.stderr).toMatch(message);
+		fs.chmodSync(path.join(tree.root, 'k'), 0o755);
+		expect(snapshot(tree.root)).toEqual(before);
+	});
+});
+
+describe('terminal safety', () => {
+	it('escapes control characters in names on a terminal, but not into a pipe', async () => {
+		const tree = tempTree({'home/.kube/config': config('dev').replace('name: dev', 'name: "dev\\u001b]0;pwned\\u0007"').replace('current-context: dev', 'current-context: x')});
+		const capture = (isTTY: boolean) => {
+			let text = '';
+			return {stream: {isTTY, write: (chunk: string) => (text += chunk)}, text: () => text};
+		};
+
+		const terminal = capture(true);
+		const pipe = capture(false);
+		const errors = capture(false);
+		await run({argv: ['ctx'], programName: 'kubehop', env: {HOME: tree.home, NO_COLOR: '1'}, cwd: tree.root, stdout: terminal.stream, stderr: errors.stream});
+		await run({argv: ['ctx'], programName: 'kubehop', env: {HOME: tree.home}, cwd: tree.root, stdout: pipe.stream, stderr: errors.stream});
+		expect(terminal.text()).toContain('dev\\x1b]0;pwned\\x07');
+		expect(terminal.text()).not.toContain('\u001B');
+		expect(pipe.text()).toContain('dev\u001B]0;pwned\u0007');
+	});
+
+	it('colours the current context only on a terminal without NO_COLOR', async () => {
+		const tree = tempTree({'home/.kube/config': config('dev')});
+		let text = '';
+		const stdout = {isTTY: true, write: (chunk: string) => (text += chunk)};
+		await run({argv: ['ctx'], programName: 'kubehop', env: {HOME: tree.home}, cwd: tree.root, stdout, stderr: stdout});
+		expect(text).toContain('\u001B[32m');
+		text = '';
+		await run({argv: ['ctx'], programName: 'kubehop', env: {HOME: tree.home, NO_COLOR: '1'}, cwd: tree.root, stdout, stderr: stdout});
+		expect(text).not.toContain('\u001B[');
+	});
+});
+
+function runPath(name: string, args: string[], env: Record<string, string>) {
+	const result = spawnSync(name, args, {env: {...env, PATH: process.env.PATH, NO_COLOR: '1'}, encoding: 'utf8'});
+	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+}
