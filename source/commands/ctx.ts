@@ -72,8 +72,8 @@ async function printCurrent({load, output, flags}: CommandContext): Promise<numb
 	return 0;
 }
 
-async function switchTo(name: string, context: CommandContext): Promise<number> {
-	const {result} = await useContext(context.selection, name);
+async function switchTo(name: string, context: CommandContext, loaded?: MergedKubeconfig): Promise<number> {
+	const {result} = await useContext(context.selection, name, loaded);
 	await context.history().recordContext(result.previous, name);
 	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
 	return 0;
@@ -86,7 +86,7 @@ async function goBack(steps: number, context: CommandContext): Promise<number> {
 	const {target, skipped} = stepBack(stack, steps, (name) => config.contexts.has(name));
 	for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);
 	if (!target) throw new KubehopError(steps === 1 ? 'no previous context found' : `no context ${steps} steps back in the history`, 'see the history with: kubehop history');
-	return switchTo(target.name, context);
+	return switchTo(target.name, context, config);
 }
 
 async function unset(context: CommandContext): Promise<number> {
@@ -98,13 +98,14 @@ async function unset(context: CommandContext): Promise<number> {
 async function deleteContexts(names: string[], context: CommandContext): Promise<number> {
 	for (const requested of names) {
 		let name = requested;
+		let loaded: MergedKubeconfig | undefined;
 		if (name === '.') {
-			const config = await context.load();
-			if (!config.currentContext) throw new KubehopError('cannot delete ".": current-context is not set');
-			name = config.currentContext;
+			loaded = await context.load();
+			if (!loaded.currentContext) throw new KubehopError('cannot delete ".": current-context is not set');
+			name = loaded.currentContext;
 		}
 
-		const {result} = await deleteContext(context.selection, name);
+		const {result} = await deleteContext(context.selection, name, loaded);
 		await context.history().deleteContext(name);
 		success(context.output, `Deleted context ${shown(context.output.stderr, name)}.`);
 		if (result.wasCurrent) warn(context.output, 'you deleted the current context; pick another with: kubehop ctx NAME');
@@ -115,13 +116,14 @@ async function deleteContexts(names: string[], context: CommandContext): Promise
 
 async function rename(newName: string, oldName: string, context: CommandContext): Promise<number> {
 	let from = oldName;
+	let loaded: MergedKubeconfig | undefined;
 	if (from === '.') {
-		const config = await context.load();
-		if (!config.currentContext) throw new KubehopError('cannot rename ".": current-context is not set');
-		from = config.currentContext;
+		loaded = await context.load();
+		if (!loaded.currentContext) throw new KubehopError('cannot rename ".": current-context is not set');
+		from = loaded.currentContext;
 	}
 
-	await renameContext(context.selection, from, newName);
+	await renameContext(context.selection, from, newName, loaded);
 	await context.history().renameContext(from, newName);
 	success(context.output, `Context "${shown(context.output.stderr, from)}" renamed to "${shown(context.output.stderr, newName)}".`);
 	return 0;

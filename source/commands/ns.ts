@@ -1,6 +1,6 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace, type MergedKubeconfig} from '../kubeconfig/load.ts';
-import {setContextNamespace} from '../kubeconfig/operations.ts';
+import {setCurrentNamespace} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
 import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
 import type {CommandContext} from './command-context.ts';
@@ -77,15 +77,14 @@ async function printCurrent({load, output, flags}: CommandContext): Promise<numb
 	return 0;
 }
 
-async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean): Promise<number> {
+async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean, loaded?: MergedKubeconfig): Promise<number> {
 	const {output} = context;
-	const config = await context.load();
-	const contextName = currentContextName(config);
-	if (!skipCheck && namespace !== '') await requireNamespace(config, contextName, namespace, context);
-	const previous = effectiveNamespace(config, contextName);
-	await setContextNamespace(context.selection, contextName, namespace);
+	const config = loaded ?? (await context.load());
+	const checked = !skipCheck && namespace !== '';
+	if (checked) await requireNamespace(config, currentContextName(config), namespace, context);
+	const {result} = await setCurrentNamespace(context.selection, namespace, checked ? config.currentContext : undefined, config);
 	const now = namespace || 'default';
-	await context.history().recordNamespace(contextName, previous, now);
+	await context.history().recordNamespace(result.context, result.previous || 'default', now);
 	success(output, `Active namespace is "${shown(output.stderr, now)}".`);
 	return 0;
 }
@@ -104,5 +103,5 @@ async function goBack(steps: number, context: CommandContext): Promise<number> {
 	const stack = await context.history().namespaceStack(contextName, effectiveNamespace(config, contextName));
 	const {target} = stepBack(stack, steps, () => true);
 	if (!target) throw new KubehopError(`no previous namespace found for context "${contextName}"`);
-	return switchNamespace(target.name, context, true);
+	return switchNamespace(target.name, context, true, config);
 }

@@ -16,6 +16,8 @@ export function writeFileAtomically(file: string, content: string): void {
 		const stat = fs.statSync(target);
 		mode = stat.mode & 0o7777;
 		owner = {uid: stat.uid, gid: stat.gid};
+		// A rename would replace a file we may not write; refuse exactly where kubectl's open(O_TRUNC) would.
+		fs.accessSync(target, fs.constants.W_OK);
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(file, error);
 		fs.mkdirSync(directory, {recursive: true, mode: 0o755});

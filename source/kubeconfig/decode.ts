@@ -77,7 +77,7 @@ export type NamedItem = {
 	item: YamlMap;
 	/** The `context:`/`cluster:`/`user:` mapping inside the item, when present. */
 	body: YamlMap | undefined;
-	data: Record<string, unknown>;
+	readonly data: Record<string, unknown>;
 	index: number;
 	line: number;
 };
@@ -123,14 +123,7 @@ export function decodeKubeconfig(root: YamlNode | undefined, file: string, {chec
 
 			seen.set(name, index);
 			const body = mapGet(node, bodyKey[section])?.value;
-			items.push({
-				name,
-				item: node,
-				body: body?.kind === 'map' ? body : undefined,
-				data: body?.kind === 'map' ? (toPlain(body) as Record<string, unknown>) : {},
-				index,
-				line: node.line,
-			});
+			items.push(namedItem(name, node, body?.kind === 'map' ? body : undefined, index));
 		}
 
 		sections[section] = {entry, items};
@@ -155,6 +148,22 @@ function renderPath(path: Path): string {
 }
 
 type Fail = (detail: string, field: string | Path, node?: {line: number}) => never;
+
+function namedItem(name: string, item: YamlMap, body: YamlMap | undefined, index: number): NamedItem {
+	let data: Record<string, unknown> | undefined;
+	return {
+		name,
+		item,
+		body,
+		index,
+		line: item.line,
+		// Built on first use: switching contexts never looks inside thousands of clusters and users.
+		get data() {
+			data ??= body ? (toPlain(body) as Record<string, unknown>) : {};
+			return data;
+		},
+	};
+}
 
 function check(node: YamlNode | undefined, spec: Spec, path: Path, checkPayloads: boolean, fail: Fail): void {
 	// A missing value or an explicit null leaves the Go field at its zero value.
@@ -217,6 +226,16 @@ export function toPlain(node: YamlNode | undefined): unknown {
 
 	if (node.kind === 'seq') return node.items.map((item) => toPlain(item));
 	const result: Record<string, unknown> = {};
-	for (const entry of node.entries) result[entry.key] = toPlain(entry.value);
+	// go-yaml applies `<<` merge keys: merged mappings fill in, explicit keys win, earlier merges win.
+	for (const entry of node.entries) {
+		if (entry.key !== '<<') continue;
+		const sources = entry.value?.kind === 'seq' ? entry.value.items : [entry.value];
+		for (const source of sources) {
+			if (source?.kind !== 'map') continue;
+			for (const [key, value] of Object.entries(toPlain(source) as Record<string, unknown>)) if (!(key in result)) result[key] = value;
+		}
+	}
+
+	for (const entry of node.entries) if (entry.key !== '<<') result[entry.key] = toPlain(entry.value);
 	return result;
 }

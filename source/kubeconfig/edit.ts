@@ -22,28 +22,39 @@ export function setMapValue(text: string, document: ParsedDocument, map: YamlMap
 	if (!map) return appendTopLevelKey(text, document, key, value);
 	const entry = mapGet(map, key);
 	if (!entry) return insertMapEntry(text, document, map, key, value);
-	return replaceEntryValue(entry, value);
+	return replaceEntryValue(text, entry, value);
 }
 
-export function replaceEntryValue(entry: YamlMapEntry, value: string): Splice {
+export function replaceEntryValue(text: string, entry: YamlMapEntry, value: string): Splice {
 	const current = entry.value;
 	if (!current) return {start: entry.afterColon, end: entry.afterColon, text: ` ${renderScalar(value)}`, scalar: {offset: 1, value}};
 	// A tag such as `!!null ~` sits before the node's range; the whole value is replaced, so it goes too.
 	const style = current.kind === 'scalar' && current.style !== 'block' ? current.style : 'plain';
 	const start = current.kind === 'scalar' && current.type !== 'string' ? entry.afterColon : current.start;
 	const prefix = start === entry.afterColon ? ' ' : '';
-	return {start, end: current.end, text: prefix + renderScalar(value, style), scalar: {offset: prefix.length, value}};
+	// A block scalar's range runs through its final line break, which must stay.
+	let end = current.end;
+	while (end > start && /\s/.test(text[end - 1]!)) end--;
+	return {start, end, text: prefix + renderScalar(value, style), scalar: {offset: prefix.length, value}};
 }
 
-function insertMapEntry(text: string, document: ParsedDocument, map: YamlMap, key: string, value: string): Splice {
-	const rendered = `${key}: ${renderScalar(value)}`;
+/** Gives a key with no value (`context:` or `context: null`) a raw YAML value such as `{namespace: x}`. */
+export function setEntryRawValue(entry: YamlMapEntry, raw: string): Splice {
+	const current = entry.value;
+	return current ? {start: entry.afterColon, end: current.end, text: ` ${raw}`} : {start: entry.afterColon, end: entry.afterColon, text: ` ${raw}`};
+}
+
+export function insertMapEntry(text: string, document: ParsedDocument, map: YamlMap, key: string, value: string, raw = false): Splice {
 	if (map.flow) {
-		const close = text.lastIndexOf('}', map.end);
+		// A flow mapping written as JSON stays JSON.
+		const json = map.entries.length > 0 && text[map.entries[0]!.keyStart] === '"';
+		const rendered = json ? `${JSON.stringify(key)}: ${raw ? value : JSON.stringify(value)}` : `${key}: ${raw ? value : renderScalar(value)}`;
+		const close = text.lastIndexOf('}', map.end - 1);
 		return {start: close, end: close, text: map.entries.length > 0 ? `, ${rendered}` : rendered};
 	}
 
 	const at = lineEndAt(text, map.end);
-	return {start: at, end: at, text: `${document.lineBreak}${' '.repeat(map.indent)}${rendered}`};
+	return {start: at, end: at, text: `${document.lineBreak}${' '.repeat(map.indent)}${key}: ${raw ? value : renderScalar(value)}`};
 }
 
 function appendTopLevelKey(text: string, document: ParsedDocument, key: string, value: string): Splice {

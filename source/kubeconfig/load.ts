@@ -9,6 +9,8 @@ import {YamlSyntaxError, type ParsedDocument} from './tree.ts';
 export type LoadedFile = {
 	/** The path as listed (relative entries stay relative to the working directory, like kubectl). */
 	path: string;
+	/** The exact bytes read, so a writer can prove under the lock that nothing changed since. */
+	bytes: Buffer;
 	text: string;
 	document: ParsedDocument;
 	config: DecodedConfig;
@@ -20,7 +22,7 @@ export type Defined<T> = {
 	/** Later files that define the same name; their definitions are hidden (R6). */
 	shadowedIn: string[];
 	item: NamedItem;
-	data: T;
+	readonly data: T;
 };
 
 export type ContextData = {cluster: string; user: string; namespace: string};
@@ -36,16 +38,24 @@ export type MergedKubeconfig = {
 
 /** Reads one file as kubectl does. Returns undefined for a missing file, which kubectl skips (R4). */
 export async function readKubeconfigFile(file: string): Promise<LoadedFile | undefined> {
-	let text: string;
+	const bytes = readKubeconfigBytes(file);
+	return bytes && parseKubeconfigFile(file, bytes);
+}
+
+/** The raw bytes of a kubeconfig file, or undefined when it does not exist. */
+export function readKubeconfigBytes(file: string): Buffer | undefined {
 	try {
-		text = fs.readFileSync(file, 'utf8');
+		return fs.readFileSync(file);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return undefined;
 		const reason = code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
 		throw new KubeconfigFileError(file, reason);
 	}
+}
 
+export async function parseKubeconfigFile(file: string, bytes: Buffer): Promise<LoadedFile> {
+	const text = bytes.toString('utf8');
 	let document: ParsedDocument;
 	try {
 		document = await parseKubeconfigYaml(text);
@@ -54,7 +64,7 @@ export async function readKubeconfigFile(file: string): Promise<LoadedFile | und
 		throw error;
 	}
 
-	return {path: file, text, document, config: decodeKubeconfig(document.root, file)};
+	return {path: file, bytes, text, document, config: decodeKubeconfig(document.root, file)};
 }
 
 export async function loadKubeconfig(selection: KubeconfigSelection): Promise<MergedKubeconfig> {
@@ -99,7 +109,17 @@ function addSection<T>(target: Map<string, Defined<T>>, file: LoadedFile, sectio
 			continue;
 		}
 
-		target.set(item.name, {name: item.name, file: file.path, shadowedIn: [], item, data: toData(item.data)});
+		let data: T | undefined;
+		target.set(item.name, {
+			name: item.name,
+			file: file.path,
+			shadowedIn: [],
+			item,
+			get data() {
+				data ??= toData(item.data);
+				return data;
+			},
+		});
 	}
 }
 

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {writeFileAtomically} from './atomic-write.ts';
 import {decodeKubeconfig, type DecodedConfig} from './decode.ts';
 import {applySplice, type Splice} from './edit.ts';
-import {loadKubeconfig, mergeKubeconfig, readKubeconfigFile, type LoadedFile, type MergedKubeconfig} from './load.ts';
+import {loadKubeconfig, mergeKubeconfig, parseKubeconfigFile, readKubeconfigBytes, type LoadedFile, type MergedKubeconfig} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {parseKubeconfigYaml} from './parse.ts';
 import {readScalarAt} from './scan.ts';
@@ -26,31 +25,38 @@ export type Modification<T> = {result: T; written: string[]};
  * Runs one change the way kubectl does (validate, lock every file, write), but re-reads under the
  * lock, edits bytes surgically, proves the result parses to what was meant, and writes atomically.
  */
-export async function modifyKubeconfig<T>(selection: KubeconfigSelection, plan: (config: MergedKubeconfig) => Plan<T>): Promise<Modification<T>> {
+export async function modifyKubeconfig<T>(selection: KubeconfigSelection, plan: (config: MergedKubeconfig) => Plan<T>, loaded?: MergedKubeconfig): Promise<Modification<T>> {
 	// kubectl validates before it locks, so a bad request fails the same way even when a lock is stale.
-	const before = await loadKubeconfig(selection);
-	plan(before);
-	const stamps = new Map(before.files.map((file) => [file.path, stamp(file.path)]));
-	const locks = acquireKubeconfigLocks(selection.precedence);
+	// A read can also catch kubectl mid-write (it truncates in place), so a failure here is re-checked
+	// under the lock whenever the lock can be had. A caller that already loaded the files passes them in.
+	const before = loaded ?? (await loadKubeconfig(selection));
+	let earlyError: unknown;
 	try {
-		const current = await reloadChanged(selection, before, stamps);
+		plan(before);
+	} catch (error) {
+		earlyError = error;
+	}
+
+	let locks;
+	try {
+		locks = acquireKubeconfigLocks(selection.precedence);
+	} catch (lockError) {
+		throw earlyError ?? lockError;
+	}
+
+	try {
+		const current = await reloadChanged(selection, before);
 		const {edits, result} = plan(current);
-		const written: string[] = [];
 		const pending: Array<{file: string; text: string}> = [];
 		for (const edit of edits) {
-			const loaded = current.files.find((file) => file.path === edit.file);
-			const original = loaded?.text;
+			const original = current.files.find((file) => file.path === edit.file)?.text;
 			const text = edit.create ?? applyAll(original ?? '', edit.splices ?? []);
 			if (text === original) continue;
-			if (!edit.create && scalarsReadBack(text, edit.splices ?? [])) {
-				pending.push({file: edit.file, text});
-				continue;
-			}
-
-			await verifyEdit(edit, text);
+			if (edit.create || !scalarsReadBack(text, edit.splices ?? [])) await verifyEdit(edit, text);
 			pending.push({file: edit.file, text});
 		}
 
+		const written: string[] = [];
 		for (const {file, text} of pending) {
 			if (file === '') throw new KubehopError('cannot write kubeconfig: KUBECONFIG names no file (it holds only empty entries)');
 			writeFileAtomically(file, text);
@@ -98,32 +104,24 @@ async function verifyEdit(edit: FileEdit, text: string): Promise<void> {
 	}
 }
 
-type Stamp = string | undefined;
-
-function stamp(file: string): Stamp {
-	try {
-		const stat = fs.statSync(file, {bigint: true});
-		return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-	} catch {
-		return undefined;
-	}
-}
-
-/** Re-reads under the lock only the files another writer touched since the first read. */
-async function reloadChanged(selection: KubeconfigSelection, before: MergedKubeconfig, stamps: Map<string, Stamp>): Promise<MergedKubeconfig> {
+/**
+ * Re-reads every file under the lock and re-parses only those whose bytes differ from the first read.
+ * Timestamps are too coarse for this: kubectl can rewrite a file twice within one clock tick.
+ */
+async function reloadChanged(selection: KubeconfigSelection, before: MergedKubeconfig): Promise<MergedKubeconfig> {
 	const files: LoadedFile[] = [];
 	let changed = false;
 	for (const file of selection.precedence) {
 		if (file === '') continue;
+		const bytes = readKubeconfigBytes(file);
 		const previous = before.files.find((loaded) => loaded.path === file);
-		if (previous && stamps.get(file) === stamp(file)) {
+		if (previous && bytes?.equals(previous.bytes)) {
 			files.push(previous);
 			continue;
 		}
 
 		changed = true;
-		const loaded = await readKubeconfigFile(file);
-		if (loaded) files.push(loaded);
+		if (bytes) files.push(await parseKubeconfigFile(file, bytes));
 	}
 
 	return changed ? mergeKubeconfig(selection, files) : before;

@@ -34,14 +34,20 @@ export function parseWithYamlLibrary(text: string, library: YamlLibrary): Parsed
 	const lineStarts = computeLineStarts(text);
 	const firstBreak = text.indexOf('\n');
 	const lineBreak = firstBreak > 0 && text.charCodeAt(firstBreak - 1) === 13 ? '\r\n' : '\n';
-	const convert = (node: LibraryNode | null | undefined, seen: Set<LibraryNode>): YamlNode | undefined => {
+	const convert = (node: LibraryNode | null | undefined, seen: Set<LibraryNode>, shared = false): YamlNode | undefined => {
 		if (!node) return undefined;
 		if (isAlias(node)) {
 			const target = node.resolve(document as Document);
 			if (!target || seen.has(target)) throw new YamlSyntaxError('circular or unknown alias', lineAt(lineStarts, node.range?.[0] ?? 0));
-			return convert(target as LibraryNode, new Set([...seen, target]));
+			return convert(target as LibraryNode, new Set([...seen, target]), true);
 		}
 
+		const converted = convertNode(node, seen, shared || Boolean(node.anchor));
+		if (converted && (shared || node.anchor)) converted.shared = true;
+		return converted;
+	};
+
+	const convertNode = (node: LibraryNode, seen: Set<LibraryNode>, shared: boolean): YamlNode | undefined => {
 		const [start, end] = node.range ?? [0, 0];
 		const line = lineAt(lineStarts, start);
 		if (isScalar(node)) return convertScalar(node, start, end, line);
@@ -56,7 +62,7 @@ export function parseWithYamlLibrary(text: string, library: YamlLibrary): Parsed
 					key: keyText,
 					keyStart,
 					line: lineAt(lineStarts, keyStart),
-					value: convert(pair.value as LibraryNode | null, seen),
+					value: convert(pair.value as LibraryNode | null, seen, shared),
 					afterColon: text.indexOf(':', keyEnd) + 1,
 				};
 				if (entry.value?.kind === 'scalar' && entry.value.type === 'null' && entry.value.start === entry.value.end) entry.value = undefined;
@@ -69,7 +75,7 @@ export function parseWithYamlLibrary(text: string, library: YamlLibrary): Parsed
 		if (isSeq(node)) {
 			const seq: YamlSeq = {kind: 'seq', flow: Boolean(node.flow), items: [], itemStarts: [], start, end, line, indent: start - lineStarts[line - 1]!};
 			for (const item of node.items) {
-				const converted = convert(item as LibraryNode | null, seen);
+				const converted = convert(item as LibraryNode | null, seen, shared);
 				const itemStart = (item as LibraryNode | null)?.range?.[0] ?? start;
 				seq.items.push(converted);
 				seq.itemStarts.push(node.flow ? itemStart : text.lastIndexOf('-', itemStart));

@@ -15,11 +15,11 @@ const goInteger = /^[-+]?(?:0[xX][\da-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9
 const yamlFloat = /^[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?$/;
 
 export function resolvePlainScalar(text: string): ScalarType {
-	if (nullWords.has(text)) return 'null';
+	// Fast exit for the common case, without hashing: names, URLs and base64 data start with a letter or '/'.
 	const first = text.charCodeAt(0);
-	// Fast exit for the common case: names, URLs and base64 data start with a letter or '/'.
 	const couldBeSpecial = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46 || text.length <= 5;
 	if (!couldBeSpecial) return 'string';
+	if (nullWords.has(text)) return 'null';
 	if (boolWords.has(text)) return 'bool';
 	if (specialFloats.has(text)) return 'float';
 	const digits = text.includes('_') ? text.replaceAll('_', '') : text;

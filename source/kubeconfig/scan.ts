@@ -17,6 +17,9 @@ const dash = 45;
 
 class OutsideSubset extends Error {}
 
+// A kubeconfig repeats a handful of keys thousands of times; each is vetted once.
+const simpleKeys = new Map<string, boolean>();
+
 export function scanKubeconfigYaml(text: string): ParsedDocument | undefined {
 	try {
 		return scan(text);
@@ -159,7 +162,13 @@ function scan(text: string): ParsedDocument {
 
 	function addEntry(map: YamlMap, keyStart: number, colon: number, lineEnd: number, line: number): void {
 		const key = text.slice(keyStart, colon).trimEnd();
-		if (!/^[\w.\/-][^#'"]*$/.test(key) || /[[\]{},]/.test(key)) outside();
+		let simple = simpleKeys.get(key);
+		if (simple === undefined) {
+			simple = /^[\w.\/-][^#'"[\]{},]*$/.test(key);
+			simpleKeys.set(key, simple);
+		}
+
+		if (!simple) outside();
 		const entry: YamlMapEntry = {key, keyStart, line, value: undefined, afterColon: colon + 1};
 		map.entries.push(entry);
 		let value = colon + 1;

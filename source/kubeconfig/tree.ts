@@ -3,7 +3,12 @@ import type {ScalarStyle, ScalarType} from './scalar.ts';
 // The parsed shape of one kubeconfig document, with source offsets so edits can splice bytes in place.
 // Offsets are UTF-16 indices into the file text; `end` is just past the node's last character.
 
-export type YamlScalar = {
+type Shared = {
+	/** Anchored or reached through an alias: an edit here would change other entries too. */
+	shared?: boolean;
+};
+
+export type YamlScalar = Shared & {
 	kind: 'scalar';
 	value: string;
 	type: ScalarType;
@@ -23,7 +28,7 @@ export type YamlMapEntry = {
 	afterColon: number;
 };
 
-export type YamlMap = {
+export type YamlMap = Shared & {
 	kind: 'map';
 	flow: boolean;
 	entries: YamlMapEntry[];
@@ -34,7 +39,7 @@ export type YamlMap = {
 	indent: number;
 };
 
-export type YamlSeq = {
+export type YamlSeq = Shared & {
 	kind: 'seq';
 	flow: boolean;
 	items: Array<YamlNode | undefined>;

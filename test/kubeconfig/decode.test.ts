@@ -53,3 +53,13 @@ describe('decoding like kubectl', () => {
 		expect(errorOf('- a\n').message).toContain('top level');
 	});
 });
+
+describe('YAML merge keys, as go-yaml applies them', () => {
+	it('fills a context from a merged anchor, with explicit keys winning', async () => {
+		const {parseWithYamlLibrary} = await import('../../source/kubeconfig/parse.ts');
+		const yaml = await import('yaml');
+		const text = 'contexts:\n- name: one\n  context: &base\n    cluster: c1\n    namespace: base\n- name: two\n  context:\n    <<: *base\n    namespace: mine\n';
+		const config = decodeKubeconfig(parseWithYamlLibrary(text, yaml).root, 'f');
+		expect(config.sections.contexts.items[1]!.data).toEqual({cluster: 'c1', namespace: 'mine'});
+	});
+});
