@@ -127,12 +127,14 @@ describe('bad input: a clear error naming the file, a non-zero exit, nothing wri
 		if (asNobody) fs.chownSync(tree.root, 65_534, 65_534);
 		if (asNobody) for (const file of [tree.home, path.dirname(kubeconfig), kubeconfig]) fs.chownSync(file, 65_534, 65_534);
 		prepare?.(tree.root);
-		const before = snapshot(tree.root);
+		// The kubeconfig tree is what must not change; kubehop's own index cache under HOME may.
+		const kubeconfigs = path.join(tree.root, 'k');
+		const before = snapshot(kubeconfigs);
 		const result = kubehop(args, {env: {HOME: tree.home, KUBECONFIG: kubeconfig, ...env?.(tree.root)}, cwd: tree.root, asUser: asNobody ? 65_534 : undefined});
 		expect(result.status).toBe(1);
 		expect(result.stderr).toMatch(message);
 		fs.chmodSync(path.join(tree.root, 'k'), 0o755);
-		expect(snapshot(tree.root)).toEqual(before);
+		expect(snapshot(kubeconfigs)).toEqual(before);
 	});
 });
 

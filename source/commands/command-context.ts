@@ -1,4 +1,6 @@
 import {HistoryStore} from '../history/history-store.ts';
+import {FileIndexCache} from '../kubeconfig/file-index.ts';
+import {loadKubeconfigIndex, type KubeconfigIndex} from '../kubeconfig/indexed-switch.ts';
 import {loadKubeconfig, type MergedKubeconfig} from '../kubeconfig/load.ts';
 import {selectKubeconfigFiles, selectionKey, type KubeconfigSelection} from '../kubeconfig/paths.ts';
 import type {Output} from '../terminal/output.ts';
@@ -12,12 +14,16 @@ export type CommandContext = {
 	flags: GlobalFlags;
 	selection: KubeconfigSelection;
 	load(): Promise<MergedKubeconfig>;
+	/** Context names and current-context only, from the validated per-file index: the switching hot path. */
+	loadIndex(): Promise<KubeconfigIndex>;
+	indexCache: FileIndexCache;
 	history(): HistoryStore;
 };
 
 export function createCommandContext(env: Record<string, string | undefined>, cwd: string, output: Output, flags: GlobalFlags): CommandContext {
 	const selection = selectKubeconfigFiles({flag: flags.kubeconfig, env, cwd});
 	let history: HistoryStore | undefined;
+	const indexCache = FileIndexCache.forEnvironment(env);
 	return {
 		env,
 		cwd,
@@ -25,6 +31,8 @@ export function createCommandContext(env: Record<string, string | undefined>, cw
 		flags,
 		selection,
 		load: () => loadKubeconfig(selection),
+		loadIndex: () => loadKubeconfigIndex(selection, indexCache),
+		indexCache,
 		history: () => (history ??= new HistoryStore({env}, selectionKey(selection, cwd))),
 	};
 }

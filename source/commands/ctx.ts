@@ -1,6 +1,7 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
-import {deleteContext, renameContext, unsetCurrentContext, useContext} from '../kubeconfig/operations.ts';
+import {useContextIndexed, type KubeconfigIndex} from '../kubeconfig/indexed-switch.ts';
+import {deleteContext, renameContext, unsetCurrentContext} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
 import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
 import type {CommandContext} from './command-context.ts';
@@ -41,17 +42,18 @@ export function contextSummary(config: MergedKubeconfig, name: string) {
 	};
 }
 
-async function listContexts({load, output, flags, selection}: CommandContext): Promise<number> {
-	const config = await load();
-	const names = [...config.contexts.keys()].sort();
+async function listContexts({load, loadIndex, output, flags, selection}: CommandContext): Promise<number> {
+	if (flags.json) {
+		const config = await load();
+		printJson(output, [...config.contexts.keys()].sort().map((name) => contextSummary(config, name)));
+		return 0;
+	}
+
+	const config = await loadIndex();
+	const names = [...config.contexts].sort();
 	if (config.files.length === 0) {
 		const looked = selection.precedence.filter((file) => file !== '').join(', ') || '(KUBECONFIG lists no file)';
 		warn(output, `no kubeconfig found; looked at ${shown(output.stderr, looked)}`);
-	}
-
-	if (flags.json) {
-		printJson(output, names.map((name) => contextSummary(config, name)));
-		return 0;
 	}
 
 	let text = '';
@@ -64,16 +66,22 @@ async function listContexts({load, output, flags, selection}: CommandContext): P
 	return 0;
 }
 
-async function printCurrent({load, output, flags}: CommandContext): Promise<number> {
-	const config = await load();
-	if (!config.currentContext) throw new KubehopError('current-context is not set');
-	if (flags.json) printJson(output, contextSummary(config, config.currentContext));
-	else output.stdout.write(`${shown(output.stdout, config.currentContext)}\n`);
+async function printCurrent({load, loadIndex, output, flags}: CommandContext): Promise<number> {
+	if (flags.json) {
+		const config = await load();
+		if (!config.currentContext) throw new KubehopError('current-context is not set');
+		printJson(output, contextSummary(config, config.currentContext));
+		return 0;
+	}
+
+	const {currentContext} = await loadIndex();
+	if (!currentContext) throw new KubehopError('current-context is not set');
+	output.stdout.write(`${shown(output.stdout, currentContext)}\n`);
 	return 0;
 }
 
-async function switchTo(name: string, context: CommandContext, loaded?: MergedKubeconfig): Promise<number> {
-	const {result} = await useContext(context.selection, name, loaded);
+async function switchTo(name: string, context: CommandContext, loaded?: KubeconfigIndex): Promise<number> {
+	const result = await useContextIndexed(loaded ?? (await context.loadIndex()), name, context.indexCache);
 	await context.history().recordContext(result.previous, name);
 	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
 	return 0;
@@ -81,7 +89,7 @@ async function switchTo(name: string, context: CommandContext, loaded?: MergedKu
 
 async function goBack(steps: number, context: CommandContext): Promise<number> {
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
-	const config = await context.load();
+	const config = await context.loadIndex();
 	const stack = await context.history().contextStack(config.currentContext);
 	const {target, skipped} = stepBack(stack, steps, (name) => config.contexts.has(name));
 	for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);

@@ -7,7 +7,8 @@ import {KubehopError} from '../errors/kubehop-error.ts';
 // temp file in the same directory, are fsynced, renamed over the real file, and the directory is fsynced:
 // a reader or a crash sees either the old file or the new one.
 
-export function writeFileAtomically(file: string, content: string): void {
+/** Writes `content` (text, bytes, or byte ranges to concatenate) as the new content of `file`. */
+export function writeFileAtomically(file: string, content: string | Buffer | Buffer[]): void {
 	const target = resolveSymlinks(file);
 	const directory = path.dirname(target);
 	let mode = 0o600;
@@ -27,7 +28,10 @@ export function writeFileAtomically(file: string, content: string): void {
 	let descriptor: number | undefined;
 	try {
 		descriptor = fs.openSync(temporary, 'wx', 0o600);
-		fs.writeSync(descriptor, content);
+		for (const piece of typeof content === 'string' ? [Buffer.from(content)] : Array.isArray(content) ? content : [content]) {
+			for (let written = 0; written < piece.length; ) written += fs.writeSync(descriptor, piece, written);
+		}
+
 		fs.fchmodSync(descriptor, mode);
 		if (owner && process.getuid?.() === 0) fs.fchownSync(descriptor, owner.uid, owner.gid);
 		fs.fsyncSync(descriptor);

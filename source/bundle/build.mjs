@@ -1,0 +1,24 @@
+// Bundles kubehop into dist/ with code splitting: the switching paths load a few small chunks, while
+// Ink, React and the Kubernetes client sit in chunks that only the commands needing them import.
+import fs from 'node:fs';
+import {build} from 'esbuild';
+
+const unused = './source/bundle/conf-unused-features.ts';
+fs.rmSync('dist', {recursive: true, force: true});
+await build({
+	entryPoints: ['source/cli.tsx'],
+	bundle: true,
+	splitting: true,
+	format: 'esm',
+	platform: 'node',
+	target: 'node20',
+	outdir: 'dist',
+	chunkNames: 'chunks/[name]-[hash]',
+	minifySyntax: true,
+	minifyWhitespace: true,
+	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts'},
+	// Some dependencies still call require() for Node built-ins from ESM.
+	banner: {js: "#!/usr/bin/env node\nimport {createRequire as __kubehopRequire} from 'node:module'; const require = __kubehopRequire(import.meta.url);"},
+	logLevel: 'warning',
+});
+fs.chmodSync('dist/cli.js', 0o755);

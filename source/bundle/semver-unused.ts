@@ -1,0 +1,3 @@
+import {semverStub} from './conf-unused-features.ts';
+
+export default semverStub;

@@ -1,0 +1,124 @@
+import {createHash} from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {setMapValue} from './edit.ts';
+import type {LoadedFile} from './load.ts';
+import type {ScalarStyle} from './scalar.ts';
+
+// What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
+// bytes hash the same was already parsed and validated in full, so its context names and the place of
+// its current-context can be reused without parsing megabytes again.
+
+/** Where current-context's value goes, in bytes: the splice is `before + scalar + after` over [start, end). */
+export type CurrentContextTemplate = {start: number; end: number; before: string; after: string; style: ScalarStyle};
+
+export type FileIndex = {
+	currentContext: string;
+	contexts: string[];
+	/** Undefined when the file's shape needs the general edit path (flow style, anchors, no mapping). */
+	currentContextTemplate: CurrentContextTemplate | undefined;
+};
+
+const sentinel = 'kubehop-current-context-placeholder';
+
+export function digestOf(bytes: Buffer): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function buildFileIndex(file: LoadedFile): FileIndex {
+	return {
+		currentContext: file.config.currentContext,
+		contexts: file.config.sections.contexts.items.map((item) => item.name),
+		currentContextTemplate: templateFor(file),
+	};
+}
+
+/** The splice the general edit path would make, with a placeholder value cut out of it. */
+function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
+	const {root, currentContextEntry} = file.config;
+	if (!root || root.flow || root.shared || currentContextEntry?.value?.kind === 'map' || currentContextEntry?.value?.kind === 'seq') return undefined;
+	const splice = setMapValue(file.text, file.document, root, 'current-context', sentinel);
+	const at = splice.text.indexOf(sentinel);
+	if (at === -1) return undefined;
+	const value = currentContextEntry?.value;
+	const style = value?.kind === 'scalar' && value.style !== 'block' && value.type === 'string' ? value.style : 'plain';
+	return {
+		start: Buffer.byteLength(file.text.slice(0, splice.start)),
+		end: Buffer.byteLength(file.text.slice(0, splice.end)),
+		before: splice.text.slice(0, at),
+		after: splice.text.slice(at + sentinel.length),
+		style,
+	};
+}
+
+// Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
+const cacheFormat = 2;
+
+/**
+ * The file's fingerprint, as sha256 digests of consecutive byte ranges split around current-context's
+ * value. A switch rewrites only the middle range, so the writer hashes a few bytes, not the whole file.
+ */
+export type Segment = {length: number; digest: string};
+
+type CacheEntry = {format: number; file: string; segments: Segment[]; index: FileIndex};
+
+export type CacheHit = {index: FileIndex; segments: Segment[]};
+
+export function segmentsOf(pieces: Buffer[]): Segment[] {
+	return pieces.map((piece) => ({length: piece.length, digest: digestOf(piece)}));
+}
+
+/** Splits a file where a switch will splice it, so that the unchanged ranges keep their digests. */
+export function fingerprint(bytes: Buffer, index: FileIndex): Segment[] {
+	const template = index.currentContextTemplate;
+	if (!template) return segmentsOf([bytes]);
+	return segmentsOf([bytes.subarray(0, template.start), bytes.subarray(template.start, template.end), bytes.subarray(template.end)]);
+}
+
+/** A private cache (0700 directory, 0600 files); a missing or damaged entry is simply a miss. */
+export class FileIndexCache {
+	constructor(readonly directory: string) {}
+
+	static forEnvironment(env: Record<string, string | undefined>): FileIndexCache {
+		const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+		return new FileIndexCache(path.join(base, 'kubehop', 'index'));
+	}
+
+	/** The index of exactly these bytes, if it was built before. */
+	lookup(file: string, bytes: Buffer): CacheHit | undefined {
+		let entry: CacheEntry;
+		try {
+			entry = JSON.parse(fs.readFileSync(this.#pathFor(file), 'utf8')) as CacheEntry;
+		} catch {
+			return undefined;
+		}
+
+		if (entry.format !== cacheFormat || entry.file !== path.resolve(file)) return undefined;
+		if (entry.segments.reduce((sum, segment) => sum + segment.length, 0) !== bytes.length) return undefined;
+		let offset = 0;
+		for (const segment of entry.segments) {
+			if (digestOf(bytes.subarray(offset, offset + segment.length)) !== segment.digest) return undefined;
+			offset += segment.length;
+		}
+
+		return {index: entry.index, segments: entry.segments};
+	}
+
+	store(file: string, segments: Segment[], index: FileIndex): void {
+		const target = this.#pathFor(file);
+		const temporary = `${target}.${process.pid}.tmp`;
+		try {
+			fs.mkdirSync(this.directory, {recursive: true, mode: 0o700});
+			fs.writeFileSync(temporary, JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index} satisfies CacheEntry), {mode: 0o600});
+			fs.renameSync(temporary, target);
+		} catch {
+			// A cache that cannot be written only costs speed.
+			fs.rmSync(temporary, {force: true});
+		}
+	}
+
+	#pathFor(file: string): string {
+		return path.join(this.directory, `${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 32)}.json`);
+	}
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import {describe, expect, it} from 'vitest';
+import {FileIndexCache} from '../../source/kubeconfig/file-index.ts';
+import {loadKubeconfigIndex, useContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
+import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
+import {useContext} from '../../source/kubeconfig/operations.ts';
+import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
+import {kubeconfigText} from '../support/kubeconfig-arbitrary.ts';
+import {tempTree} from '../support/temp-tree.ts';
+
+/** Two copies of the same files: one switched by the general path, one by the indexed path. */
+function twins(files: Record<string, string>, list: string[]) {
+	const tree = tempTree(Object.fromEntries(Object.entries(files).flatMap(([name, text]) => [[`general/${name}`, text], [`indexed/${name}`, text]])));
+	const side = (name: string) => selectKubeconfigFiles({env: {KUBECONFIG: list.map((file) => path.join(tree.root, name, file)).join(':')}, cwd: tree.root});
+	const cache = new FileIndexCache(path.join(tree.root, 'cache'));
+	const read = (name: string) => Object.fromEntries(Object.keys(files).map((file) => [file, fs.readFileSync(path.join(tree.root, name, file), 'utf8')]));
+	return {
+		tree,
+		cache,
+		general: side('general'),
+		indexed: side('indexed'),
+		same: () => expect(read('indexed')).toEqual(read('general')),
+	};
+}
+
+const file = (current: string | undefined, names: string[]) =>
+	`apiVersion: v1\nkind: Config\ncontexts:\n${names.map((name) => `- context:\n    cluster: c\n  name: ${name === 'yes' ? '"yes"' : name}\n`).join('')}${current === undefined ? '' : `current-context: ${current}\n`}`;
+
+describe('the indexed switch', () => {
+	it('writes exactly what the general path writes, on a miss and on hits', async () => {
+		const {general, indexed, cache, same} = twins({'a.yaml': file('x', ['x', 'dev', 'yes', 'z'])}, ['a.yaml']);
+		for (const name of ['dev', 'yes', 'z', 'z', 'x']) {
+			await useContext(general, name);
+			await useContext(general, name);
+			await useContextIndexed(await loadKubeconfigIndex(indexed, cache), name, cache);
+			same();
+		}
+	});
+
+	it('writes current-context where kubectl would across several files, inserting the key when missing', async () => {
+		const files = {'a.yaml': file(undefined, ['a1']), 'b.yaml': file('b1', ['b1', 'a1'])};
+		const {general, indexed, cache, same} = twins(files, ['missing.yaml', 'a.yaml', 'b.yaml']);
+		for (const name of ['a1', 'b1', 'a1']) {
+			await useContext(general, name);
+			await useContextIndexed(await loadKubeconfigIndex(indexed, cache), name, cache);
+			same();
+		}
+	});
+
+	it('ignores a cache entry whose bytes no longer match, and notices edits made after loading', async () => {
+		const {general, indexed, cache, tree} = twins({'a.yaml': file('x', ['x', 'dev'])}, ['a.yaml']);
+		await useContextIndexed(await loadKubeconfigIndex(indexed, cache), 'dev', cache);
+		await useContext(general, 'dev');
+		// Someone else rewrites the file: same length, different bytes.
+		for (const side of ['general', 'indexed']) {
+			const target = path.join(tree.root, side, 'a.yaml');
+			fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: x', 'name: w'));
+		}
+
+		await expect(loadKubeconfigIndex(indexed, cache).then((index) => useContextIndexed(index, 'x', cache))).rejects.toThrow('no context exists with the name: "x"');
+		const index = await loadKubeconfigIndex(indexed, cache);
+		// A writer sneaks in between loading and locking: the switch must see it and keep its change.
+		const target = path.join(tree.root, 'indexed', 'a.yaml');
+		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('    cluster: c\n  name: dev', '    cluster: c\n    namespace: added\n  name: dev'));
+		await useContextIndexed(index, 'w', cache);
+		expect(fs.readFileSync(target, 'utf8')).toContain('namespace: added');
+		expect((await loadKubeconfig(indexed)).currentContext).toBe('w');
+		await useContext(general, 'w');
+		expect(fs.readFileSync(path.join(tree.root, 'general', 'a.yaml'), 'utf8')).toBe(fs.readFileSync(target, 'utf8').replace('    namespace: added\n', ''));
+	});
+
+	it('agrees with the general path on generated kubeconfigs', async () => {
+		await fc.assert(
+			fc.asyncProperty(kubeconfigText(), fc.array(fc.nat(), {minLength: 1, maxLength: 4}), async (text, picks) => {
+				const {general, indexed, cache, same} = twins({'config': text}, ['config']);
+				const names = [...(await loadKubeconfig(general)).contexts.keys()];
+				if (names.length === 0) return;
+				for (const pick of picks) {
+					const name = names[pick % names.length]!;
+					await useContext(general, name);
+					await useContextIndexed(await loadKubeconfigIndex(indexed, cache), name, cache);
+					same();
+				}
+			}),
+			{numRuns: 100},
+		);
+	});
+});
