@@ -33,7 +33,8 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
 				server,
 				caData: cluster.data['certificate-authority-data'] ?? undefined,
 				caFile: cluster.data['certificate-authority'] ?? undefined,
-				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true,
+				// client-node refuses plain HTTP unless told to skip TLS checks, which do not apply to HTTP at all.
+				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true || server.startsWith('http:'),
 				tlsServerName: cluster.data['tls-server-name'] ?? undefined,
 			},
 		],

@@ -1,5 +1,5 @@
 import {renderScalar} from './scalar.ts';
-import type {ParsedDocument, YamlMap, YamlMapEntry, YamlNode, YamlSeq} from './tree.ts';
+import type {ParsedDocument, YamlMap, YamlMapEntry, YamlSeq} from './tree.ts';
 import {mapGet} from './tree.ts';
 
 // Every edit is a splice of the original text: the bytes outside the changed scalar, key or item
@@ -102,9 +102,6 @@ export function appendSeqItem(text: string, document: ParsedDocument, seq: YamlS
 	return {start: at, end: at, text: document.lineBreak + body};
 }
 
-export function replaceNode(node: YamlNode, replacement: string): Splice {
-	return {start: node.start, end: node.end, text: replacement};
-}
 
 function removeLines(text: string, start: number, end: number): Splice {
 	const lineStart = text.lastIndexOf('\n', start - 1) + 1;

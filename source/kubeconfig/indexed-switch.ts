@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import {KubehopError} from '../errors/kubehop-error.ts';
 import {writeFileAtomically} from './atomic-write.ts';
 import {buildFileIndex, fingerprint, segmentsOf, type CurrentContextTemplate, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
 import {parseKubeconfigFile, readKubeconfigBytes} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
-import {useContext} from './operations.ts';
+import {requireContext, useContext} from './operations.ts';
 import {defaultFile, type KubeconfigSelection} from './paths.ts';
 import {renderScalar, type ScalarStyle} from './scalar.ts';
 import {readScalarAt} from './scan.ts';
@@ -52,8 +51,7 @@ export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache:
 /** `kubectl config use-context NAME`, byte for byte what the general path writes. */
 export async function useContextIndexed(loaded: KubeconfigIndex, name: string, cache: FileIndexCache): Promise<{changed: boolean; previous: string}> {
 	const {selection} = loaded;
-	if (name === '') throw new KubehopError('empty context names are not allowed');
-	if (!loaded.contexts.has(name)) throw new KubehopError(`no context exists with the name: "${name}"`, 'list contexts with: kubehop ctx');
+	requireContext(name, loaded.contexts);
 	const previous = loaded.currentContext;
 	const target = defaultFile(selection, (file) => fs.existsSync(file));
 	const file = loaded.files.find((candidate) => candidate.path === target);

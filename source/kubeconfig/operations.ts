@@ -18,17 +18,16 @@ function contextNames(config: DecodedConfig): string[] {
 	return config.sections.contexts.items.map((item) => item.name);
 }
 
-export function requireContext(config: MergedKubeconfig, name: string) {
+/** kubectl's checks before a switch (R10), for any view of the merged contexts. */
+export function requireContext(name: string, contexts: {has(name: string): boolean}): void {
 	if (name === '') throw new KubehopError('empty context names are not allowed');
-	const context = config.contexts.get(name);
-	if (!context) throw new KubehopError(`no context exists with the name: "${name}"`, 'list contexts with: kubehop ctx');
-	return context;
+	if (!contexts.has(name)) throw new KubehopError(`no context exists with the name: "${name}"`, 'list contexts with: kubehop ctx');
 }
 
 /** `kubectl config use-context`: the name goes to the default file (R10, R11). */
 export async function useContext(selection: KubeconfigSelection, name: string, loaded?: MergedKubeconfig): Promise<Modification<{changed: boolean; previous: string}>> {
 	return modifyKubeconfig<{changed: boolean; previous: string}>(selection, (config) => {
-		requireContext(config, name);
+		requireContext(name, config.contexts);
 		const previous = config.currentContext;
 		if (previous === name) return {edits: [], result: {changed: false, previous}};
 		const target = defaultFile(selection, exists);

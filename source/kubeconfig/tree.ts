@@ -79,14 +79,3 @@ export function mapGet(map: YamlMap, key: string): YamlMapEntry | undefined {
 
 	return undefined;
 }
-
-export function lineOf(text: string, offset: number): number {
-	let line = 1;
-	let index = text.indexOf('\n');
-	while (index !== -1 && index < offset) {
-		line++;
-		index = text.indexOf('\n', index + 1);
-	}
-
-	return line;
-}
