@@ -1,6 +1,6 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
-import {useContextIndexed, type KubeconfigIndex} from '../kubeconfig/indexed-switch.ts';
+import {switchContextIndexed, type KubeconfigIndex, type Switch} from '../kubeconfig/indexed-switch.ts';
 import {deleteContext, renameContext, unsetCurrentContext} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
 import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
@@ -80,21 +80,27 @@ async function printCurrent({load, loadIndex, output, flags}: CommandContext): P
 	return 0;
 }
 
-async function switchTo(name: string, context: CommandContext, loaded?: KubeconfigIndex): Promise<number> {
-	const result = await useContextIndexed(loaded ?? (await context.loadIndex()), name, context.indexCache);
-	await context.history().recordContext(result.previous, name);
-	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
-	return 0;
+async function switchTo(name: string, context: CommandContext): Promise<number> {
+	return announceSwitch(await switchContextIndexed(context.selection, context.indexCache, () => name), context);
 }
 
 async function goBack(steps: number, context: CommandContext): Promise<number> {
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
-	const config = await context.loadIndex();
-	const stack = await context.history().contextStack(config.currentContext);
-	const {target, skipped} = stepBack(stack, steps, (name) => config.contexts.has(name));
-	for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);
-	if (!target) throw new KubehopError(steps === 1 ? 'no previous context found' : `no context ${steps} steps back in the history`, 'see the history with: kubehop history');
-	return switchTo(target.name, context, config);
+	const chooseFromHistory = async (index: KubeconfigIndex) => {
+		const stack = await context.history().contextStack(index.currentContext);
+		const {target, skipped} = stepBack(stack, steps, (name) => index.contexts.has(name));
+		for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);
+		if (!target) throw new KubehopError(steps === 1 ? 'no previous context found' : `no context ${steps} steps back in the history`, 'see the history with: kubehop history');
+		return target.name;
+	};
+
+	return announceSwitch(await switchContextIndexed(context.selection, context.indexCache, chooseFromHistory), context);
+}
+
+async function announceSwitch({name, previous}: Switch, context: CommandContext): Promise<number> {
+	await context.history().recordContext(previous, name);
+	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
+	return 0;
 }
 
 async function unset(context: CommandContext): Promise<number> {
@@ -105,15 +111,8 @@ async function unset(context: CommandContext): Promise<number> {
 
 async function deleteContexts(names: string[], context: CommandContext): Promise<number> {
 	for (const requested of names) {
-		let name = requested;
-		let loaded: MergedKubeconfig | undefined;
-		if (name === '.') {
-			loaded = await context.load();
-			if (!loaded.currentContext) throw new KubehopError('cannot delete ".": current-context is not set');
-			name = loaded.currentContext;
-		}
-
-		const {result} = await deleteContext(context.selection, name, loaded);
+		const name = requested === '.' ? await currentOrFail(context, 'delete') : requested;
+		const {result} = await deleteContext(context.selection, name);
 		await context.history().deleteContext(name);
 		success(context.output, `Deleted context ${shown(context.output.stderr, name)}.`);
 		if (result.wasCurrent) warn(context.output, 'you deleted the current context; pick another with: kubehop ctx NAME');
@@ -123,16 +122,16 @@ async function deleteContexts(names: string[], context: CommandContext): Promise
 }
 
 async function rename(newName: string, oldName: string, context: CommandContext): Promise<number> {
-	let from = oldName;
-	let loaded: MergedKubeconfig | undefined;
-	if (from === '.') {
-		loaded = await context.load();
-		if (!loaded.currentContext) throw new KubehopError('cannot rename ".": current-context is not set');
-		from = loaded.currentContext;
-	}
-
-	await renameContext(context.selection, from, newName, loaded);
+	const from = oldName === '.' ? await currentOrFail(context, 'rename') : oldName;
+	await renameContext(context.selection, from, newName);
 	await context.history().renameContext(from, newName);
 	success(context.output, `Context "${shown(context.output.stderr, from)}" renamed to "${shown(context.output.stderr, newName)}".`);
 	return 0;
+}
+
+/** What "." stands for in `-d .` and `NEW=.`. */
+async function currentOrFail(context: CommandContext, verb: string): Promise<string> {
+	const {currentContext} = await context.loadIndex();
+	if (!currentContext) throw new KubehopError(`cannot ${verb} ".": current-context is not set`);
+	return currentContext;
 }

@@ -77,12 +77,17 @@ async function printCurrent({load, output, flags}: CommandContext): Promise<numb
 	return 0;
 }
 
-async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean, loaded?: MergedKubeconfig): Promise<number> {
+async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean): Promise<number> {
 	const {output} = context;
-	const config = loaded ?? (await context.load());
-	const checked = !skipCheck && namespace !== '';
-	if (checked) await requireNamespace(config, currentContextName(config), namespace, context);
-	const {result} = await setCurrentNamespace(context.selection, namespace, checked ? config.currentContext : undefined, config);
+	let checkedContext: string | undefined;
+	if (!skipCheck && namespace !== '') {
+		// The cluster is asked without holding kubeconfig locks; the write then insists on the same context.
+		const config = await context.load();
+		checkedContext = currentContextName(config);
+		await requireNamespace(config, checkedContext, namespace, context);
+	}
+
+	const {result} = await setCurrentNamespace(context.selection, namespace, checkedContext);
 	const now = namespace || 'default';
 	await context.history().recordNamespace(result.context, result.previous || 'default', now);
 	success(output, `Active namespace is "${shown(output.stderr, now)}".`);
@@ -103,5 +108,5 @@ async function goBack(steps: number, context: CommandContext): Promise<number> {
 	const stack = await context.history().namespaceStack(contextName, effectiveNamespace(config, contextName));
 	const {target} = stepBack(stack, steps, () => true);
 	if (!target) throw new KubehopError(`no previous namespace found for context "${contextName}"`);
-	return switchNamespace(target.name, context, true, config);
+	return switchNamespace(target.name, context, true);
 }

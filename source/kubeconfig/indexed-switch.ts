@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import {writeFileAtomically} from './atomic-write.ts';
-import {buildFileIndex, fingerprint, segmentsOf, type CurrentContextTemplate, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
+import {buildFileIndex, fingerprint, segmentsOf, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
 import {parseKubeconfigFile, readKubeconfigBytes} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {requireContext, useContext} from './operations.ts';
@@ -10,8 +10,7 @@ import {readScalarAt} from './scan.ts';
 
 // The switching hot path: `ctx NAME`, `ctx -`, the list and `-c` read a validated index per file
 // instead of parsing every byte, and a switch splices bytes. It keeps the general path's rules
-// (same files, same locks, same re-check under the lock, same output bytes) and hands over to it
-// for anything outside the common shape.
+// (same files, same locks, same output bytes) and hands over to it for anything outside the common shape.
 
 export type IndexedFile = {path: string; bytes: Buffer; index: FileIndex; segments: Segment[]};
 
@@ -48,82 +47,63 @@ export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache:
 	};
 }
 
-/** `kubectl config use-context NAME`, byte for byte what the general path writes. */
-export async function useContextIndexed(loaded: KubeconfigIndex, name: string, cache: FileIndexCache): Promise<{changed: boolean; previous: string}> {
-	const {selection} = loaded;
-	requireContext(name, loaded.contexts);
-	const previous = loaded.currentContext;
-	const target = defaultFile(selection, (file) => fs.existsSync(file));
-	const file = loaded.files.find((candidate) => candidate.path === target);
-	const template = file?.index.currentContextTemplate;
-	if (previous !== name && (!file || !template)) return (await useContext(selection, name)).result;
+export type Switch = {name: string; changed: boolean; previous: string};
 
-	const outcome = spliceUnderLock(loaded, name, file, template, cache);
-	// Another writer changed a file since it was indexed, or the value needs another shape: the general path decides.
-	if (outcome === 'hand-over') return (await useContext(selection, name)).result;
-	return {changed: outcome === 'written', previous};
-}
-
-function spliceUnderLock(loaded: KubeconfigIndex, name: string, file: IndexedFile | undefined, template: CurrentContextTemplate | undefined, cache: FileIndexCache): 'written' | 'unchanged' | 'hand-over' {
-	// kubectl locks even when nothing will change, so a stale lock fails a no-op switch too.
-	const locks = acquireKubeconfigLocks(loaded.selection.precedence);
+/**
+ * `kubectl config use-context NAME`, byte for byte what the general path writes. `choose` names the
+ * target once the files are read, which lets `ctx -` consult the history against the same view.
+ * The locks come first: kubectl writes only under them, so the one read made under them is whole and
+ * current. When they cannot be had, the request is validated first, so a bad name is reported
+ * before a held lock, as kubectl does.
+ */
+export async function switchContextIndexed(selection: KubeconfigSelection, cache: FileIndexCache, choose: (index: KubeconfigIndex) => Promise<string> | string): Promise<Switch> {
+	let locks;
 	try {
-		if (!unchangedSince(loaded)) return 'hand-over';
-		if (loaded.currentContext === name) return 'unchanged';
-		const rendered = renderScalar(name, template!.style);
-		const piece = template!.before + rendered + template!.after;
-		const scalar = readScalarAt(piece, template!.before.length);
-		if (scalar?.type !== 'string' || scalar.value !== name) return 'hand-over';
-		const pieces = [file!.bytes.subarray(0, template!.start), Buffer.from(piece), file!.bytes.subarray(template!.end)];
-		writeFileAtomically(file!.path, pieces);
-		const scalarStart = template!.start + Buffer.byteLength(template!.before);
-		const index: FileIndex = {
-			...file!.index,
-			currentContext: name,
-			currentContextTemplate: {start: scalarStart, end: scalarStart + Buffer.byteLength(rendered), before: '', after: '', style: styleOf(rendered)},
-		};
-		cache.store(file!.path, segmentsAfterSplice(file!, pieces, index), index);
-		return 'written';
+		locks = acquireKubeconfigLocks(selection.precedence);
+	} catch (lockError) {
+		const index = await loadKubeconfigIndex(selection, cache);
+		requireContext(await choose(index), index.contexts);
+		throw lockError;
+	}
+
+	let name: string;
+	let previous: string;
+	try {
+		const index = await loadKubeconfigIndex(selection, cache);
+		name = await choose(index);
+		requireContext(name, index.contexts);
+		previous = index.currentContext;
+		if (previous === name) return {name, changed: false, previous};
+		if (spliceCurrentContext(index, name, cache)) return {name, changed: true, previous};
 	} finally {
 		locks.release();
 	}
+
+	// A shape the byte splice does not cover (a file to create, flow style, anchors): the general path decides.
+	const {result} = await useContext(selection, name);
+	return {name, ...result};
 }
 
-/** Under the lock: every file still holds exactly the bytes the index was built from. */
-function unchangedSince(loaded: KubeconfigIndex): boolean {
-	for (const file of loaded.selection.precedence) {
-		if (file === '') continue;
-		const known = loaded.files.find((candidate) => candidate.path === file);
-		if (!sameBytes(file, known?.bytes)) return false;
-	}
-
+/** Writes the new current-context by splicing bytes, or returns false when the general path must do it. */
+function spliceCurrentContext(index: KubeconfigIndex, name: string, cache: FileIndexCache): boolean {
+	const target = defaultFile(index.selection, (file) => fs.existsSync(file));
+	const file = index.files.find((candidate) => candidate.path === target);
+	const template = file?.index.currentContextTemplate;
+	if (!file || !template) return false;
+	const rendered = renderScalar(name, template.style);
+	const piece = template.before + rendered + template.after;
+	const scalar = readScalarAt(piece, template.before.length);
+	if (scalar?.type !== 'string' || scalar.value !== name) return false;
+	const pieces = [file.bytes.subarray(0, template.start), Buffer.from(piece), file.bytes.subarray(template.end)];
+	writeFileAtomically(file.path, pieces);
+	const scalarStart = template.start + Buffer.byteLength(template.before);
+	const updated: FileIndex = {
+		...file.index,
+		currentContext: name,
+		currentContextTemplate: {start: scalarStart, end: scalarStart + Buffer.byteLength(rendered), before: '', after: '', style: styleOf(rendered)},
+	};
+	cache.store(file.path, segmentsAfterSplice(file, pieces, updated), updated);
 	return true;
-}
-
-const compareChunk = Buffer.allocUnsafe(1 << 20);
-
-/** Streams the file against the bytes already in memory, so a large kubeconfig is not held twice. */
-function sameBytes(file: string, known: Buffer | undefined): boolean {
-	let descriptor: number;
-	try {
-		descriptor = fs.openSync(file, 'r');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return known === undefined;
-		throw error;
-	}
-
-	try {
-		if (!known || fs.fstatSync(descriptor).size !== known.length) return false;
-		for (let offset = 0; offset < known.length; ) {
-			const read = fs.readSync(descriptor, compareChunk, 0, compareChunk.length, offset);
-			if (read === 0 || !compareChunk.subarray(0, read).equals(known.subarray(offset, offset + read))) return false;
-			offset += read;
-		}
-
-		return true;
-	} finally {
-		fs.closeSync(descriptor);
-	}
 }
 
 /** The new file's fingerprint, reusing the digests of the ranges the splice left alone where they line up. */

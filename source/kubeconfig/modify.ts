@@ -2,7 +2,7 @@ import {KubehopError} from '../errors/kubehop-error.ts';
 import {writeFileAtomically} from './atomic-write.ts';
 import {decodeKubeconfig, type DecodedConfig} from './decode.ts';
 import {applySplice, type Splice} from './edit.ts';
-import {loadKubeconfig, mergeKubeconfig, parseKubeconfigFile, readKubeconfigBytes, type LoadedFile, type MergedKubeconfig} from './load.ts';
+import {loadKubeconfig, type MergedKubeconfig} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {parseKubeconfigYaml} from './parse.ts';
 import {readScalarAt} from './scan.ts';
@@ -22,30 +22,22 @@ export type Plan<T> = {edits: FileEdit[]; result: T};
 export type Modification<T> = {result: T; written: string[]};
 
 /**
- * Runs one change the way kubectl does (validate, lock every file, write), but re-reads under the
- * lock, edits bytes surgically, proves the result parses to what was meant, and writes atomically.
+ * Runs one change the way kubectl does (validate, lock every file, write), but reads under the lock,
+ * edits bytes surgically, proves the result says what was meant, and writes atomically. kubectl only
+ * writes under the same locks, so the read made under them is whole and current. When the locks cannot
+ * be had, the request is validated first, so a bad request is reported before a held lock, as kubectl does.
  */
-export async function modifyKubeconfig<T>(selection: KubeconfigSelection, plan: (config: MergedKubeconfig) => Plan<T>, loaded?: MergedKubeconfig): Promise<Modification<T>> {
-	// kubectl validates before it locks, so a bad request fails the same way even when a lock is stale.
-	// A read can also catch kubectl mid-write (it truncates in place), so a failure here is re-checked
-	// under the lock whenever the lock can be had. A caller that already loaded the files passes them in.
-	const before = loaded ?? (await loadKubeconfig(selection));
-	let earlyError: unknown;
-	try {
-		plan(before);
-	} catch (error) {
-		earlyError = error;
-	}
-
+export async function modifyKubeconfig<T>(selection: KubeconfigSelection, plan: (config: MergedKubeconfig) => Plan<T>): Promise<Modification<T>> {
 	let locks;
 	try {
 		locks = acquireKubeconfigLocks(selection.precedence);
 	} catch (lockError) {
-		throw earlyError ?? lockError;
+		plan(await loadKubeconfig(selection));
+		throw lockError;
 	}
 
 	try {
-		const current = await reloadChanged(selection, before);
+		const current = await loadKubeconfig(selection);
 		const {edits, result} = plan(current);
 		const pending: Array<{file: string; text: string}> = [];
 		for (const edit of edits) {
@@ -102,27 +94,4 @@ async function verifyEdit(edit: FileEdit, text: string): Promise<void> {
 	if (!edit.verify(config)) {
 		throw new KubehopError(`refusing to write ${edit.file}: the edit did not produce the intended change`, 'this is a kubehop bug; your file was left untouched');
 	}
-}
-
-/**
- * Re-reads every file under the lock and re-parses only those whose bytes differ from the first read.
- * Timestamps are too coarse for this: kubectl can rewrite a file twice within one clock tick.
- */
-async function reloadChanged(selection: KubeconfigSelection, before: MergedKubeconfig): Promise<MergedKubeconfig> {
-	const files: LoadedFile[] = [];
-	let changed = false;
-	for (const file of selection.precedence) {
-		if (file === '') continue;
-		const bytes = readKubeconfigBytes(file);
-		const previous = before.files.find((loaded) => loaded.path === file);
-		if (previous && bytes?.equals(previous.bytes)) {
-			files.push(previous);
-			continue;
-		}
-
-		changed = true;
-		if (bytes) files.push(await parseKubeconfigFile(file, bytes));
-	}
-
-	return changed ? mergeKubeconfig(selection, files) : before;
 }

@@ -25,14 +25,14 @@ export function requireContext(name: string, contexts: {has(name: string): boole
 }
 
 /** `kubectl config use-context`: the name goes to the default file (R10, R11). */
-export async function useContext(selection: KubeconfigSelection, name: string, loaded?: MergedKubeconfig): Promise<Modification<{changed: boolean; previous: string}>> {
+export async function useContext(selection: KubeconfigSelection, name: string): Promise<Modification<{changed: boolean; previous: string}>> {
 	return modifyKubeconfig<{changed: boolean; previous: string}>(selection, (config) => {
 		requireContext(name, config.contexts);
 		const previous = config.currentContext;
 		if (previous === name) return {edits: [], result: {changed: false, previous}};
 		const target = defaultFile(selection, exists);
 		return {edits: [setCurrentContextEdit(config, target, name)], result: {changed: true, previous}};
-	}, loaded);
+	});
 }
 
 function setCurrentContextEdit(config: MergedKubeconfig, target: string, name: string): FileEdit {
@@ -44,7 +44,7 @@ function setCurrentContextEdit(config: MergedKubeconfig, target: string, name: s
 }
 
 /** `kubectl config unset current-context`: clears it in the first file that sets it (R14). */
-export async function unsetCurrentContext(selection: KubeconfigSelection, loaded?: MergedKubeconfig): Promise<Modification<{previous: string}>> {
+export async function unsetCurrentContext(selection: KubeconfigSelection): Promise<Modification<{previous: string}>> {
 	return modifyKubeconfig(selection, (config) => {
 		const file = config.files.find((candidate) => candidate.config.currentContext !== '');
 		const entry = file?.config.currentContextEntry;
@@ -53,22 +53,22 @@ export async function unsetCurrentContext(selection: KubeconfigSelection, loaded
 			edits: [{file: file.path, splices: [replaceEntryValue(file.text, entry, '')], verify: (decoded) => decoded.currentContext === ''}],
 			result: {previous: config.currentContext},
 		};
-	}, loaded);
+	});
 }
 
 /**
  * `kubectl config set-context NAME --namespace=NS` in the file that defines NAME (R12); an empty
  * namespace removes the key (R13). A context that exists nowhere is created in the default file.
  */
-export async function setContextNamespace(selection: KubeconfigSelection, contextName: string, namespace: string, loaded?: MergedKubeconfig): Promise<Modification<{previous: string; changed: boolean}>> {
-	return modifyKubeconfig(selection, (config) => namespacePlan(config, selection, contextName, namespace), loaded);
+export async function setContextNamespace(selection: KubeconfigSelection, contextName: string, namespace: string): Promise<Modification<{previous: string; changed: boolean}>> {
+	return modifyKubeconfig(selection, (config) => namespacePlan(config, selection, contextName, namespace));
 }
 
 /**
  * `kubectl config set-context --current --namespace=NS`. The current context is read under the lock;
  * when the caller checked the namespace against a context, a switch in between aborts the write.
  */
-export async function setCurrentNamespace(selection: KubeconfigSelection, namespace: string, checkedContext?: string, loaded?: MergedKubeconfig): Promise<Modification<{previous: string; changed: boolean; context: string}>> {
+export async function setCurrentNamespace(selection: KubeconfigSelection, namespace: string, checkedContext?: string): Promise<Modification<{previous: string; changed: boolean; context: string}>> {
 	return modifyKubeconfig(selection, (config) => {
 		if (checkedContext !== undefined && config.currentContext !== checkedContext) {
 			throw new KubehopError(`the current context changed to "${config.currentContext}" while kubehop was checking "${checkedContext}"; nothing was written`, 'run the command again');
@@ -76,7 +76,7 @@ export async function setCurrentNamespace(selection: KubeconfigSelection, namesp
 
 		const {edits, result} = namespacePlan(config, selection, config.currentContext, namespace);
 		return {edits, result: {...result, context: config.currentContext}};
-	}, loaded);
+	});
 }
 
 function namespacePlan(config: MergedKubeconfig, selection: KubeconfigSelection, contextName: string, namespace: string): Plan<{previous: string; changed: boolean}> {
@@ -125,7 +125,7 @@ function createContextEdit(config: MergedKubeconfig, selection: KubeconfigSelect
 }
 
 /** `kubectl config delete-context`: removes the item from the file that defines it. */
-export async function deleteContext(selection: KubeconfigSelection, name: string, loaded?: MergedKubeconfig): Promise<Modification<{wasCurrent: boolean}>> {
+export async function deleteContext(selection: KubeconfigSelection, name: string): Promise<Modification<{wasCurrent: boolean}>> {
 	return modifyKubeconfig(selection, (config) => {
 		if (name === '') throw new KubehopError('empty context names are not allowed');
 		const context = config.contexts.get(name);
@@ -141,11 +141,11 @@ export async function deleteContext(selection: KubeconfigSelection, name: string
 		};
 
 		return {edits: [{file: context.file, splices: [removeSeqItem(file.text, seq, context.item.index)], verify}], result: {wasCurrent: config.currentContext === name}};
-	}, loaded);
+	});
 }
 
 /** `kubectl config rename-context OLD NEW`, which also moves current-context when it pointed at OLD. */
-export async function renameContext(selection: KubeconfigSelection, oldName: string, newName: string, loaded?: MergedKubeconfig): Promise<Modification<{wasCurrent: boolean}>> {
+export async function renameContext(selection: KubeconfigSelection, oldName: string, newName: string): Promise<Modification<{wasCurrent: boolean}>> {
 	return modifyKubeconfig<{wasCurrent: boolean}>(selection, (config) => {
 		if (newName === '' || oldName === '') throw new KubehopError('empty context names are not allowed');
 		const context = config.contexts.get(oldName);
@@ -172,7 +172,7 @@ export async function renameContext(selection: KubeconfigSelection, oldName: str
 		}
 
 		return {edits: [{file: context.file, splices: [renameSplice], verify: renamed}, current], result: {wasCurrent}};
-	}, loaded);
+	});
 }
 
 /** Refuses to edit YAML that other entries share through an anchor: kubehop changes one entry at a time. */

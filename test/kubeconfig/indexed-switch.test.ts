@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {FileIndexCache} from '../../source/kubeconfig/file-index.ts';
-import {loadKubeconfigIndex, useContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
+import {switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {useContext} from '../../source/kubeconfig/operations.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
@@ -34,7 +34,7 @@ describe('the indexed switch', () => {
 		for (const name of ['dev', 'yes', 'z', 'z', 'x']) {
 			await useContext(general, name);
 			await useContext(general, name);
-			await useContextIndexed(await loadKubeconfigIndex(indexed, cache), name, cache);
+			await switchContextIndexed(indexed, cache, () => name);
 			same();
 		}
 	});
@@ -44,14 +44,14 @@ describe('the indexed switch', () => {
 		const {general, indexed, cache, same} = twins(files, ['missing.yaml', 'a.yaml', 'b.yaml']);
 		for (const name of ['a1', 'b1', 'a1']) {
 			await useContext(general, name);
-			await useContextIndexed(await loadKubeconfigIndex(indexed, cache), name, cache);
+			await switchContextIndexed(indexed, cache, () => name);
 			same();
 		}
 	});
 
-	it('ignores a cache entry whose bytes no longer match, and notices edits made after loading', async () => {
-		const {general, indexed, cache, tree} = twins({'a.yaml': file('x', ['x', 'dev'])}, ['a.yaml']);
-		await useContextIndexed(await loadKubeconfigIndex(indexed, cache), 'dev', cache);
+	it('ignores a cache entry whose bytes no longer match', async () => {
+		const {general, indexed, cache, tree, same} = twins({'a.yaml': file('x', ['x', 'dev'])}, ['a.yaml']);
+		await switchContextIndexed(indexed, cache, () => 'dev');
 		await useContext(general, 'dev');
 		// Someone else rewrites the file: same length, different bytes.
 		for (const side of ['general', 'indexed']) {
@@ -59,16 +59,18 @@ describe('the indexed switch', () => {
 			fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: x', 'name: w'));
 		}
 
-		await expect(loadKubeconfigIndex(indexed, cache).then((index) => useContextIndexed(index, 'x', cache))).rejects.toThrow('no context exists with the name: "x"');
-		const index = await loadKubeconfigIndex(indexed, cache);
-		// A writer sneaks in between loading and locking: the switch must see it and keep its change.
-		const target = path.join(tree.root, 'indexed', 'a.yaml');
-		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('    cluster: c\n  name: dev', '    cluster: c\n    namespace: added\n  name: dev'));
-		await useContextIndexed(index, 'w', cache);
-		expect(fs.readFileSync(target, 'utf8')).toContain('namespace: added');
-		expect((await loadKubeconfig(indexed)).currentContext).toBe('w');
+		await expect(switchContextIndexed(indexed, cache, () => 'x')).rejects.toThrow('no context exists with the name: "x"');
+		await switchContextIndexed(indexed, cache, () => 'w');
 		await useContext(general, 'w');
-		expect(fs.readFileSync(path.join(tree.root, 'general', 'a.yaml'), 'utf8')).toBe(fs.readFileSync(target, 'utf8').replace('    namespace: added\n', ''));
+		same();
+	});
+
+	it('reports a bad name before a held lock, like kubectl, and a held lock otherwise', async () => {
+		const {indexed, cache, tree} = twins({'a.yaml': file('x', ['x', 'dev'])}, ['a.yaml']);
+		fs.writeFileSync(path.join(tree.root, 'indexed', 'a.yaml.lock'), '');
+		await expect(switchContextIndexed(indexed, cache, () => 'nope')).rejects.toThrow('no context exists with the name: "nope"');
+		await expect(switchContextIndexed(indexed, cache, () => 'dev')).rejects.toThrow(/a\.yaml\.lock exists/);
+		expect(fs.existsSync(path.join(tree.root, 'indexed', 'a.yaml.lock'))).toBe(true);
 	});
 
 	it('agrees with the general path on generated kubeconfigs', async () => {
@@ -80,7 +82,7 @@ describe('the indexed switch', () => {
 				for (const pick of picks) {
 					const name = names[pick % names.length]!;
 					await useContext(general, name);
-					await useContextIndexed(await loadKubeconfigIndex(indexed, cache), name, cache);
+					await switchContextIndexed(indexed, cache, () => name);
 					same();
 				}
 			}),
