@@ -9,8 +9,6 @@ import {YamlSyntaxError, type ParsedDocument} from './tree.ts';
 export type LoadedFile = {
 	/** The path as listed (relative entries stay relative to the working directory, like kubectl). */
 	path: string;
-	/** The exact bytes read, so a writer can prove under the lock that nothing changed since. */
-	bytes: Buffer;
 	text: string;
 	document: ParsedDocument;
 	config: DecodedConfig;
@@ -64,7 +62,7 @@ export async function parseKubeconfigFile(file: string, bytes: Buffer): Promise<
 		throw error;
 	}
 
-	return {path: file, bytes, text, document, config: decodeKubeconfig(document.root, file)};
+	return {path: file, text, document, config: decodeKubeconfig(document.root, file)};
 }
 
 export async function loadKubeconfig(selection: KubeconfigSelection): Promise<MergedKubeconfig> {
