@@ -1,7 +1,8 @@
 import path from 'node:path';
 import {run} from './commands/run.ts';
 
-// Thin on purpose: the switching paths must not load Ink, React or the Kubernetes client.
+// Thin on purpose: the command modules are small and static; Ink, React, the Kubernetes client, conf and
+// the full YAML parser are imported only by the paths that need them.
 const exitCode = await run({
 	argv: process.argv.slice(2),
 	programName: path.basename(process.argv[1] ?? 'kubehop').replace(/\.(?:c|m)?js$/, ''),

@@ -2,6 +2,10 @@ import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
 import {parseArguments} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
+import {runComplete, runCompletion} from './completion.ts';
+import {runCtx} from './ctx.ts';
+import {runHistory} from './history.ts';
+import {runNs} from './ns.ts';
 import {ctxHelp, mainHelp, nsHelp, version} from './help.ts';
 
 export type Invocation = {
@@ -40,16 +44,16 @@ export async function run(invocation: Invocation): Promise<number> {
 		switch (command) {
 			case 'ctx':
 				if (flags.help) return help(stdout, ctxHelp);
-				return await (await import('./ctx.ts')).runCtx(rest, context);
+				return await runCtx(rest, context);
 			case 'ns':
 				if (flags.help) return help(stdout, nsHelp);
-				return await (await import('./ns.ts')).runNs(rest, context);
+				return await runNs(rest, context);
 			case 'history':
-				return await (await import('./history.ts')).runHistory(rest, context);
+				return await runHistory(rest, context);
 			case 'completion':
-				return await (await import('./completion.ts')).runCompletion(rest, context);
+				return await runCompletion(rest, context);
 			case '__complete':
-				return await (await import('./completion.ts')).runComplete(rest, context);
+				return await runComplete(rest, context);
 			case undefined:
 				return help(stdout, mainHelp);
 			case 'help':
