@@ -5,7 +5,8 @@ import {build} from 'esbuild';
 
 const unused = './source/bundle/conf-unused-features.ts';
 fs.rmSync('dist', {recursive: true, force: true});
-await build({
+const result = await build({
+	metafile: true,
 	entryPoints: ['source/cli.tsx'],
 	bundle: true,
 	splitting: true,
@@ -22,3 +23,6 @@ await build({
 	logLevel: 'warning',
 });
 fs.chmodSync('dist/cli.js', 0o755);
+// Which sources went into which chunk, for the test that keeps heavy dependencies off the switching path.
+fs.mkdirSync('node_modules/.cache', {recursive: true});
+fs.writeFileSync('node_modules/.cache/kubehop-bundle-meta.json', JSON.stringify(result.metafile));

@@ -6,7 +6,7 @@ import type {CommandContext} from './command-context.ts';
 export async function runHistory(operands: string[], context: CommandContext): Promise<number> {
 	if (operands.length > 0) throw new KubehopError(`history takes no arguments, got: ${operands.join(' ')}`);
 	const {output} = context;
-	const config = await context.load();
+	const config = await context.loadIndex();
 	const stack = await context.history().contextStack(config.currentContext);
 	const entries = stack.map((entry, index) => ({
 		index,
@@ -14,7 +14,6 @@ export async function runHistory(operands: string[], context: CommandContext): P
 		at: entry.at,
 		current: index === 0 && entry.name === config.currentContext,
 		exists: config.contexts.has(entry.name),
-		namespace: config.contexts.get(entry.name)?.data.namespace || 'default',
 	}));
 	if (context.flags.json) {
 		printJson(output, {files: config.selection.precedence, contexts: entries});

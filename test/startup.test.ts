@@ -1,0 +1,40 @@
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {describe, expect, it} from 'vitest';
+import {cliPath} from './support/kubehop-binary.ts';
+import {tempTree} from './support/temp-tree.ts';
+
+// `kubehop ctx -` must start fast: these paths may not load Ink, React, the Kubernetes client, and
+// with a warm index not even the full YAML parser. The build records which sources each chunk holds;
+// a module hook records which chunks a run loads.
+
+type Metafile = {outputs: Record<string, {inputs: Record<string, unknown>}>};
+const metaPath = path.resolve('node_modules/.cache/kubehop-bundle-meta.json');
+const heavy = /node_modules\/(?:ink|react|react-reconciler|@kubernetes\/client-node|yaml)\//;
+
+function heavySourcesLoadedBy(args: string[], env: Record<string, string>): string[] {
+	const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as Metafile;
+	const tree = tempTree();
+	const trace = path.join(tree.root, 'trace.txt');
+	const hooks = tree.file('hooks.mjs', `import fs from 'node:fs';\nexport async function load(url, context, next) {\n\tfs.appendFileSync(${JSON.stringify(trace)}, url + '\\n');\n\treturn next(url, context);\n}\n`);
+	const register = `data:text/javascript,import {register} from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
+	const result = spawnSync(process.execPath, ['--import', register, cliPath, ...args], {env: {PATH: process.env.PATH, NO_COLOR: '1', ...env}, encoding: 'utf8'});
+	expect(result.status, result.stderr).toBe(0);
+	const loaded = fs.readFileSync(trace, 'utf8').split('\n').filter((url) => url.startsWith('file:')).map((url) => path.relative(process.cwd(), new URL(url).pathname));
+	return loaded.flatMap((chunk) => Object.keys(meta.outputs[chunk]?.inputs ?? {}).filter((input) => heavy.test(input)));
+}
+
+describe('start-up of the non-interactive paths', () => {
+	it('loads no UI, no Kubernetes client, and with a warm index no YAML parser', () => {
+		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: c}\n  name: a\n- context: {cluster: c}\n  name: b\ncurrent-context: a\n'});
+		const env = {HOME: tree.home};
+		expect(heavySourcesLoadedBy(['ctx', 'b'], env).filter((input) => !input.includes('node_modules/yaml/'))).toEqual([]);
+		for (const args of [['ctx', '-'], ['ctx'], ['ctx', '-c'], ['history']]) {
+			expect(heavySourcesLoadedBy(args, env), args.join(' ')).toEqual([]);
+		}
+
+		expect(fs.existsSync(metaPath)).toBe(true);
+	});
+});
