@@ -54,6 +54,7 @@ async function listContexts({load, loadIndex, output, flags, selection}: Command
 	if (config.files.length === 0) {
 		const looked = selection.precedence.filter((file) => file !== '').join(', ') || '(KUBECONFIG lists no file)';
 		warn(output, `no kubeconfig found; looked at ${shown(output.stderr, looked)}`);
+		output.stderr.write('To try kubehop on a real local cluster, run `npm run demo` in a kubehop checkout.\n');
 	}
 
 	let text = '';

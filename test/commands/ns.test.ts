@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import {describe, expect} from 'vitest';
+import {kubehop} from '../support/kubehop-binary.ts';
+import {controlPlane, homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
+
+// kubens against a real kube-apiserver, with the version-matched kubectl as the oracle.
+
+const names = (text: string) => text.trim().split('\n').map((line) => line.replace(/^namespace\//, '')).sort();
+
+describe.sequential('kubehop ns against the real control plane', () => {
+	itWithCluster.each(['admin', 'jane', 'serviceAccount'] as const)('lists namespaces as %s exactly where kubectl may', (identity) => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts[identity]);
+		const oracle = kubectl(kubeconfig, ['get', 'namespaces', '-o', 'name']);
+		const listed = kubehop(['ns', '--json'], {env});
+		expect(listed.status, listed.stderr).toBe(0);
+		const entries = JSON.parse(listed.stdout) as Array<{name: string; verified: boolean}>;
+		if (oracle.status === 0) {
+			expect(entries.map((entry) => entry.name).sort()).toEqual(names(oracle.stdout));
+			expect(entries.every((entry) => entry.verified)).toBe(true);
+		} else {
+			expect(oracle.stderr).toContain('forbidden');
+			expect(listed.stderr).toContain('listing namespaces is forbidden');
+			expect(entries.every((entry) => !entry.verified)).toBe(true);
+			expect(entries.map((entry) => entry.name)).toContain('default');
+		}
+	});
+
+	itWithCluster('the admin lists every seeded namespace', () => {
+		const {env} = homeFor(controlPlane()!.contexts.admin);
+		expect(kubehop(['ns'], {env}).stdout.split('\n')).toEqual(expect.arrayContaining(['default', 'dev', 'staging', 'prod', 'kube-system']));
+	});
+
+	itWithCluster('switches after checking the namespace exists, and writes what kubectl then reports', () => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.admin);
+		expect(kubehop(['ns', 'staging'], {env}).stderr).toBe('Active namespace is "staging".\n');
+		expect(kubectl(kubeconfig, ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).stdout).toBe('staging');
+		expect(kubehop(['ns', '-'], {env}).stderr).toBe('Active namespace is "default".\n');
+		const before = fs.readFileSync(kubeconfig, 'utf8');
+		const missing = kubehop(['ns', 'no-such-namespace'], {env});
+		expect(missing.status).toBe(1);
+		expect(missing.stderr).toContain('no namespace exists with name "no-such-namespace" in context "admin@kubehop-local"');
+		expect(fs.readFileSync(kubeconfig, 'utf8')).toBe(before);
+	});
+
+	itWithCluster('says a forbidden check is forbidden, and --force switches anyway', () => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.jane);
+		expect(kubectl(kubeconfig, ['get', 'namespace', 'dev']).stderr).toContain('forbidden');
+		const checked = kubehop(['ns', 'dev'], {env});
+		expect(checked.status).toBe(1);
+		expect(checked.stderr).toMatch(/checking namespace "dev" is forbidden.*\n.*kubehop ns dev --force/);
+		expect(kubehop(['ns', 'dev', '--force'], {env}).status).toBe(0);
+		expect(kubectl(kubeconfig, ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).stdout).toBe('dev');
+	});
+
+	itWithCluster('times out on a stopped API server with one line naming the context and server, writing nothing', () => {
+		const cluster = controlPlane()!;
+		const {kubeconfig, env} = homeFor(cluster.contexts.admin);
+		const before = fs.readFileSync(kubeconfig, 'utf8');
+		process.kill(cluster.apiserverPid, 'SIGSTOP');
+		try {
+			const result = kubehop(['ns', 'dev', '--request-timeout', '1s'], {env});
+			expect(result.status).toBe(1);
+			expect(result.stderr).toBe(`error: context "admin@kubehop-local" (${cluster.server}) did not answer within 1s\nhint: check the server is up, or raise the limit with --request-timeout\n`);
+		} finally {
+			process.kill(cluster.apiserverPid, 'SIGCONT');
+		}
+
+		expect(fs.readFileSync(kubeconfig, 'utf8')).toBe(before);
+	});
+});
