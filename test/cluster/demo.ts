@@ -2,14 +2,14 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {resolveBinaries} from './control-plane/binaries.ts';
 import {startControlPlane} from './control-plane/control-plane.ts';
+import {repositoryPath} from './control-plane/repository.ts';
 
 // `npm run demo`: a real local control plane and kubehop pointed at it, in a HOME of its own so the
 // user's ~/.kube is never read or written. The control plane stops when the session ends.
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const cli = repositoryPath('dist/cli.js');
 
 function hasKubeconfig(env: NodeJS.ProcessEnv): boolean {
 	const files = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter(Boolean) : [path.join(env.HOME ?? os.homedir(), '.kube', 'config')];

@@ -1,10 +1,8 @@
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import type {Binaries} from './control-plane.ts';
-
-const buildScript = fileURLToPath(new URL('../build-binaries.sh', import.meta.url));
+import {repositoryPath} from './repository.ts';
 
 export class MissingToolchainError extends Error {}
 
@@ -13,6 +11,7 @@ export class MissingToolchainError extends Error {}
  * outside the repository (or taken from KUBEBUILDER_ASSETS). A cold build takes minutes; a warm call, a moment.
  */
 export function resolveBinaries(env: NodeJS.ProcessEnv = process.env): Binaries {
+	const buildScript = repositoryPath('test/cluster/build-binaries.sh');
 	const result = spawnSync('bash', [buildScript], {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24});
 	if (result.status === 3) throw new MissingToolchainError(result.stdout.trim() || 'Go is not installed');
 	if (result.status !== 0) throw new Error(`${buildScript} failed with exit ${result.status ?? result.signal}`);
