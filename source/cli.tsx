@@ -10,5 +10,6 @@ const exitCode = await run({
 	cwd: process.cwd(),
 	stdout: process.stdout,
 	stderr: process.stderr,
+	interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.TERM !== 'dumb',
 });
 process.exitCode = exitCode;

@@ -17,6 +17,8 @@ const result = await build({
 	chunkNames: 'chunks/[name]-[hash]',
 	minifySyntax: true,
 	minifyWhitespace: true,
+	// Ink imports React DevTools only when DEV=true; it is an optional peer kubehop does not ship.
+	external: ['react-devtools-core'],
 	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts'},
 	// Some dependencies still call require() for Node built-ins from ESM.
 	banner: {js: "#!/usr/bin/env node\nimport {createRequire as __kubehopRequire} from 'node:module'; const require = __kubehopRequire(import.meta.url);"},

@@ -18,9 +18,11 @@ export type CommandContext = {
 	loadIndex(): Promise<KubeconfigIndex>;
 	indexCache: FileIndexCache;
 	history(): HistoryStore;
+	/** Both ends are a terminal: bare `kubehop` and `kubehop ctx` open the UI. */
+	interactive: boolean;
 };
 
-export function createCommandContext(env: Record<string, string | undefined>, cwd: string, output: Output, flags: GlobalFlags): CommandContext {
+export function createCommandContext(env: Record<string, string | undefined>, cwd: string, output: Output, flags: GlobalFlags, interactive = false): CommandContext {
 	const selection = selectKubeconfigFiles({flag: flags.kubeconfig, env, cwd});
 	let history: HistoryStore | undefined;
 	const indexCache = FileIndexCache.forEnvironment(env);
@@ -33,6 +35,7 @@ export function createCommandContext(env: Record<string, string | undefined>, cw
 		load: () => loadKubeconfig(selection),
 		loadIndex: () => loadKubeconfigIndex(selection, indexCache),
 		indexCache,
+		interactive,
 		history: () => (history ??= new HistoryStore({env}, selectionKey(selection, cwd))),
 	};
 }

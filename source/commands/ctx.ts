@@ -11,6 +11,7 @@ import type {CommandContext} from './command-context.ts';
 
 export async function runCtx(operands: string[], context: CommandContext): Promise<number> {
 	const [first, ...rest] = operands;
+	if (first === undefined && context.interactive && !context.flags.json) return (await import('./interactive.tsx')).runInteractive('picker', context);
 	if (first === undefined) return listContexts(context);
 	if (first === '-d') {
 		if (rest.length === 0) throw new UsageError("'-d' needs at least one context name");
@@ -86,6 +87,11 @@ async function switchTo(name: string, context: CommandContext): Promise<number> 
 }
 
 async function goBack(steps: number, context: CommandContext): Promise<number> {
+	return announceSwitch(await switchBack(steps, context), context);
+}
+
+/** `ctx -N`: the context N steps back in the history, chosen against the locked view of the files. */
+export async function switchBack(steps: number, context: CommandContext): Promise<Switch> {
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
 	const chooseFromHistory = async (index: KubeconfigIndex) => {
 		const stack = await context.history().contextStack(index.currentContext);
@@ -95,13 +101,17 @@ async function goBack(steps: number, context: CommandContext): Promise<number> {
 		return target.name;
 	};
 
-	return announceSwitch(await switchContextIndexed(context.selection, context.indexCache, chooseFromHistory), context);
+	return switchContextIndexed(context.selection, context.indexCache, chooseFromHistory);
 }
 
-async function announceSwitch({name, previous}: Switch, context: CommandContext): Promise<number> {
-	await context.history().recordContext(previous, name);
-	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
+async function announceSwitch(result: Switch, context: CommandContext): Promise<number> {
+	await context.history().recordContext(result.previous, result.name);
+	announce(result.name, context);
 	return 0;
+}
+
+export function announce(name: string, context: CommandContext): void {
+	success(context.output, `Switched to context "${shown(context.output.stderr, name)}".`);
 }
 
 async function unset(context: CommandContext): Promise<number> {

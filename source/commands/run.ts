@@ -16,6 +16,8 @@ export type Invocation = {
 	cwd: string;
 	stdout: Stream;
 	stderr: Stream;
+	/** stdin and stdout are a terminal, so the full-screen UI may open. */
+	interactive?: boolean;
 };
 
 /** Runs one command and returns the exit code: 0 success, 1 error, 2 usage error. */
@@ -40,7 +42,7 @@ export async function run(invocation: Invocation): Promise<number> {
 			return 0;
 		}
 
-		const context = createCommandContext(env, cwd, output, flags);
+		const context = createCommandContext(env, cwd, output, flags, invocation.interactive ?? false);
 		switch (command) {
 			case 'ctx':
 				if (flags.help) return help(stdout, ctxHelp);
@@ -55,6 +57,7 @@ export async function run(invocation: Invocation): Promise<number> {
 			case '__complete':
 				return await runComplete(rest, context);
 			case undefined:
+				if (context.interactive && !flags.help) return await (await import('./interactive.tsx')).runInteractive('app', context);
 				return help(stdout, mainHelp);
 			case 'help':
 				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : mainHelp);

@@ -1,0 +1,24 @@
+// What the UI may ask of the world. The commands layer implements it with the core; tests pass fakes.
+// Hooks and components never do IO themselves.
+
+export type ContextDetails = {
+	cluster: string;
+	user: string;
+	namespace: string;
+	server: string;
+	file: string;
+	shadowedIn: readonly string[];
+	auth: string;
+};
+
+export type ContextList = {names: readonly string[]; current: string; recent: readonly string[]};
+
+export type UiServices = {
+	/** Names, the current one and the recent ones: cheap, for the first frame. */
+	contexts(): Promise<ContextList>;
+	/** Everything the preview shows; may parse the whole kubeconfig, so it is asked for after the first frame. */
+	details(): Promise<ReadonlyMap<string, ContextDetails>>;
+	switchContext(name: string): Promise<void>;
+	/** `kubehop ctx -`: returns the context switched to. */
+	previousContext(): Promise<string>;
+};

@@ -1,0 +1,108 @@
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import {App} from '../../source/ui/app.tsx';
+import type {ContextDetails, UiServices} from '../../source/ui/services.ts';
+
+// The app through ink-testing-library with services that keep their state in memory.
+// Tests wait on what the frame shows, never on a fixed delay.
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+	for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function fakeServices(names: string[], current: string) {
+	const state = {current, previous: ''};
+	const services: UiServices = {
+		contexts: async () => ({names, current: state.current, recent: [state.current]}),
+		details: async () =>
+			new Map(names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: '', server: `https://${name}.example:6443`, file: '/home/me/.kube/config', shadowedIn: [], auth: 'bearer token'}])),
+		async switchContext(name) {
+			state.previous = state.current;
+			state.current = name;
+		},
+		async previousContext() {
+			[state.current, state.previous] = [state.previous, state.current];
+			return state.current;
+		},
+	};
+	return {services, state};
+}
+
+async function until(frame: () => string | undefined, predicate: (text: string) => boolean): Promise<string> {
+	const deadline = Date.now() + 5000;
+	for (;;) {
+		const text = frame() ?? '';
+		if (predicate(text)) return text;
+		if (Date.now() > deadline) throw new Error(`frame never matched:\n${text}`);
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+}
+
+function start(names: string[], current: string, mode: 'picker' | 'app' = 'app') {
+	const {services, state} = fakeServices(names, current);
+	const exits: Array<{switchedTo?: string}> = [];
+	const instance = render(<App services={services} mode={mode} color={false} onExit={(result) => exits.push(result)} />);
+	cleanups.push(() => instance.unmount());
+	return {...instance, state, exits};
+}
+
+const names = ['dev', 'staging', 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'evil\u001B]0;pwned\u0007'];
+
+describe('the kubehop app', () => {
+	it('shows the current context with its details, and escapes control characters in names', async () => {
+		const app = start(names, 'dev');
+		const frame = await until(app.lastFrame, (text) => text.includes('https://dev.example:6443') && text.includes('bearer token'));
+		expect(frame).toContain('● dev');
+		expect(frame).toContain('evil\\x1b]0;pwned\\x07');
+		expect(frame).not.toContain('\u0007');
+		expect(frame).toContain('q/Esc/^C quit');
+	});
+
+	it('filters as the user types, switches on Enter, and goes back with "-"', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('stag');
+		await until(app.lastFrame, (text) => text.includes('> stag'));
+		app.stdin.write('\r');
+		await until(app.lastFrame, (text) => text.includes('Switched to context "staging".'));
+		expect(app.state.current).toBe('staging');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('-');
+		await until(app.lastFrame, (text) => text.includes('Switched to context "dev".'));
+		expect(app.state.current).toBe('dev');
+	});
+
+	it('treats "-" and "q" as part of a non-empty query even when typed faster than frames, and Esc clears it first', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('a');
+		app.stdin.write('-');
+		app.stdin.write('q');
+		await until(app.lastFrame, (text) => text.includes('> a-q'));
+		expect(app.exits).toEqual([]);
+		app.stdin.write('\u001B');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('q');
+		await until(() => String(app.exits.length), (text) => text === '1');
+	});
+
+	it('in picker mode, exits after the switch and reports where it went', async () => {
+		const app = start(names, 'dev', 'picker');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('prod');
+		await until(app.lastFrame, (text) => text.includes('1/4'));
+		app.stdin.write('\r');
+		await until(() => JSON.stringify(app.exits), (text) => text.includes('switchedTo'));
+		expect(app.exits).toEqual([{switchedTo: 'arn:aws:eks:us-east-1:123456789012:cluster/prod'}]);
+	});
+
+	it('opens the help overlay generated from the keymap', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('?');
+		const frame = await until(app.lastFrame, (text) => text.includes('Keys'));
+		expect(frame).toContain('rename the selected context (asks first)');
+		expect(frame).toContain('1–9');
+	});
+});

@@ -1,0 +1,45 @@
+import {describe, expect, it} from 'vitest';
+import {createListState, listReducer, selectedItem, visibleMatches, type ListAction, type ListState} from '../../source/ui/list-state.ts';
+import {truncateMiddle, looksLikeProduction} from '../../source/ui/truncate.ts';
+
+const items = Array.from({length: 100}, (_, index) => ({key: `ctx-${index}`, label: `ctx-${index}`, search: `ctx-${index} cluster-${index % 7}`}));
+const run = (state: ListState, ...actions: ListAction[]) => actions.reduce(listReducer, state);
+
+describe('the list reducer', () => {
+	it('keeps the selection inside a window of the given height', () => {
+		const state = run(createListState(items, 10), {type: 'move', by: 15});
+		expect(state.selected).toBe(15);
+		expect(state.offset).toBe(6);
+		expect(visibleMatches(state)).toHaveLength(10);
+		expect(run(state, {type: 'page', by: 20}).selected).toBe(99);
+		expect(run(state, {type: 'move', by: -100})).toMatchObject({selected: 0, offset: 0});
+	});
+
+	it('filters fuzzily as the query grows, over extra search text, and highlights only label characters', () => {
+		const state = run(createListState(items, 10), {type: 'type', text: 'ctx-4'}, {type: 'type', text: '2'});
+		expect(selectedItem(state)?.key).toBe('ctx-42');
+		expect(state.matches[0]!.indexes).toEqual([0, 1, 2, 3, 4, 5]);
+		expect(run(createListState(items, 10), {type: 'type', text: 'cluster-3'}).matches.every((match) => match.item.search.includes('cluster-3'))).toBe(true);
+		expect(run(state, {type: 'backspace'}, {type: 'backspace'}).query).toBe('ctx-');
+		expect(run(state, {type: 'clear'}).matches).toHaveLength(100);
+	});
+
+	it('keeps the selected entry when the items are replaced, and follows a resize', () => {
+		const state = run(createListState(items, 10, 'ctx-50'), {type: 'items', items: [...items].reverse()});
+		expect(selectedItem(state)?.key).toBe('ctx-50');
+		expect(run(state, {type: 'resize', height: 3}).offset).toBeGreaterThanOrEqual(state.selected - 2);
+	});
+});
+
+describe('names on screen', () => {
+	it('cut in the middle, keeping both ends of EKS and GKE names', () => {
+		expect(truncateMiddle('arn:aws:eks:us-east-1:123456789012:cluster/payments-prod', 30)).toBe('arn:aws:eks:us-…/payments-prod');
+		expect(truncateMiddle('short', 30)).toBe('short');
+		expect([...truncateMiddle('ääääääääää', 5)]).toHaveLength(5);
+	});
+
+	it('flag production-looking names', () => {
+		expect(['prod', 'eu-prd-1', 'gke_x_production', 'arn:…/payments-prod'].every(looksLikeProduction)).toBe(true);
+		expect(['product-catalog', 'staging', 'produce'].some(looksLikeProduction)).toBe(false);
+	});
+});
