@@ -1,10 +1,10 @@
 import {render} from 'ink';
-import type {MergedKubeconfig} from '../kubeconfig/load.ts';
-import {switchContextIndexed} from '../kubeconfig/indexed-switch.ts';
+import {contextOverview, switchContextIndexed} from '../kubeconfig/indexed-switch.ts';
 import {App} from '../ui/app.tsx';
-import type {ContextDetails, UiServices} from '../ui/services.ts';
+import type {UiServices} from '../ui/services.ts';
 import type {CommandContext} from './command-context.ts';
-import {announce, contextSummary, switchBack} from './ctx.ts';
+import {announce, switchBack} from './ctx.ts';
+import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.ts';
 
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
@@ -16,8 +16,7 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			return {names: [...index.contexts], current: index.currentContext, recent: stack.map((entry) => entry.name)};
 		},
 		async details() {
-			const config = await context.load();
-			return new Map([...config.contexts.keys()].map((name) => [name, detailsOf(config, name)]));
+			return contextOverview(await context.loadIndex());
 		},
 		async switchContext(name) {
 			const result = await switchContextIndexed(context.selection, context.indexCache, () => name);
@@ -27,6 +26,15 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			const result = await switchBack(1, context);
 			await context.history().recordContext(result.previous, result.name);
 			return result.name;
+		},
+		namespaces: () => namespacesOfCurrentContext(context),
+		// The names on screen came from the cluster or the kubeconfig, so no second existence check.
+		switchNamespace: async (name) => void (await setNamespace(name, context, true)),
+		previousNamespace: async () => setNamespace(await previousNamespace(1, context), context, true),
+		async history() {
+			const index = await context.loadIndex();
+			const stack = await context.history().contextStack(index.currentContext);
+			return stack.map((entry) => ({name: entry.name, at: entry.at, exists: index.contexts.has(entry.name)}));
 		},
 	};
 
@@ -46,24 +54,4 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 	// Picker mode ends like kubectx: one line saying where you are now.
 	if (switchedTo) announce(switchedTo, context);
 	return 0;
-}
-
-function detailsOf(config: MergedKubeconfig, name: string): ContextDetails {
-	const summary = contextSummary(config, name);
-	const context = config.contexts.get(name);
-	const user = context ? config.users.get(context.data.user)?.data : undefined;
-	return {...summary, auth: authOf(user)};
-}
-
-/** How the context authenticates, the way a person would say it. */
-export function authOf(user: Record<string, unknown> | undefined): string {
-	if (!user) return 'none (no such user)';
-	const exec = user.exec as {command?: string} | null | undefined;
-	if (exec?.command) return `exec plugin: ${exec.command}`;
-	const provider = user['auth-provider'] as {name?: string} | null | undefined;
-	if (provider?.name) return provider.name === 'oidc' ? 'OIDC (auth provider)' : `auth provider: ${provider.name}`;
-	if (user['client-certificate-data'] || user['client-certificate']) return 'client certificate';
-	if (user.token || user.tokenFile) return 'bearer token';
-	if (user.username) return 'basic auth';
-	return 'none';
 }

@@ -32,8 +32,10 @@ export async function knownNamespaces(config: MergedKubeconfig, context: Command
 	return [...known].sort();
 }
 
-async function listNamespaces(context: CommandContext): Promise<number> {
-	const {output, flags} = context;
+export type NamespaceListing = {names: string[]; current: string; verified: boolean; note?: string};
+
+/** The current context's namespaces, or, when listing them is forbidden, the ones known locally. */
+export async function namespacesOfCurrentContext(context: CommandContext): Promise<NamespaceListing> {
 	const config = await context.load();
 	const contextName = currentContextName(config);
 	const current = effectiveNamespace(config);
@@ -42,18 +44,20 @@ async function listNamespaces(context: CommandContext): Promise<number> {
 		import('../cluster/namespaces.ts'),
 		import('../cluster/cluster-error.ts'),
 	]);
-	let names: string[];
-	let verified = true;
 	try {
-		names = await list(await connect(config, contextName, flags.timeoutMs));
+		return {names: await list(await connect(config, contextName, context.flags.timeoutMs)), current, verified: true};
 	} catch (error) {
 		if (!(error instanceof ClusterError) || error.kind !== 'forbidden') throw error;
 		// kubens fails outright here (kubectx#83); offering what is known is more useful.
-		verified = false;
-		names = await knownNamespaces(config, context);
-		warn(output, `listing namespaces is forbidden for this user in context "${shown(output.stderr, contextName)}"; showing namespaces known from the kubeconfig and history (not verified)`);
+		const note = `listing namespaces is forbidden for this user in context "${contextName}"; showing namespaces known from the kubeconfig and history (not verified)`;
+		return {names: await knownNamespaces(config, context), current, verified: false, note};
 	}
+}
 
+async function listNamespaces(context: CommandContext): Promise<number> {
+	const {output, flags} = context;
+	const {names, current, verified, note} = await namespacesOfCurrentContext(context);
+	if (note) warn(output, shown(output.stderr, note));
 	if (flags.json) {
 		printJson(output, names.map((name) => ({name, current: name === current, verified})));
 		return 0;
@@ -78,7 +82,13 @@ async function printCurrent({load, output, flags}: CommandContext): Promise<numb
 }
 
 async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean): Promise<number> {
-	const {output} = context;
+	const now = await setNamespace(namespace, context, skipCheck);
+	success(context.output, `Active namespace is "${shown(context.output.stderr, now)}".`);
+	return 0;
+}
+
+/** Sets the current context's namespace (checked on the cluster unless told not to) and records it. */
+export async function setNamespace(namespace: string, context: CommandContext, skipCheck: boolean): Promise<string> {
 	let checkedContext: string | undefined;
 	if (!skipCheck && namespace !== '') {
 		// The cluster is asked without holding kubeconfig locks; the write then insists on the same context.
@@ -90,8 +100,7 @@ async function switchNamespace(namespace: string, context: CommandContext, skipC
 	const {result} = await setCurrentNamespace(context.selection, namespace, checkedContext);
 	const now = namespace || 'default';
 	await context.history().recordNamespace(result.context, result.previous || 'default', now);
-	success(output, `Active namespace is "${shown(output.stderr, now)}".`);
-	return 0;
+	return now;
 }
 
 async function requireNamespace(config: MergedKubeconfig, contextName: string, namespace: string, context: CommandContext): Promise<void> {
@@ -102,11 +111,16 @@ async function requireNamespace(config: MergedKubeconfig, contextName: string, n
 }
 
 async function goBack(steps: number, context: CommandContext): Promise<number> {
+	return switchNamespace(await previousNamespace(steps, context), context, true);
+}
+
+/** The namespace `steps` back in the current context's own history. */
+export async function previousNamespace(steps: number, context: CommandContext): Promise<string> {
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
 	const config = await context.load();
 	const contextName = currentContextName(config);
 	const stack = await context.history().namespaceStack(contextName, effectiveNamespace(config, contextName));
 	const {target} = stepBack(stack, steps, () => true);
 	if (!target) throw new KubehopError(`no previous namespace found for context "${contextName}"`);
-	return switchNamespace(target.name, context, true);
+	return target.name;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setMapValue} from './edit.ts';
 import type {LoadedFile} from './load.ts';
+import {authKind} from './auth-kind.ts';
 import type {ScalarStyle} from './scalar.ts';
 
 // What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
@@ -16,6 +17,11 @@ export type CurrentContextTemplate = {start: number; end: number; before: string
 export type FileIndex = {
 	currentContext: string;
 	contexts: string[];
+	/** Per context, in the order of `contexts`: its cluster, user and namespace. */
+	contextFields: Array<[cluster: string, user: string, namespace: string]>;
+	/** Cluster name to server, user name to how it authenticates: what a preview shows. */
+	servers: Record<string, string>;
+	auth: Record<string, string>;
 	/** Undefined when the file's shape needs the general edit path (flow style, anchors, no mapping). */
 	currentContextTemplate: CurrentContextTemplate | undefined;
 };
@@ -27,9 +33,14 @@ export function digestOf(bytes: Buffer): string {
 }
 
 export function buildFileIndex(file: LoadedFile): FileIndex {
+	const text = (value: unknown) => (typeof value === 'string' ? value : '');
+	const {contexts, clusters, users} = file.config.sections;
 	return {
 		currentContext: file.config.currentContext,
-		contexts: file.config.sections.contexts.items.map((item) => item.name),
+		contexts: contexts.items.map((item) => item.name),
+		contextFields: contexts.items.map((item) => [text(item.data.cluster), text(item.data.user), text(item.data.namespace)]),
+		servers: Object.fromEntries(clusters.items.map((item) => [item.name, text(item.data.server)])),
+		auth: Object.fromEntries(users.items.map((item) => [item.name, authKind(item.data)])),
 		currentContextTemplate: templateFor(file),
 	};
 }
@@ -53,7 +64,7 @@ function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
 }
 
 // Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
-const cacheFormat = 2;
+const cacheFormat = 3;
 
 /**
  * The file's fingerprint, as sha256 digests of consecutive byte ranges split around current-context's

@@ -47,6 +47,38 @@ export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache:
 	};
 }
 
+export type ContextOverview = {cluster: string; user: string; namespace: string; server: string; auth: string; file: string; shadowedIn: string[]};
+
+/** What each context resolves to across the files, first definition winning as kubectl merges (R6). */
+export function contextOverview(index: KubeconfigIndex): Map<string, ContextOverview> {
+	const firstDefinition = <T>(lookup: (file: IndexedFile) => T | undefined) => {
+		for (const file of index.files) {
+			const found = lookup(file);
+			if (found !== undefined) return found;
+		}
+
+		return undefined;
+	};
+
+	const overview = new Map<string, ContextOverview>();
+	for (const file of index.files) {
+		for (const [position, name] of file.index.contexts.entries()) {
+			const existing = overview.get(name);
+			if (existing) {
+				existing.shadowedIn.push(file.path);
+				continue;
+			}
+
+			const [cluster, user, namespace] = file.index.contextFields[position] ?? ['', '', ''];
+			const server = firstDefinition((candidate) => candidate.index.servers[cluster]) ?? '';
+			const auth = firstDefinition((candidate) => candidate.index.auth[user]) ?? 'none (no such user)';
+			overview.set(name, {cluster, user, namespace, server, auth, file: file.path, shadowedIn: []});
+		}
+	}
+
+	return overview;
+}
+
 export type Switch = {name: string; changed: boolean; previous: string};
 
 /**

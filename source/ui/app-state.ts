@@ -1,55 +1,89 @@
 import {actionFor, type KeyEvent, type Scope} from './keymap.ts';
 import {createListState, listReducer, selectedItem, type ListAction, type ListItem, type ListState} from './list-state.ts';
-import type {ContextDetails, ContextList} from './services.ts';
+import type {ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
 
 // The whole app's state as one reducer: which pane has focus, the overlay, the status line, and each
-// pane's list. Adding a pane means a new entry in `panes` and its own slice here.
+// pane's list. Adding a pane means an entry in `panes`, a list here, and what Enter and `-` mean in it.
 
-export const panes = [{id: 'contexts', title: 'Contexts'}] as const;
+export const panes = [
+	{id: 'contexts', title: 'Contexts'},
+	{id: 'namespaces', title: 'Namespaces'},
+	{id: 'history', title: 'History'},
+] as const;
 
 export type PaneId = (typeof panes)[number]['id'];
 
 /** Work the reducer asks for and the component carries out: IO never happens inside the reducer. */
-export type Request = {id: number} & ({kind: 'switch'; name: string} | {kind: 'back'} | {kind: 'quit'});
+export type Request = {id: number} & (
+	| {kind: 'switch-context'; name: string}
+	| {kind: 'previous-context'}
+	| {kind: 'switch-namespace'; name: string}
+	| {kind: 'previous-namespace'}
+	| {kind: 'quit'}
+);
+
+type RequestBody = Request extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
+
+export type NamespaceStatus = {kind: 'loading'} | {kind: 'ready'; verified: boolean; note?: string} | {kind: 'error'; message: string};
 
 export type AppState = {
 	pane: PaneId;
 	request: Request | undefined;
 	help: boolean;
 	status: {kind: 'info' | 'error'; text: string} | undefined;
-	contexts: ListState;
+	lists: Record<PaneId, ListState>;
 	current: string;
+	currentNamespace: string;
 	details: ReadonlyMap<string, ContextDetails> | undefined;
 	loading: boolean;
+	namespaces: NamespaceStatus;
+	/** Bumped on every context switch, so the namespace list is fetched again for the new context. */
+	generation: number;
 };
 
 export type AppAction =
 	| {type: 'loaded'; list: ContextList}
 	| {type: 'details'; details: ReadonlyMap<string, ContextDetails>}
+	| {type: 'namespaces'; list: NamespaceList; generation: number}
+	| {type: 'namespaces-failed'; message: string; generation: number}
+	| {type: 'history'; entries: readonly HistoryEntry[]}
 	| {type: 'switched'; name: string}
+	| {type: 'namespace-switched'; name: string}
 	| {type: 'status'; kind: 'info' | 'error'; text: string}
-	| {type: 'help'}
 	| {type: 'focus'; by: number}
-	| {type: 'list'; action: ListAction}
+	| {type: 'resize'; height: number}
 	| {type: 'key'; key: KeyEvent};
 
 export function createAppState(height: number): AppState {
-	return {pane: 'contexts', request: undefined, help: false, status: undefined, contexts: createListState([], height), current: '', details: undefined, loading: true};
+	const empty = createListState([], height);
+	return {
+		pane: 'contexts',
+		request: undefined,
+		help: false,
+		status: undefined,
+		lists: {contexts: empty, namespaces: empty, history: empty},
+		current: '',
+		currentNamespace: '',
+		details: undefined,
+		loading: true,
+		namespaces: {kind: 'loading'},
+		generation: 0,
+	};
 }
+
+const collator = new Intl.Collator(undefined, {numeric: true});
 
 /** Recent contexts first (the history's order), then the rest in natural order. */
 export function contextItems(list: ContextList, details?: ReadonlyMap<string, ContextDetails>): ListItem[] {
 	const recent = list.recent.filter((name) => list.names.includes(name));
-	const rest = list.names.filter((name) => !recent.includes(name)).sort(naturalOrder);
-	return [...recent, ...rest].map((name) => {
-		const detail = details?.get(name);
-		const extra = detail ? [detail.cluster, detail.user, detail.namespace, hostOf(detail.server), detail.file] : [];
-		return {key: name, label: name, search: [name, ...extra].join(' ')};
-	});
+	const rest = list.names.filter((name) => !recent.includes(name)).sort(collator.compare);
+	return [...recent, ...rest].map((name) => contextItem(name, details?.get(name)));
 }
 
-const collator = new Intl.Collator(undefined, {numeric: true});
-const naturalOrder = (a: string, b: string) => collator.compare(a, b);
+function contextItem(name: string, detail: ContextDetails | undefined): ListItem {
+	const extra = detail ? [detail.cluster, detail.user, detail.namespace, hostOf(detail.server), detail.file] : [];
+	return {key: name, label: name, search: [name, ...extra].join(' ')};
+}
 
 function hostOf(server: string): string {
 	try {
@@ -59,38 +93,66 @@ function hostOf(server: string): string {
 	}
 }
 
+function historyItems(entries: readonly HistoryEntry[]): ListItem[] {
+	return entries.map((entry, index) => ({key: `${index}`, label: entry.name, search: entry.name, dim: !entry.exists, note: entry.at}));
+}
+
+export function activeList(state: AppState): ListState {
+	return state.lists[state.pane];
+}
+
+function withList(state: AppState, pane: PaneId, action: ListAction): AppState {
+	return {...state, lists: {...state.lists, [pane]: listReducer(state.lists[pane], action)}};
+}
+
 export function appReducer(state: AppState, action: AppAction): AppState {
 	switch (action.type) {
 		case 'loaded':
-			return {...state, loading: false, current: action.list.current, contexts: listReducer(state.contexts, {type: 'items', items: contextItems(action.list), keepKey: action.list.current})};
+			return withList({...state, loading: false, current: action.list.current}, 'contexts', {type: 'items', items: contextItems(action.list), keepKey: action.list.current});
 		case 'details': {
-			const list = {names: state.contexts.items.map((item) => item.key), current: state.current, recent: []};
 			// Keep the order already on screen; only the search text grows.
-			const items = state.contexts.items.map((item) => contextItems({...list, names: [item.key], recent: [item.key]}, action.details)[0]!);
-			return {...state, details: action.details, contexts: listReducer(state.contexts, {type: 'items', items})};
+			const items = state.lists.contexts.items.map((item) => contextItem(item.key, action.details.get(item.key)));
+			const withDetails = {...state, details: action.details, currentNamespace: action.details.get(state.current)?.namespace || 'default'};
+			return withList(withDetails, 'contexts', {type: 'items', items});
 		}
 
-		case 'switched':
-			// The query did its job; an empty filter makes `-` mean "back" again.
-			return {...state, current: action.name, status: {kind: 'info', text: `Switched to context "${action.name}".`}, contexts: listReducer(listReducer(state.contexts, {type: 'clear'}), {type: 'items', items: state.contexts.items, keepKey: action.name})};
+		case 'namespaces': {
+			if (action.generation !== state.generation) return state;
+			const items = action.list.names.map((name) => ({key: name, label: name, search: name, dim: !action.list.verified}));
+			const next = {...state, currentNamespace: action.list.current, namespaces: {kind: 'ready' as const, verified: action.list.verified, note: action.list.note}};
+			return withList(next, 'namespaces', {type: 'items', items, keepKey: action.list.current});
+		}
+
+		case 'namespaces-failed':
+			return action.generation === state.generation ? {...state, namespaces: {kind: 'error', message: action.message}} : state;
+		case 'history':
+			return withList(state, 'history', {type: 'items', items: historyItems(action.entries)});
+		case 'switched': {
+			// The query did its job; an empty filter makes `-` mean "back" again. A new context has its own namespaces.
+			const cleared = withList(state, state.pane, {type: 'clear'});
+			const namespace = state.details?.get(action.name)?.namespace || 'default';
+			const next = {...cleared, current: action.name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}};
+			return {...withList(next, 'contexts', {type: 'items', items: state.lists.contexts.items, keepKey: action.name}), status: {kind: 'info', text: `Switched to context "${action.name}".`}};
+		}
+
+		case 'namespace-switched':
+			return {...withList(state, 'namespaces', {type: 'clear'}), currentNamespace: action.name, status: {kind: 'info', text: `Active namespace is "${action.name}".`}};
 		case 'status':
 			return {...state, status: {kind: action.kind, text: action.text}};
-		case 'help':
-			return {...state, help: !state.help};
 		case 'focus': {
 			const index = panes.findIndex((pane) => pane.id === state.pane);
 			return {...state, pane: panes[(index + action.by + panes.length) % panes.length]!.id};
 		}
 
-		case 'list':
-			return {...state, contexts: listReducer(state.contexts, action.action)};
+		case 'resize':
+			return {...state, lists: {contexts: listReducer(state.lists.contexts, {type: 'resize', height: action.height}), namespaces: listReducer(state.lists.namespaces, {type: 'resize', height: action.height}), history: listReducer(state.lists.history, {type: 'resize', height: action.height})}};
 		case 'key':
 			return keyReducer(state, action.key);
 	}
 }
 
 export function scopesOf(state: AppState): Scope[] {
-	return ['global', 'list', state.pane];
+	return state.pane === 'contexts' ? ['global', 'list', 'contexts'] : state.pane === 'history' ? ['global', 'list', 'history'] : ['global', 'list'];
 }
 
 /**
@@ -98,9 +160,9 @@ export function scopesOf(state: AppState): Scope[] {
  * mid-query stays part of the query, and Enter takes the entry the query selects by then.
  */
 function keyReducer(state: AppState, key: KeyEvent): AppState {
-	const list = (listAction: ListAction) => ({...state, contexts: listReducer(state.contexts, listAction)});
-	const request = (body: {kind: 'switch'; name: string} | {kind: 'back'} | {kind: 'quit'}): AppState => ({...state, request: {id: (state.request?.id ?? 0) + 1, ...body}});
-	const binding = actionFor(key, scopesOf(state), state.contexts.query === '');
+	const list = (listAction: ListAction) => withList(state, state.pane, listAction);
+	const request = (body: RequestBody): AppState => ({...state, request: {id: (state.request?.id ?? 0) + 1, ...body} as Request});
+	const binding = actionFor(key, scopesOf(state), activeList(state).query === '');
 	switch (binding?.action) {
 		case 'quit':
 			return request({kind: 'quit'});
@@ -119,14 +181,21 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 		case 'page-down':
 			return list({type: 'page', by: 1});
 		case 'select': {
-			const item = selectedItem(state.contexts);
-			return item ? request({kind: 'switch', name: item.key}) : state;
+			const item = selectedItem(activeList(state));
+			if (!item) return state;
+			if (state.pane === 'namespaces') return request({kind: 'switch-namespace', name: item.key});
+			return request({kind: 'switch-context', name: item.label});
 		}
 
 		case 'previous':
-			return request({kind: 'back'});
+			return request(state.pane === 'namespaces' ? {kind: 'previous-namespace'} : {kind: 'previous-context'});
 		case 'clear-filter':
 			return list({type: 'clear'});
+		case 'jump': {
+			const entry = state.lists.history.matches[Number(key.input)]?.item;
+			return entry ? request({kind: 'switch-context', name: entry.label}) : state;
+		}
+
 		case 'rename':
 		case 'delete':
 			return {...state, status: {kind: 'info', text: `${binding.description}: for now use kubehop ctx ${binding.action === 'rename' ? 'NEW=OLD' : '-d NAME'}`}};

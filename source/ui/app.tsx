@@ -4,6 +4,8 @@ import {escapeForTerminal} from '../terminal/output.ts';
 import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
 import {footerBindings, keymap} from './keymap.ts';
 import {ContextsPane} from './panes/contexts-pane.tsx';
+import {HistoryPane} from './panes/history-pane.tsx';
+import {NamespacesPane} from './panes/namespaces-pane.tsx';
 import type {UiServices} from './services.ts';
 import {looksLikeProduction, truncateMiddle} from './truncate.ts';
 
@@ -37,15 +39,18 @@ export function App({services, mode, color, onExit}: AppProps) {
 	const listHeight = Math.max(3, rows - chromeRows);
 	const [state, dispatch] = useReducer(appReducer, listHeight, createAppState);
 
-	useEffect(() => dispatch({type: 'list', action: {type: 'resize', height: listHeight}}), [listHeight]);
+	useEffect(() => dispatch({type: 'resize', height: listHeight}), [listHeight]);
 	useEffect(() => {
 		let live = true;
 		void services.contexts().then(
 			(list) => {
 				if (!live) return;
 				dispatch({type: 'loaded', list});
-				// The preview needs the full kubeconfig: read it only after the first frame is out.
-				setTimeout(() => void services.details().then((details) => live && dispatch({type: 'details', details}), () => {}), 0);
+				// The preview and the history are not needed for the first frame.
+				setTimeout(() => {
+					void services.details().then((details) => live && dispatch({type: 'details', details}), () => {});
+					void services.history().then((entries) => live && dispatch({type: 'history', entries}), () => {});
+				}, 0);
 			},
 			(error: Error) => live && dispatch({type: 'status', kind: 'error', text: error.message}),
 		);
@@ -53,6 +58,20 @@ export function App({services, mode, color, onExit}: AppProps) {
 			live = false;
 		};
 	}, [services]);
+
+	// The namespaces of the current context, fetched again after every context switch.
+	useEffect(() => {
+		if (state.loading) return;
+		let live = true;
+		const {generation} = state;
+		services.namespaces().then(
+			(list) => live && dispatch({type: 'namespaces', list, generation}),
+			(error: Error) => live && dispatch({type: 'namespaces-failed', message: error.message, generation}),
+		);
+		return () => {
+			live = false;
+		};
+	}, [services, state.loading, state.generation]);
 
 	const finish = (switchedTo?: string) => {
 		onExit({switchedTo});
@@ -65,19 +84,51 @@ export function App({services, mode, color, onExit}: AppProps) {
 		const request = state.request;
 		if (!request || request.id === handled.current) return;
 		handled.current = request.id;
-		if (request.kind === 'quit') return finish();
-		const work = request.kind === 'switch' ? services.switchContext(request.name).then(() => request.name) : services.previousContext();
-		work.then(
-			(name) => (mode === 'picker' ? finish(name) : dispatch({type: 'switched', name})),
-			(error: Error) => dispatch({type: 'status', kind: 'error', text: error.message}),
-		);
+		const fail = (error: Error) => dispatch({type: 'status', kind: 'error', text: error.message});
+		const refreshHistory = () => void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
+		const contextSwitched = (name: string) => {
+			if (mode === 'picker') return finish(name);
+			dispatch({type: 'switched', name});
+			refreshHistory();
+		};
+
+		switch (request.kind) {
+			case 'quit':
+				return finish();
+			case 'switch-context':
+				return void services.switchContext(request.name).then(() => contextSwitched(request.name), fail);
+			case 'previous-context':
+				return void services.previousContext().then(contextSwitched, fail);
+			case 'switch-namespace':
+				return void services.switchNamespace(request.name).then(() => dispatch({type: 'namespace-switched', name: request.name}), fail);
+			case 'previous-namespace':
+				return void services.previousNamespace().then((name) => dispatch({type: 'namespace-switched', name}), fail);
+		}
 	}, [state.request]);
 
-	useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
+	useInput((input, key) => {
+		// Keys typed ahead of a frame can arrive as one chunk ("prod\r"): replay them one by one.
+		if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl && !key.meta) {
+			for (const part of input.split(/([\r\n])/)) {
+				if (part === '\r' || part === '\n') dispatch({type: 'key', key: {...key, input: '', return: true}});
+				else if (part) dispatch({type: 'key', key: {...key, input: part}});
+			}
+
+			return;
+		}
+
+		dispatch({type: 'key', key: {...key, input}});
+	});
 
 	const details = state.details?.get(state.current);
 	const production = looksLikeProduction(state.current);
 	const label = (text: string, width: number) => truncateMiddle(escapeForTerminal(text), width);
+	const pane = (() => {
+		if (state.help) return <HelpOverlay height={listHeight + 1} />;
+		if (state.pane === 'namespaces') return <NamespacesPane state={state.lists.namespaces} current={state.currentNamespace} status={state.namespaces} width={columns} color={color} />;
+		if (state.pane === 'history') return <HistoryPane state={state.lists.history} width={columns} color={color} />;
+		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
+	})();
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
 			<Box>
@@ -85,19 +136,18 @@ export function App({services, mode, color, onExit}: AppProps) {
 				<Text color={color ? (production ? 'red' : 'green') : undefined} bold inverse={production}>
 					{label(state.current || '(no current context)', Math.max(10, columns - 60))}
 				</Text>
-				{details ? <Text dimColor>{`  ${label(details.server, 30)}  user ${label(details.user, 14)}  ns ${label(details.namespace || 'default', 14)}`}</Text> : null}
+				<Text dimColor wrap="truncate">
+					{details ? `  ${label(details.server, 30)}  user ${label(details.user, 14)}` : ''}
+					{state.current ? `  ns ${label(state.currentNamespace || 'default', 16)}` : ''}
+				</Text>
 			</Box>
 			<Box>
-				{panes.map((pane) => (
-					<Text key={pane.id} inverse={pane.id === state.pane} bold={pane.id === state.pane}>{` ${pane.title} `}</Text>
+				{panes.map((entry) => (
+					<Text key={entry.id} inverse={entry.id === state.pane} bold={entry.id === state.pane}>{` ${entry.title} `}</Text>
 				))}
 			</Box>
-			{state.help ? (
-				<HelpOverlay height={listHeight + 1} />
-			) : (
-				<ContextsPane state={state.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />
-			)}
-			<Text color={color && state.status?.kind === 'error' ? 'red' : undefined}>{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
+			{pane}
+			<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
 			<Text dimColor wrap="truncate">{footerBindings(scopesOf(state)).map((binding) => `${binding.keys} ${binding.hint}`).join('  ')}</Text>
 		</Box>
 	);

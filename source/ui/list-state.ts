@@ -4,7 +4,7 @@ import fuzzysort from 'fuzzysort';
 // Only the window [offset, offset + height) is ever rendered.
 
 /** `search` is what the filter matches: the label plus whatever else should find the item. */
-export type ListItem = {key: string; label: string; search: string; dim?: boolean};
+export type ListItem = {key: string; label: string; search: string; dim?: boolean; note?: string};
 
 export type Match = {item: ListItem; indexes: readonly number[]};
 

@@ -13,12 +13,28 @@ export type ContextDetails = {
 
 export type ContextList = {names: readonly string[]; current: string; recent: readonly string[]};
 
+export type NamespaceList = {
+	names: readonly string[];
+	current: string;
+	/** False when listing was forbidden and the names come from the kubeconfig and history. */
+	verified: boolean;
+	note?: string;
+};
+
+export type HistoryEntry = {name: string; at: string; exists: boolean};
+
 export type UiServices = {
 	/** Names, the current one and the recent ones: cheap, for the first frame. */
 	contexts(): Promise<ContextList>;
-	/** Everything the preview shows; may parse the whole kubeconfig, so it is asked for after the first frame. */
+	/** Everything the preview shows, from the validated index; asked for after the first frame. */
 	details(): Promise<ReadonlyMap<string, ContextDetails>>;
 	switchContext(name: string): Promise<void>;
 	/** `kubehop ctx -`: returns the context switched to. */
 	previousContext(): Promise<string>;
+	/** The current context's namespaces from its cluster; may take a while or fail. */
+	namespaces(): Promise<NamespaceList>;
+	switchNamespace(name: string): Promise<void>;
+	/** `kubehop ns -`: returns the namespace switched to. */
+	previousNamespace(): Promise<string>;
+	history(): Promise<readonly HistoryEntry[]>;
 };

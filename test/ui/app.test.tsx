@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: ''};
+	const state = {current, previous: '', namespace: 'default'};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
@@ -25,6 +25,12 @@ function fakeServices(names: string[], current: string) {
 			[state.current, state.previous] = [state.previous, state.current];
 			return state.current;
 		},
+		namespaces: async () => ({names: ['default', 'dev', 'kube-system'], current: state.namespace, verified: true}),
+		async switchNamespace(name) {
+			state.namespace = name;
+		},
+		previousNamespace: async () => (state.namespace = 'default'),
+		history: async () => [{name: state.current, at: '2026-11-28T10:00:00.000Z', exists: true}, {name: 'gone-ctx', at: '2026-11-27T10:00:00.000Z', exists: false}],
 	};
 	return {services, state};
 }
@@ -104,5 +110,18 @@ describe('the kubehop app', () => {
 		const frame = await until(app.lastFrame, (text) => text.includes('Keys'));
 		expect(frame).toContain('rename the selected context (asks first)');
 		expect(frame).toContain('1–9');
+	});
+
+	it('switches namespaces in the Namespaces pane, and shows the history with gone entries', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t');
+		await until(app.lastFrame, (text) => text.includes('kube-system'));
+		app.stdin.write('sys\r');
+		await until(app.lastFrame, (text) => text.includes('Active namespace is "kube-system".'));
+		expect(app.state.namespace).toBe('kube-system');
+		app.stdin.write('\t');
+		const frame = await until(app.lastFrame, (text) => text.includes('gone-ctx'));
+		expect(frame).toContain('(gone)');
 	});
 });
