@@ -1,5 +1,6 @@
 import {render} from 'ink';
 import {contextOverview, switchContextIndexed} from '../kubeconfig/indexed-switch.ts';
+import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
 import {App} from '../ui/app.tsx';
 import type {UiServices} from '../ui/services.ts';
 import type {CommandContext} from './command-context.ts';
@@ -31,6 +32,14 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		// The names on screen came from the cluster or the kubeconfig, so no second existence check.
 		switchNamespace: async (name) => void (await setNamespace(name, context, true)),
 		previousNamespace: async () => setNamespace(await previousNamespace(1, context), context, true),
+		async renameContext(from, to) {
+			await renameContext(context.selection, from, to);
+			await context.history().renameContext(from, to);
+		},
+		async deleteContext(name) {
+			await deleteContext(context.selection, name);
+			await context.history().deleteContext(name);
+		},
 		async history() {
 			const index = await context.loadIndex();
 			const stack = await context.history().contextStack(index.currentContext);

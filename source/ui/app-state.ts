@@ -19,8 +19,13 @@ export type Request = {id: number} & (
 	| {kind: 'previous-context'}
 	| {kind: 'switch-namespace'; name: string}
 	| {kind: 'previous-namespace'}
+	| {kind: 'rename-context'; from: string; to: string}
+	| {kind: 'delete-context'; name: string}
 	| {kind: 'quit'}
 );
+
+/** A question the app is waiting on: every other key goes to it until it is answered. */
+export type Prompt = {kind: 'confirm-delete'; name: string} | {kind: 'rename'; name: string; value: string};
 
 type RequestBody = Request extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
 
@@ -29,6 +34,7 @@ export type NamespaceStatus = {kind: 'loading'} | {kind: 'ready'; verified: bool
 export type AppState = {
 	pane: PaneId;
 	request: Request | undefined;
+	prompt: Prompt | undefined;
 	help: boolean;
 	status: {kind: 'info' | 'error'; text: string} | undefined;
 	lists: Record<PaneId, ListState>;
@@ -50,6 +56,8 @@ export type AppAction =
 	| {type: 'switched'; name: string}
 	| {type: 'namespace-switched'; name: string}
 	| {type: 'status'; kind: 'info' | 'error'; text: string}
+	| {type: 'renamed'; from: string; to: string}
+	| {type: 'deleted'; name: string}
 	| {type: 'focus'; by: number}
 	| {type: 'resize'; height: number}
 	| {type: 'key'; key: KeyEvent};
@@ -59,6 +67,7 @@ export function createAppState(height: number): AppState {
 	return {
 		pane: 'contexts',
 		request: undefined,
+		prompt: undefined,
 		help: false,
 		status: undefined,
 		lists: {contexts: empty, namespaces: empty, history: empty},
@@ -139,6 +148,17 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			return {...withList(state, 'namespaces', {type: 'clear'}), currentNamespace: action.name, status: {kind: 'info', text: `Active namespace is "${action.name}".`}};
 		case 'status':
 			return {...state, status: {kind: action.kind, text: action.text}};
+		case 'renamed': {
+			const items = state.lists.contexts.items.map((item) => (item.key === action.from ? {...item, key: action.to, label: action.to, search: item.search.replace(action.from, action.to)} : item));
+			const next = {...state, current: state.current === action.from ? action.to : state.current, status: {kind: 'info' as const, text: `Context "${action.from}" renamed to "${action.to}".`}};
+			return withList(next, 'contexts', {type: 'items', items, keepKey: action.to});
+		}
+
+		case 'deleted': {
+			const items = state.lists.contexts.items.filter((item) => item.key !== action.name);
+			return withList({...state, status: {kind: 'info', text: `Deleted context ${action.name}.`}}, 'contexts', {type: 'items', items});
+		}
+
 		case 'focus': {
 			const index = panes.findIndex((pane) => pane.id === state.pane);
 			return {...state, pane: panes[(index + action.by + panes.length) % panes.length]!.id};
@@ -160,6 +180,7 @@ export function scopesOf(state: AppState): Scope[] {
  * mid-query stays part of the query, and Enter takes the entry the query selects by then.
  */
 function keyReducer(state: AppState, key: KeyEvent): AppState {
+	if (state.prompt) return promptReducer(state, state.prompt, key);
 	const list = (listAction: ListAction) => withList(state, state.pane, listAction);
 	const request = (body: RequestBody): AppState => ({...state, request: {id: (state.request?.id ?? 0) + 1, ...body} as Request});
 	const binding = actionFor(key, scopesOf(state), activeList(state).query === '');
@@ -197,8 +218,12 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 		}
 
 		case 'rename':
-		case 'delete':
-			return {...state, status: {kind: 'info', text: `${binding.description}: for now use kubehop ctx ${binding.action === 'rename' ? 'NEW=OLD' : '-d NAME'}`}};
+		case 'delete': {
+			// Destructive keys ask first (the keymap marks them dangerous).
+			const name = selectedItem(state.lists.contexts)?.key;
+			if (!name) return state;
+			return {...state, prompt: binding.action === 'delete' ? {kind: 'confirm-delete', name} : {kind: 'rename', name, value: name}};
+		}
 		default:
 			if (key.backspace || key.delete) return list({type: 'backspace'});
 			// Typing goes to the filter, as in fzf.
@@ -206,4 +231,17 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 			if (key.input && !key.ctrl && !/[\u0000-\u001F\u007F]/.test(key.input)) return list({type: 'type', text: key.input});
 			return state;
 	}
+}
+
+function promptReducer(state: AppState, prompt: Prompt, key: KeyEvent): AppState {
+	const request = (body: RequestBody): AppState => ({...state, prompt: undefined, request: {id: (state.request?.id ?? 0) + 1, ...body} as Request});
+	const cancel = (): AppState => ({...state, prompt: undefined, status: {kind: 'info', text: 'Cancelled.'}});
+	if (key.ctrl && key.input === 'c') return request({kind: 'quit'});
+	if (prompt.kind === 'confirm-delete') return key.input === 'y' || key.input === 'Y' ? request({kind: 'delete-context', name: prompt.name}) : cancel();
+	if (key.escape) return cancel();
+	if (key.return) return prompt.value && prompt.value !== prompt.name ? request({kind: 'rename-context', from: prompt.name, to: prompt.value}) : cancel();
+	if (key.backspace || key.delete) return {...state, prompt: {...prompt, value: [...prompt.value].slice(0, -1).join('')}};
+	// eslint-disable-next-line no-control-regex
+	if (key.input && !key.ctrl && !/[\u0000-\u001F\u007F]/.test(key.input)) return {...state, prompt: {...prompt, value: prompt.value + key.input}};
+	return state;
 }

@@ -103,6 +103,10 @@ export function App({services, mode, color, onExit}: AppProps) {
 				return void services.switchNamespace(request.name).then(() => dispatch({type: 'namespace-switched', name: request.name}), fail);
 			case 'previous-namespace':
 				return void services.previousNamespace().then((name) => dispatch({type: 'namespace-switched', name}), fail);
+			case 'rename-context':
+				return void services.renameContext(request.from, request.to).then(() => (dispatch({type: 'renamed', from: request.from, to: request.to}), refreshHistory()), fail);
+			case 'delete-context':
+				return void services.deleteContext(request.name).then(() => (dispatch({type: 'deleted', name: request.name}), refreshHistory()), fail);
 		}
 	}, [state.request]);
 
@@ -147,7 +151,15 @@ export function App({services, mode, color, onExit}: AppProps) {
 				))}
 			</Box>
 			{pane}
-			<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
+			{state.prompt ? (
+				<Text color={color ? 'yellow' : undefined} bold wrap="truncate">
+					{state.prompt.kind === 'confirm-delete'
+						? `Delete context "${label(state.prompt.name, columns - 40)}" from its kubeconfig file? y/N`
+						: `Rename "${label(state.prompt.name, 30)}" to: ${escapeForTerminal(state.prompt.value)}█  (Enter to rename, Esc to cancel)`}
+				</Text>
+			) : (
+				<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
+			)}
 			<Text dimColor wrap="truncate">{footerBindings(scopesOf(state)).map((binding) => `${binding.keys} ${binding.hint}`).join('  ')}</Text>
 		</Box>
 	);

@@ -37,4 +37,6 @@ export type UiServices = {
 	/** `kubehop ns -`: returns the namespace switched to. */
 	previousNamespace(): Promise<string>;
 	history(): Promise<readonly HistoryEntry[]>;
+	renameContext(from: string, to: string): Promise<void>;
+	deleteContext(name: string): Promise<void>;
 };

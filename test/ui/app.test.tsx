@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default'};
+	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[]};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
@@ -30,6 +30,12 @@ function fakeServices(names: string[], current: string) {
 			state.namespace = name;
 		},
 		previousNamespace: async () => (state.namespace = 'default'),
+		async renameContext(from, to) {
+			state.renamed.push(`${from}=>${to}`);
+		},
+		async deleteContext(name) {
+			state.deleted.push(name);
+		},
 		history: async () => [{name: state.current, at: '2026-11-28T10:00:00.000Z', exists: true}, {name: 'gone-ctx', at: '2026-11-27T10:00:00.000Z', exists: false}],
 	};
 	return {services, state};
@@ -123,5 +129,28 @@ describe('the kubehop app', () => {
 		app.stdin.write('\t');
 		const frame = await until(app.lastFrame, (text) => text.includes('gone-ctx'));
 		expect(frame).toContain('(gone)');
+	});
+
+	it('asks before deleting or renaming, and does nothing when the answer is no', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\u0004');
+		await until(app.lastFrame, (text) => text.includes('Delete context "dev" from its kubeconfig file? y/N'));
+		app.stdin.write('n');
+		await until(app.lastFrame, (text) => text.includes('Cancelled.'));
+		expect(app.state.deleted).toEqual([]);
+		app.stdin.write('\u0004');
+		await until(app.lastFrame, (text) => text.includes('y/N'));
+		app.stdin.write('y');
+		await until(app.lastFrame, (text) => text.includes('Deleted context dev.'));
+		expect(app.state.deleted).toEqual(['dev']);
+		app.stdin.write('\u0012');
+		await until(app.lastFrame, (text) => text.includes('Rename "'));
+		app.stdin.write('\u007F\u007F');
+		app.stdin.write('-x');
+		app.stdin.write('\r');
+		await until(app.lastFrame, (text) => text.includes('renamed to'));
+		expect(app.state.renamed).toHaveLength(1);
+		expect(app.state.renamed[0]).toMatch(/=>.*-x$/);
 	});
 });
