@@ -10,21 +10,29 @@ import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
 export async function runInteractive(mode: 'picker' | 'app', context: CommandContext): Promise<number> {
+	// One read of the kubeconfig serves the list, the preview and the history; a write drops it.
+	let loaded: ReturnType<CommandContext['loadIndex']> | undefined;
+	const index = () => (loaded ??= context.loadIndex());
+	const written = <T,>(result: T) => {
+		loaded = undefined;
+		return result;
+	};
+
 	const services: UiServices = {
 		async contexts() {
-			const index = await context.loadIndex();
-			const stack = await context.history().contextStack(index.currentContext);
-			return {names: [...index.contexts], current: index.currentContext, recent: stack.map((entry) => entry.name)};
+			const current = await index();
+			const stack = await context.history().contextStack(current.currentContext);
+			return {names: [...current.contexts], current: current.currentContext, recent: stack.map((entry) => entry.name)};
 		},
 		async details() {
-			return contextOverview(await context.loadIndex());
+			return contextOverview(await index());
 		},
 		async switchContext(name) {
-			const result = await switchContextIndexed(context.selection, context.indexCache, () => name);
+			const result = written(await switchContextIndexed(context.selection, context.indexCache, () => name));
 			await context.history().recordContext(result.previous, result.name);
 		},
 		async previousContext() {
-			const result = await switchBack(1, context);
+			const result = written(await switchBack(1, context));
 			await context.history().recordContext(result.previous, result.name);
 			return result.name;
 		},
@@ -33,17 +41,17 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		switchNamespace: async (name) => void (await setNamespace(name, context, true)),
 		previousNamespace: async () => setNamespace(await previousNamespace(1, context), context, true),
 		async renameContext(from, to) {
-			await renameContext(context.selection, from, to);
+			written(await renameContext(context.selection, from, to));
 			await context.history().renameContext(from, to);
 		},
 		async deleteContext(name) {
-			await deleteContext(context.selection, name);
+			written(await deleteContext(context.selection, name));
 			await context.history().deleteContext(name);
 		},
 		async history() {
-			const index = await context.loadIndex();
-			const stack = await context.history().contextStack(index.currentContext);
-			return stack.map((entry) => ({name: entry.name, at: entry.at, exists: index.contexts.has(entry.name)}));
+			const current = await index();
+			const stack = await context.history().contextStack(current.currentContext);
+			return stack.map((entry) => ({name: entry.name, at: entry.at, exists: current.contexts.has(entry.name)}));
 		},
 	};
 

@@ -90,8 +90,12 @@ export function contextItems(list: ContextList, details?: ReadonlyMap<string, Co
 }
 
 function contextItem(name: string, detail: ContextDetails | undefined): ListItem {
-	const extra = detail ? [detail.cluster, detail.user, detail.namespace, hostOf(detail.server), detail.file] : [];
-	return {key: name, label: name, search: [name, ...extra].join(' ')};
+	const extra = detail ? [detail.cluster, detail.user, detail.namespace, hostOf(detail.server), baseName(detail.file)] : [];
+	return {key: name, label: name, search: [name, ...extra]};
+}
+
+function baseName(file: string): string {
+	return file.slice(file.lastIndexOf('/') + 1);
 }
 
 function hostOf(server: string): string {
@@ -103,7 +107,7 @@ function hostOf(server: string): string {
 }
 
 function historyItems(entries: readonly HistoryEntry[]): ListItem[] {
-	return entries.map((entry, index) => ({key: `${index}`, label: entry.name, search: entry.name, dim: !entry.exists, note: entry.at}));
+	return entries.map((entry, index) => ({key: `${index}`, label: entry.name, search: [entry.name], dim: !entry.exists, note: entry.at}));
 }
 
 export function activeList(state: AppState): ListState {
@@ -127,7 +131,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'namespaces': {
 			if (action.generation !== state.generation) return state;
-			const items = action.list.names.map((name) => ({key: name, label: name, search: name, dim: !action.list.verified}));
+			const items = action.list.names.map((name) => ({key: name, label: name, search: [name], dim: !action.list.verified}));
 			const next = {...state, currentNamespace: action.list.current, namespaces: {kind: 'ready' as const, verified: action.list.verified, note: action.list.note}};
 			return withList(next, 'namespaces', {type: 'items', items, keepKey: action.list.current});
 		}
@@ -149,7 +153,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		case 'status':
 			return {...state, status: {kind: action.kind, text: action.text}};
 		case 'renamed': {
-			const items = state.lists.contexts.items.map((item) => (item.key === action.from ? {...item, key: action.to, label: action.to, search: item.search.replace(action.from, action.to)} : item));
+			const items = state.lists.contexts.items.map((item) => (item.key === action.from ? {...item, key: action.to, label: action.to, search: [action.to, ...item.search.slice(1)]} : item));
 			const next = {...state, current: state.current === action.from ? action.to : state.current, status: {kind: 'info' as const, text: `Context "${action.from}" renamed to "${action.to}".`}};
 			return withList(next, 'contexts', {type: 'items', items, keepKey: action.to});
 		}

@@ -59,9 +59,12 @@ export function App({services, mode, color, onExit}: AppProps) {
 		};
 	}, [services]);
 
-	// The namespaces of the current context, fetched again after every context switch.
+	// The namespaces of the current context: asked of its cluster only once the pane is shown (and again
+	// after a context switch), so opening the app never waits on, or connects to, a cluster.
+	const fetchedGeneration = useRef(-1);
 	useEffect(() => {
-		if (state.loading) return;
+		if (state.loading || state.pane !== 'namespaces' || fetchedGeneration.current === state.generation) return;
+		fetchedGeneration.current = state.generation;
 		let live = true;
 		const {generation} = state;
 		services.namespaces().then(
@@ -71,7 +74,7 @@ export function App({services, mode, color, onExit}: AppProps) {
 		return () => {
 			live = false;
 		};
-	}, [services, state.loading, state.generation]);
+	}, [services, state.loading, state.generation, state.pane]);
 
 	const finish = (switchedTo?: string) => {
 		onExit({switchedTo});

@@ -3,8 +3,11 @@ import fuzzysort from 'fuzzysort';
 // A filterable, scrollable list as a reducer: what the Contexts, Namespaces and History panes share.
 // Only the window [offset, offset + height) is ever rendered.
 
-/** `search` is what the filter matches: the label plus whatever else should find the item. */
-export type ListItem = {key: string; label: string; search: string; dim?: boolean; note?: string};
+/**
+ * `search` holds what the filter matches, field by field, the label first: a query must fit inside one
+ * field, so letters scattered across a cluster name and a file name do not make a match.
+ */
+export type ListItem = {key: string; label: string; search: readonly string[]; dim?: boolean; note?: string};
 
 export type Match = {item: ListItem; indexes: readonly number[]};
 
@@ -12,6 +15,8 @@ export type ListState = {
 	items: readonly ListItem[];
 	query: string;
 	matches: readonly Match[];
+	/** How many items match; `matches` keeps only the best `matchLimit` of them. */
+	total: number;
 	selected: number;
 	offset: number;
 	height: number;
@@ -27,7 +32,7 @@ export type ListAction =
 	| {type: 'resize'; height: number};
 
 export function createListState(items: readonly ListItem[], height: number, selectedKey?: string): ListState {
-	return select(filter({items, query: '', matches: [], selected: 0, offset: 0, height: Math.max(1, height)}, items), selectedKey);
+	return select(filter({items, query: '', matches: [], total: 0, selected: 0, offset: 0, height: Math.max(1, height)}, items), selectedKey);
 }
 
 export function listReducer(state: ListState, action: ListAction): ListState {
@@ -35,8 +40,8 @@ export function listReducer(state: ListState, action: ListAction): ListState {
 		case 'items':
 			return select(filter({...state, items: action.items}, action.items), action.keepKey ?? state.matches[state.selected]?.item.key);
 		case 'type':
-			// A longer query only narrows: search the previous matches, not everything again.
-			return scrollTo(filter({...state, query: state.query + action.text}, state.matches.map((match) => match.item)), 0);
+			// A longer query only narrows: search the previous matches (when none were cut off), not everything again.
+			return scrollTo(filter({...state, query: state.query + action.text}, state.total > state.matches.length ? state.items : state.matches.map((match) => match.item)), 0);
 		case 'backspace':
 			return state.query === '' ? state : scrollTo(filter({...state, query: [...state.query].slice(0, -1).join('')}, state.items), 0);
 		case 'clear':
@@ -50,16 +55,20 @@ export function listReducer(state: ListState, action: ListAction): ListState {
 	}
 }
 
-function filter(state: ListState, candidates: readonly ListItem[]): ListState {
-	if (state.query === '') return {...state, matches: state.items.map((item) => ({item, indexes: []}))};
-	const results = fuzzysort.go(state.query, candidates, {key: 'search'});
-	return {...state, matches: results.map((result) => ({item: result.obj, indexes: labelIndexes(result.obj, result.indexes)}))};
-}
+/** Enough to scroll through; sorting 10,000 fuzzy results on every key would cost more than a frame. */
+export const matchLimit = 1000;
 
-/** fuzzysort matches against `search` (label plus extra fields); only positions inside the label are highlighted. */
-function labelIndexes(item: ListItem, indexes: readonly number[]): number[] {
-	const labelLength = item.label.length;
-	return [...indexes].filter((index) => index < labelLength);
+const fieldKeys = Array.from({length: 8}, (_, index) => (item: ListItem) => item.search[index] ?? '');
+
+function filter(state: ListState, candidates: readonly ListItem[]): ListState {
+	if (state.query === '') return {...state, matches: state.items.map((item) => ({item, indexes: []})), total: state.items.length};
+	const fields = Math.max(1, ...candidates.slice(0, 1).map((item) => item.search.length));
+	const results = fuzzysort.go(state.query, candidates, {keys: fieldKeys.slice(0, fields), limit: matchLimit});
+	return {
+		...state,
+		matches: results.map((result) => ({item: result.obj, indexes: result[0] && result[0].score > 0 ? [...result[0].indexes] : []})),
+		total: results.total,
+	};
 }
 
 function select(state: ListState, key: string | undefined): ListState {

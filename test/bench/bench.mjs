@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {contextName, writeKubeconfig} from './fixtures.mjs';
+import {summarise, tuiSession} from './tui-bench.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = path.resolve(process.env.BENCH_CLI || path.join(ROOT, 'dist', 'cli.js'));
@@ -406,6 +407,55 @@ for (const fixture of fixtures) {
 		}
 	}
 }
+
+// The terminal UI in a pseudo-terminal: the first frame with the list counted on screen, key-to-frame
+// latency while a context name is typed, and peak RSS. One cold launch first fills kubehop's index
+// cache, as a user's first launch does; the timed launches are the ones after it.
+const tui = {};
+const hasScript = spawnSync('script', ['--version'], {stdio: 'ignore'}).status === 0;
+if (process.env.BENCH_SKIP_TUI !== '1' && hasScript && !process.env.BENCH_SKIP_KUBEHOP) {
+	for (const fixture of fixtures) {
+		const home = mkdtempSync(path.join(TMP, 'tui-'));
+		const kubeconfig = path.join(home, 'config');
+		copyFileSync(fixture.file, kubeconfig);
+		const session = (query) => tuiSession({cli: CLI, kubeconfig, contexts: fixture.size, query, home});
+		try {
+			const cold = await session('c');
+			const sessions = [];
+			for (let run = 0; run < (QUICK ? 1 : 3); run++) sessions.push(await session(contextName(Math.floor(fixture.size / 3), fixture.size)));
+			tui[fixture.size] = {coldFirstFrameMs: cold.firstFrame, ...summarise(sessions)};
+			log(`[${int(fixture.size)}] kubehop TUI: first frame ${fmtMs(tui[fixture.size].firstFrameMs)} ms (cold ${fmtMs(cold.firstFrame)}), key ${fmtMs(tui[fixture.size].keyMedianMs)} ms median / ${fmtMs(tui[fixture.size].keyP95Ms)} p95, peak ${tui[fixture.size].peakRssMiB.toFixed(1)} MiB`);
+		} catch (error) {
+			tui[fixture.size] = {error: error.message.split('\n')[0]};
+			log(`[${int(fixture.size)}] kubehop TUI: error: ${tui[fixture.size].error}`);
+		}
+	}
+} else if (!hasScript) {
+	log('skipped: the TUI rows need `script` from util-linux for a pseudo-terminal');
+}
+
+function tuiMarkdown() {
+	const sizes = fixtures.map((fixture) => fixture.size).filter((size) => tui[size]);
+	if (sizes.length === 0) return '';
+	const node = (size) => results.node[size]?.medianMs;
+	const cell = (size, value, digits = 0) => (tui[size].error ? 'error' : value.toFixed(digits));
+	const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+	const lines = [
+		'',
+		'### Terminal UI (pseudo-terminal, 100×30)',
+		'',
+		`| measure | target | ${sizes.map((size) => `${int(size)} contexts`).join(' | ')} |`,
+		`| --- | --- | ${sizes.map(() => '---:').join(' | ')} |`,
+		`| first frame, ms (cold: first launch, index cache empty) | — | ${sizes.map((size) => `${cell(size, tui[size].firstFrameMs ?? 0)} (cold ${cell(size, tui[size].coldFirstFrameMs ?? 0)})`).join(' | ')} |`,
+		`| first frame ÷ \`node -e 0\` | ≤ 3.5× at 10, ≤ 5× at 10,000 | ${sizes.map((size) => { const ratio = (tui[size].firstFrameMs ?? 0) / node(size); const limit = size <= 10 ? 3.5 : size >= 10_000 ? 5 : null; return `${ratio.toFixed(1)}×${limit ? ` ${verdict(ratio <= limit)}` : ''}`; }).join(' | ')} |`,
+		`| key to frame, median ms | ≤ 16 at 10,000 | ${sizes.map((size) => `${cell(size, tui[size].keyMedianMs ?? 0, 1)}${size >= 10_000 ? ` ${verdict(tui[size].keyMedianMs <= 16)}` : ''}`).join(' | ')} |`,
+		`| key to frame, p95 ms | ≤ 33 at 10,000 | ${sizes.map((size) => `${cell(size, tui[size].keyP95Ms ?? 0, 1)}${size >= 10_000 ? ` ${verdict(tui[size].keyP95Ms <= 33)}` : ''}`).join(' | ')} |`,
+		`| peak RSS, MiB | ≤ 200 at 10,000 | ${sizes.map((size) => `${cell(size, tui[size].peakRssMiB ?? 0, 1)}${size >= 10_000 ? ` ${verdict(tui[size].peakRssMiB <= 200)}` : ''}`).join(' | ')} |`,
+		'',
+	];
+	return lines.join('\n');
+}
+
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 const meta = {
@@ -427,9 +477,10 @@ if (JSON_OUT) {
 		fixtures: fixtures.map(({size, bytes}) => ({contexts: size, bytes})),
 		rows: ROWS.map((row) => ({id: row.id, label: row.label.replace(/`/g, ''), tool: row.tool, results: results[row.id]})),
 		ratios: ratioRows.map((r) => ({...r, label: r.label.replace(/`/g, '')})),
+		tui,
 	};
 	process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 } else {
-	process.stdout.write(markdown(meta, tools, fixtures, results, ratioRows));
+	process.stdout.write(markdown(meta, tools, fixtures, results, ratioRows) + tuiMarkdown());
 }
 process.exitCode = Object.values(results).some((bySize) => Object.values(bySize).some((r) => r.error)) ? 1 : 0;

@@ -29,7 +29,7 @@ export function kubeconfigYaml(n, {random = randomBytes, currentContext = contex
 		const id = contextName(i, n).slice('ctx-'.length);
 		clusters.push(
 			`- cluster:\n    certificate-authority-data: ${random(CA_BYTES).toString('base64')}\n` +
-				`    server: https://10.${(i >> 8) & 255}.${i & 255}.1:6443\n  name: cluster-${id}\n`,
+				`    server: https://127.${(i >> 8) & 255}.${i & 255}.1:6443\n  name: cluster-${id}\n`,
 		);
 		contexts.push(`- context:\n    cluster: cluster-${id}\n    namespace: default\n    user: user-${id}\n  name: ctx-${id}\n`);
 		users.push(

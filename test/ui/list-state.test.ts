@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {createListState, listReducer, selectedItem, visibleMatches, type ListAction, type ListState} from '../../source/ui/list-state.ts';
 import {truncateMiddle, looksLikeProduction} from '../../source/ui/truncate.ts';
 
-const items = Array.from({length: 100}, (_, index) => ({key: `ctx-${index}`, label: `ctx-${index}`, search: `ctx-${index} cluster-${index % 7}`}));
+const items = Array.from({length: 100}, (_, index) => ({key: `ctx-${index}`, label: `ctx-${index}`, search: [`ctx-${index}`, `cluster-${index % 7}`]}));
 const run = (state: ListState, ...actions: ListAction[]) => actions.reduce(listReducer, state);
 
 describe('the list reducer', () => {
@@ -20,6 +20,8 @@ describe('the list reducer', () => {
 		expect(selectedItem(state)?.key).toBe('ctx-42');
 		expect(state.matches[0]!.indexes).toEqual([0, 1, 2, 3, 4, 5]);
 		expect(run(createListState(items, 10), {type: 'type', text: 'cluster-3'}).matches.every((match) => match.item.search.includes('cluster-3'))).toBe(true);
+		// A query must fit inside one field: "x4c" would only match across the name and the cluster.
+		expect(run(createListState(items, 10), {type: 'type', text: 'x4c'}).total).toBe(0);
 		expect(run(state, {type: 'backspace'}, {type: 'backspace'}).query).toBe('ctx-');
 		expect(run(state, {type: 'clear'}).matches).toHaveLength(100);
 	});
