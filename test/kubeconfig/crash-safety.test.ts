@@ -45,7 +45,7 @@ function largeKubeconfig(): string {
 	lines.push('clusters:');
 	for (let index = 0; index < CONTEXTS; index++) {
 		const id = String(index).padStart(4, '0');
-		lines.push(`- name: cluster-${id}`, '  cluster:', `    server: https://10.0.${index >> 8}.${index & 255}:6443`, `    certificate-authority-data: ${ca}`);
+		lines.push(`- name: cluster-${id}`, '  cluster:', `    server: https://127.0.${index >> 8}.${index & 255}:6443`, `    certificate-authority-data: ${ca}`);
 	}
 
 	lines.push('users:');
