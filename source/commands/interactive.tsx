@@ -10,9 +10,12 @@ import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
 export async function runInteractive(mode: 'picker' | 'app', context: CommandContext): Promise<number> {
-	// One read of the kubeconfig serves the list, the preview and the history; a write drops it.
-	let loaded: ReturnType<CommandContext['loadIndex']> | undefined;
-	const index = () => (loaded ??= context.loadIndex());
+	// One read of the kubeconfig serves the list, the preview and the history; a write drops it. Only
+	// what the screen needs is kept: switching reads the files again under the lock anyway.
+	type Summary = {currentContext: string; contexts: Set<string>; overview: ReturnType<typeof contextOverview>};
+	let loaded: Promise<Summary> | undefined;
+	const index = () =>
+		(loaded ??= context.loadIndex().then((full) => ({currentContext: full.currentContext, contexts: full.contexts, overview: contextOverview(full)})));
 	const written = <T,>(result: T) => {
 		loaded = undefined;
 		return result;
@@ -25,7 +28,7 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			return {names: [...current.contexts], current: current.currentContext, recent: stack.map((entry) => entry.name)};
 		},
 		async details() {
-			return contextOverview(await index());
+			return (await index()).overview;
 		},
 		async switchContext(name) {
 			const result = written(await switchContextIndexed(context.selection, context.indexCache, () => name));
@@ -61,7 +64,12 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 	process.stdout.write('\u001B[?1049h\u001B[H');
 	process.once('exit', leaveAlternateScreen);
 	try {
-		const instance = render(<App services={services} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {exitOnCtrlC: false});
+		const instance = render(<App services={services} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
+			exitOnCtrlC: false,
+			// Ink's default 30 fps cap alone would put a key 33 ms from its frame; only changed lines are redrawn.
+			maxFps: 120,
+			incrementalRendering: true,
+		});
 		await instance.waitUntilExit();
 	} finally {
 		process.off('exit', leaveAlternateScreen);

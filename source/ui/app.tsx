@@ -3,6 +3,7 @@ import {useEffect, useReducer, useRef, useState} from 'react';
 import {escapeForTerminal} from '../terminal/output.ts';
 import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
 import {footerBindings, keymap} from './keymap.ts';
+import {prepareForFiltering} from './list-state.ts';
 import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
 import {NamespacesPane} from './panes/namespaces-pane.tsx';
@@ -40,6 +41,12 @@ export function App({services, mode, color, onExit}: AppProps) {
 	const [state, dispatch] = useReducer(appReducer, listHeight, createAppState);
 
 	useEffect(() => dispatch({type: 'resize', height: listHeight}), [listHeight]);
+	// Fuzzy targets are prepared once the full search fields have arrived, after the first frame.
+	useEffect(() => {
+		if (!state.details) return;
+		const timer = setTimeout(() => prepareForFiltering(state.lists.contexts.items), 0);
+		return () => clearTimeout(timer);
+	}, [state.details]);
 	useEffect(() => {
 		let live = true;
 		void services.contexts().then(

@@ -71,6 +71,12 @@ function filter(state: ListState, candidates: readonly ListItem[]): ListState {
 	};
 }
 
+/** Prepares every item's fields for matching, so the first keystroke does not pay for it. */
+export function prepareForFiltering(items: readonly ListItem[]): void {
+	const fields = Math.max(1, ...items.slice(0, 1).map((item) => item.search.length));
+	fuzzysort.go('\u0000', items, {keys: fieldKeys.slice(0, fields), limit: 1});
+}
+
 function select(state: ListState, key: string | undefined): ListState {
 	const index = key === undefined ? 0 : state.matches.findIndex((match) => match.item.key === key);
 	return scrollTo(state, Math.max(0, index));
