@@ -1,0 +1,200 @@
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {afterAll, afterEach, beforeAll, describe, expect} from 'vitest';
+import {controlPlane, itWithCluster} from '../support/control-plane.ts';
+import {cliPath} from '../support/kubehop-binary.ts';
+import {tempTree} from '../support/temp-tree.ts';
+import {poll, TmuxSession} from '../support/tmux.ts';
+
+// The real binary in a real terminal (tmux), typed at as a person would, against the run's real
+// kube-apiserver and a kubeconfig split over two files; kubectl, reading the same KUBECONFIG, is the oracle.
+
+const width = 100;
+const height = 30;
+const timeout = 60_000;
+
+/**
+ * A copy of dist/ with every chunk it imports: `npm run build` deletes dist/ first, so a rebuild running
+ * alongside the tests would otherwise pull the binary away mid-test.
+ */
+async function snapshotBinary(): Promise<string> {
+	const complete = (directory: string) => [directory, path.join(directory, 'chunks')].every((folder) => fs.readdirSync(folder).filter((name) => name.endsWith('.js')).every((name) => {
+		const imports = fs.readFileSync(path.join(folder, name), 'utf8').match(/"\.\/[\w/-]+\.js"/g) ?? [];
+		return imports.every((specifier) => fs.existsSync(path.join(folder, specifier.slice(1, -1))));
+	}));
+	for (let attempt = 1; ; attempt++) {
+		const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-dist-'));
+		try {
+			fs.cpSync(path.dirname(cliPath), copy, {recursive: true});
+			if (fs.existsSync(path.join(copy, 'cli.js')) && complete(copy)) return copy;
+		} catch {
+			// dist/ changed under the copy: try again.
+		}
+
+		fs.rmSync(copy, {recursive: true, force: true});
+		if (attempt === 20) throw new Error(`${cliPath} is missing or incomplete: run npm run build first`);
+		await delay(500);
+	}
+}
+
+type Setup = {directory: string; home: string; kubeconfig: string};
+
+/** File A: the cluster's own kubeconfig (current context admin). File B: more contexts on A's cluster and user. */
+function multiFileKubeconfig(): Setup {
+	const tree = tempTree();
+	const a = tree.file('kube/a.yaml', fs.readFileSync(controlPlane()!.kubeconfig, 'utf8'));
+	const b = tree.file('kube/b.yaml', [
+		'apiVersion: v1',
+		'kind: Config',
+		'contexts:',
+		'- context:\n    cluster: kubehop-local\n    namespace: dev\n    user: admin\n  name: dev@kubehop-local',
+		'- context:\n    cluster: kubehop-local\n    namespace: kube-system\n    user: admin\n  name: ops@kubehop-local',
+		'',
+	].join('\n'));
+	return {directory: tree.root, home: tree.home, kubeconfig: `${a}:${b}`};
+}
+
+function environment({home, kubeconfig}: Setup): string[] {
+	return ['env', '-i', `HOME=${home}`, `KUBECONFIG=${kubeconfig}`, `PATH=${process.env.PATH}`, 'TERM=xterm-256color', 'PS1=hop$ ', 'HISTFILE=/dev/null'];
+}
+
+/** kubectl with the same KUBECONFIG list and HOME as the app: what any other tool would now see. */
+function kubectl(setup: Setup, args: string[]): string {
+	const result = spawnSync(controlPlane()!.kubectl, args, {encoding: 'utf8', env: {PATH: process.env.PATH, HOME: setup.home, KUBECONFIG: setup.kubeconfig}, timeout: 30_000});
+	if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+	return result.stdout.trim();
+}
+
+const currentContext = (setup: Setup) => kubectl(setup, ['config', 'current-context']);
+const currentNamespace = (setup: Setup) => kubectl(setup, ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']);
+
+/** Waits for kubectl to report `expected` (the write may land just after the screen updates). */
+async function kubectlSays(read: () => string, expected: string): Promise<void> {
+	let last = '';
+	await poll(() => ((last = read()) === expected ? true : undefined), {timeoutMs: 10_000, what: `kubectl to report ${expected}`, seen: () => last});
+}
+
+const header = (lines: string[]) => lines[0] ?? '';
+/** The frame fills the terminal: the footer is the last row drawn, on one of the last two (Ink leaves the cursor below the frame). */
+const footerAtBottom = (rows: number) => (lines: string[]) => {
+	const last = lines.findLastIndex((line) => line.trim() !== '');
+	return lines.length === rows && last >= rows - 2 && /quit.*help/.test(lines[last]!);
+};
+const listLoaded = (lines: string[]) => lines.some((line) => line.includes('dev@kubehop-local')) && !lines.join('\n').includes('loading…');
+const prompt = (lines: string[]) => lines.filter((line) => line.trim() !== '').at(-1) === 'hop$';
+
+describe.sequential('the terminal UI in a real terminal, against the real control plane', () => {
+	let session: TmuxSession | undefined;
+	let setup: Setup;
+	let dist = '';
+	let cli = '';
+
+	beforeAll(async () => {
+		dist = await snapshotBinary();
+		cli = path.join(dist, 'cli.js');
+	});
+
+	afterAll(() => {
+		if (dist) fs.rmSync(dist, {recursive: true, force: true});
+	});
+
+	afterEach(async () => {
+		await session?.kill();
+		session = undefined;
+	});
+
+	const app = (args: string[] = []) => {
+		setup = multiFileKubeconfig();
+		session = new TmuxSession(setup.directory, [...environment(setup), process.execPath, cli, ...args], {width, height});
+		return session;
+	};
+
+	const run = (tui: TmuxSession, command: string) => {
+		tui.type(command);
+		tui.keys('Enter');
+	};
+
+	const shell = async () => {
+		setup = multiFileKubeconfig();
+		session = new TmuxSession(setup.directory, [...environment(setup), 'bash', '--norc', '--noprofile'], {width, height});
+		await session.waitForScreen(prompt, 10_000, 'the shell prompt');
+		return session;
+	};
+
+	itWithCluster('app mode: a fuzzy query and Enter switch the context, and - switches back', async () => {
+		const tui = app();
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
+		expect(currentContext(setup)).toBe('admin@kubehop-local');
+
+		tui.type('devkub');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> devkub')), 5000, 'the query');
+		tui.keys('Enter');
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop dev@kubehop-local'), 10_000, 'the header to show dev@kubehop-local');
+		await kubectlSays(() => currentContext(setup), 'dev@kubehop-local');
+
+		tui.keys('-');
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local'), 10_000, 'the header to show admin@kubehop-local again');
+		await kubectlSays(() => currentContext(setup), 'admin@kubehop-local');
+	}, timeout);
+
+	itWithCluster('the Namespaces pane lists the cluster namespaces, filters, and Enter switches the namespace', async () => {
+		const tui = app();
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
+		tui.keys('Tab');
+		await tui.waitForScreen((lines) => lines[1]?.includes('Namespaces') === true && lines.some((line) => /\bstaging\b/.test(line)), 20_000, 'the Namespaces pane listing staging');
+
+		tui.type('stag');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> stag')), 5000, 'the query');
+		tui.keys('Enter');
+		await kubectlSays(() => currentNamespace(setup), 'staging');
+		expect(currentContext(setup)).toBe('admin@kubehop-local');
+	}, timeout);
+
+	itWithCluster('redraws to fit when the terminal is resized', async () => {
+		const tui = app();
+		await tui.waitForScreen((lines) => footerAtBottom(height)(lines) && listLoaded(lines), 20_000, 'the first frame');
+		for (const [columns, rows] of [[80, 24], [120, 35]] as const) {
+			tui.resize(columns, rows);
+			const lines = await tui.waitForScreen((lines) => footerAtBottom(rows)(lines) && header(lines).startsWith('kubehop admin@kubehop-local'), 10_000, `a ${columns}x${rows} frame`);
+			// A row wider than the terminal would wrap and push the header off the top.
+			expect(lines.filter((line) => [...line].length > columns)).toEqual([]);
+			expect(lines.filter((line) => line.startsWith('kubehop '))).toHaveLength(1);
+			expect(lines[1]).toContain('Contexts');
+		}
+	}, timeout);
+
+	itWithCluster('Ctrl-C leaves the alternate screen and gives the shell a cooked terminal back', async () => {
+		const tui = await shell();
+		run(tui, 'echo MARKER-$((6*7))');
+		await tui.waitForScreen((lines) => lines.includes('MARKER-42') && prompt(lines), 5000, 'the marker');
+		run(tui, `${process.execPath} ${cli}`);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the app on the alternate screen');
+		expect(tui.screen()).not.toContain('MARKER-42');
+
+		tui.keys('C-c');
+		await tui.waitForScreen((lines) => lines.includes('MARKER-42') && prompt(lines), 10_000, 'the shell and its scrollback back');
+		run(tui, 'stty -a');
+		const lines = await tui.waitForScreen((lines) => lines.some((line) => /\bicanon\b/.test(line)) && prompt(lines), 5000, 'stty -a');
+		const flags = lines.join(' ').split(/[\s;]+/);
+		expect(flags).toEqual(expect.arrayContaining(['icanon', 'echo', 'isig']));
+		expect(flags).not.toEqual(expect.arrayContaining(['-icanon']));
+		expect(flags).not.toEqual(expect.arrayContaining(['-echo']));
+	}, timeout);
+
+	itWithCluster('picker mode: kubehop ctx switches, says so on the shell, and exits', async () => {
+		const tui = await shell();
+		run(tui, `${process.execPath} ${cli} ctx`);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the picker');
+		tui.type('opskub');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> opskub')), 5000, 'the query');
+		tui.keys('Enter');
+		const lines = await tui.waitForScreen(prompt, 10_000, 'the shell prompt after the picker');
+		// kubectx's words (kubehop may prefix them with a check mark).
+		expect(lines.join('\n')).toMatch(/^(?:✔ )?Switched to context "ops@kubehop-local"\.$/m);
+		expect(currentContext(setup)).toBe('ops@kubehop-local');
+		expect(currentNamespace(setup)).toBe('kube-system');
+	}, timeout);
+});
