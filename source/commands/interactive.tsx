@@ -16,6 +16,9 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 	let loaded: Promise<Summary> | undefined;
 	const index = () =>
 		(loaded ??= context.loadIndex().then((full) => ({currentContext: full.currentContext, contexts: full.contexts, overview: contextOverview(full)})));
+	// A kubeconfig that cannot be read is reported like any command's error (file, field, exit 1),
+	// before the screen is taken over.
+	await index();
 	const written = <T,>(result: T) => {
 		loaded = undefined;
 		return result;

@@ -28,7 +28,8 @@ export function parseWithYamlLibrary(text: string, library: YamlLibrary): Parsed
 	const error = document.errors[0];
 	if (error) {
 		const line = error.linePos?.[0].line ?? 1;
-		throw new YamlSyntaxError(error.message.split('\n')[0]!, line);
+		// The library appends its own position and a code frame; the error already names the line.
+		throw new YamlSyntaxError(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line);
 	}
 
 	const lineStarts = computeLineStarts(text);
