@@ -31,7 +31,7 @@ describe('start-up of the non-interactive paths', () => {
 		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: c}\n  name: a\n- context: {cluster: c}\n  name: b\ncurrent-context: a\n'});
 		const env = {HOME: tree.home};
 		expect(heavySourcesLoadedBy(['ctx', 'b'], env).filter((input) => !input.includes('node_modules/yaml/'))).toEqual([]);
-		for (const args of [['ctx', '-'], ['ctx'], ['ctx', '-c'], ['history']]) {
+		for (const args of [['ctx', '-'], ['ctx'], ['ctx', '-c'], ['history'], ['ns', '-c'], ['__complete', 'contexts'], ['__complete', 'namespaces']]) {
 			expect(heavySourcesLoadedBy(args, env), args.join(' ')).toEqual([]);
 		}
 

@@ -1,9 +1,8 @@
 import {UsageError} from '../errors/kubehop-error.ts';
 import type {CommandContext} from './command-context.ts';
-import {knownNamespaces} from './ns.ts';
+import {currentNamespace, knownNamespaces} from './ns.ts';
 
-// Completion asks the binary for names (`kubehop __complete contexts|namespaces`); namespaces come from
-// the kubeconfig and history so a tab press never waits on a cluster.
+// Completion asks the binary for names (`kubehop __complete contexts|namespaces`).
 
 const scripts: Record<string, string> = {
 	bash: `# kubehop bash completion: eval "$(kubehop completion bash)"
@@ -61,8 +60,15 @@ export async function runCompletion(operands: string[], context: CommandContext)
 }
 
 export async function runComplete(operands: string[], context: CommandContext): Promise<number> {
-	const config = await context.load();
-	const names = operands[0] === 'namespaces' ? await knownNamespaces(config, context) : [...config.contexts.keys()].sort();
+	// A Tab press reads the validated index, never the whole kubeconfig, and never asks a cluster.
+	let names: string[];
+	if (operands[0] === 'namespaces') {
+		const {contextName, overview} = await currentNamespace(context);
+		names = await knownNamespaces([...overview.values()].map((entry) => entry.namespace), contextName, context);
+	} else {
+		names = [...(await context.loadIndex()).contexts].sort();
+	}
+
 	context.output.stdout.write(names.map((name) => `${name}\n`).join(''));
 	return 0;
 }

@@ -1,5 +1,6 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace, type MergedKubeconfig} from '../kubeconfig/load.ts';
+import {contextOverview, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {setCurrentNamespace} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
 import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
@@ -24,12 +25,20 @@ function currentContextName(config: MergedKubeconfig): string {
 }
 
 /** Namespaces named in the kubeconfig and the history: what can be offered when listing is forbidden. */
-export async function knownNamespaces(config: MergedKubeconfig, context: CommandContext): Promise<string[]> {
+export async function knownNamespaces(namespaces: Iterable<string>, contextName: string, context: CommandContext): Promise<string[]> {
 	const known = new Set<string>(['default']);
-	for (const defined of config.contexts.values()) if (defined.data.namespace) known.add(defined.data.namespace);
+	for (const namespace of namespaces) if (namespace) known.add(namespace);
 	const history = await context.history().read();
-	for (const entry of history.namespaces[config.currentContext] ?? []) known.add(entry.name);
+	for (const entry of history.namespaces[contextName] ?? []) known.add(entry.name);
 	return [...known].sort();
+}
+
+/** The current context and its namespace from the validated index: `ns -c` sits in shell prompts. */
+export async function currentNamespace(context: CommandContext): Promise<{contextName: string; namespace: string; overview: Map<string, ContextOverview>}> {
+	const index = await context.loadIndex();
+	if (!index.currentContext) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME');
+	const overview = contextOverview(index);
+	return {contextName: index.currentContext, namespace: overview.get(index.currentContext)?.namespace || 'default', overview};
 }
 
 export type NamespaceListing = {names: string[]; current: string; verified: boolean; note?: string};
@@ -50,7 +59,8 @@ export async function namespacesOfCurrentContext(context: CommandContext): Promi
 		if (!(error instanceof ClusterError) || error.kind !== 'forbidden') throw error;
 		// kubens fails outright here (kubectx#83); offering what is known is more useful.
 		const note = `listing namespaces is forbidden for this user in context "${contextName}"; showing namespaces known from the kubeconfig and history (not verified)`;
-		return {names: await knownNamespaces(config, context), current, verified: false, note};
+		const namespaces = [...config.contexts.values()].map((defined) => defined.data.namespace);
+		return {names: await knownNamespaces(namespaces, contextName, context), current, verified: false, note};
 	}
 }
 
@@ -73,11 +83,10 @@ async function listNamespaces(context: CommandContext): Promise<number> {
 	return 0;
 }
 
-async function printCurrent({load, output, flags}: CommandContext): Promise<number> {
-	const config = await load();
-	const namespace = effectiveNamespace(config, currentContextName(config));
-	if (flags.json) printJson(output, {context: config.currentContext, namespace});
-	else output.stdout.write(`${shown(output.stdout, namespace)}\n`);
+async function printCurrent(context: CommandContext): Promise<number> {
+	const {contextName, namespace} = await currentNamespace(context);
+	if (context.flags.json) printJson(context.output, {context: contextName, namespace});
+	else context.output.stdout.write(`${shown(context.output.stdout, namespace)}\n`);
 	return 0;
 }
 
@@ -117,9 +126,8 @@ async function goBack(steps: number, context: CommandContext): Promise<number> {
 /** The namespace `steps` back in the current context's own history. */
 export async function previousNamespace(steps: number, context: CommandContext): Promise<string> {
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
-	const config = await context.load();
-	const contextName = currentContextName(config);
-	const stack = await context.history().namespaceStack(contextName, effectiveNamespace(config, contextName));
+	const {contextName, namespace} = await currentNamespace(context);
+	const stack = await context.history().namespaceStack(contextName, namespace);
 	const {target} = stepBack(stack, steps, () => true);
 	if (!target) throw new KubehopError(`no previous namespace found for context "${contextName}"`);
 	return target.name;

@@ -2,7 +2,7 @@ import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {useEffect, useReducer, useRef, useState} from 'react';
 import {escapeForTerminal} from '../terminal/output.ts';
 import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
-import {footerBindings, keymap} from './keymap.ts';
+import {footerBindings, keymap, type KeyEvent} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
 import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
@@ -121,17 +121,7 @@ export function App({services, mode, color, onExit}: AppProps) {
 	}, [state.request]);
 
 	useInput((input, key) => {
-		// Keys typed ahead of a frame can arrive as one chunk ("prod\r"): replay them one by one.
-		if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl && !key.meta) {
-			for (const part of input.split(/([\r\n])/)) {
-				if (part === '\r' || part === '\n') dispatch({type: 'key', key: {...key, input: '', return: true}});
-				else if (part) dispatch({type: 'key', key: {...key, input: part}});
-			}
-
-			return;
-		}
-
-		dispatch({type: 'key', key: {...key, input}});
+		for (const single of splitTypedAhead(input, key)) dispatch({type: 'key', key: single});
 	});
 
 	const details = state.details?.get(state.current);
@@ -173,6 +163,27 @@ export function App({services, mode, color, onExit}: AppProps) {
 			<Text dimColor wrap="truncate">{footerBindings(scopesOf(state)).map((binding) => `${binding.keys} ${binding.hint}`).join('  ')}</Text>
 		</Box>
 	);
+}
+
+type InkKey = Omit<KeyEvent, 'input'> & {meta: boolean};
+
+/**
+ * Keys typed faster than frames can reach Ink as one chunk ("prod\r", "\t\t"), which it does not parse
+ * into keys: replay such a chunk character by character, so every key means what it would have alone.
+ */
+export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
+	// eslint-disable-next-line no-control-regex
+	if (input.length <= 1 || key.ctrl || key.meta || !/[\u0000-\u001F\u007F]/.test(input) || input.startsWith('\u001B')) return [{...key, input}];
+	const plain: KeyEvent = {...key, input: '', return: false, tab: false, backspace: false, delete: false, escape: false};
+	const keys: KeyEvent[] = [];
+	for (const char of input) {
+		if (char === '\r' || char === '\n') keys.push({...plain, return: true});
+		else if (char === '\t') keys.push({...plain, tab: true});
+		else if (char === '\u007F' || char === '\b') keys.push({...plain, backspace: true});
+		else keys.push({...plain, input: char});
+	}
+
+	return keys;
 }
 
 function HelpOverlay({height}: {height: number}) {

@@ -153,4 +153,11 @@ describe('the kubehop app', () => {
 		expect(app.state.renamed).toHaveLength(1);
 		expect(app.state.renamed[0]).toMatch(/=>.*-x$/);
 	});
+
+	it('replays keys that arrive in one chunk, such as two quick Tabs', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t');
+		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
+	});
 });

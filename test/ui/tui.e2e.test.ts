@@ -2,7 +2,6 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 import {afterAll, afterEach, beforeAll, describe, expect} from 'vitest';
 import {controlPlane, itWithCluster} from '../support/control-plane.ts';
 import {cliPath} from '../support/kubehop-binary.ts';
@@ -17,27 +16,19 @@ const height = 30;
 const timeout = 60_000;
 
 /**
- * A copy of dist/ with every chunk it imports: `npm run build` deletes dist/ first, so a rebuild running
- * alongside the tests would otherwise pull the binary away mid-test.
+ * A copy of dist/ with every chunk it imports, so a rebuild during a long session cannot pull the binary
+ * away mid-test. An incomplete dist/ is a failure to fix (npm run build), not something to wait out.
  */
-async function snapshotBinary(): Promise<string> {
+function snapshotBinary(): string {
 	const complete = (directory: string) => [directory, path.join(directory, 'chunks')].every((folder) => fs.readdirSync(folder).filter((name) => name.endsWith('.js')).every((name) => {
 		const imports = fs.readFileSync(path.join(folder, name), 'utf8').match(/"\.\/[\w/-]+\.js"/g) ?? [];
 		return imports.every((specifier) => fs.existsSync(path.join(folder, specifier.slice(1, -1))));
 	}));
-	for (let attempt = 1; ; attempt++) {
-		const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-dist-'));
-		try {
-			fs.cpSync(path.dirname(cliPath), copy, {recursive: true});
-			if (fs.existsSync(path.join(copy, 'cli.js')) && complete(copy)) return copy;
-		} catch {
-			// dist/ changed under the copy: try again.
-		}
-
-		fs.rmSync(copy, {recursive: true, force: true});
-		if (attempt === 20) throw new Error(`${cliPath} is missing or incomplete: run npm run build first`);
-		await delay(500);
-	}
+	const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-dist-'));
+	fs.cpSync(path.dirname(cliPath), copy, {recursive: true});
+	if (fs.existsSync(path.join(copy, 'cli.js')) && complete(copy)) return copy;
+	fs.rmSync(copy, {recursive: true, force: true});
+	throw new Error(`${cliPath} is missing or incomplete: run npm run build first`);
 }
 
 type Setup = {directory: string; home: string; kubeconfig: string};
@@ -93,7 +84,7 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 	let cli = '';
 
 	beforeAll(async () => {
-		dist = await snapshotBinary();
+		dist = snapshotBinary();
 		cli = path.join(dist, 'cli.js');
 	});
 
