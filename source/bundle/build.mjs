@@ -16,10 +16,13 @@ const result = await build({
 	outdir: 'dist',
 	chunkNames: 'chunks/[name]-[hash]',
 	minifySyntax: true,
-	minifyWhitespace: true,
+	// React and its reconciler pick their production builds on this; the development ones are several
+	// times slower per render and hold far more memory.
+	define: {'process.env.NODE_ENV': '"production"'},
+	minifyWhitespace: !process.env.KUBEHOP_READABLE_BUNDLE,
 	// Ink imports React DevTools only when DEV=true; it is an optional peer kubehop does not ship.
 	external: ['react-devtools-core'],
-	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts'},
+	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts', 'yoga-layout': './source/bundle/yoga-without-fetch.mjs', 'string-width': './source/bundle/string-width-fast.mjs'},
 	// Some dependencies still call require() for Node built-ins from ESM.
 	banner: {js: "#!/usr/bin/env node\nimport {createRequire as __kubehopRequire} from 'node:module'; const require = __kubehopRequire(import.meta.url);"},
 	logLevel: 'warning',

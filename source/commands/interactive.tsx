@@ -1,5 +1,6 @@
 import {render} from 'ink';
 import {contextOverview, switchContextIndexed} from '../kubeconfig/indexed-switch.ts';
+import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
 import {App} from '../ui/app.tsx';
 import type {UiServices} from '../ui/services.ts';
@@ -28,7 +29,7 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		async contexts() {
 			const current = await index();
 			const stack = await context.history().contextStack(current.currentContext);
-			return {names: [...current.contexts], current: current.currentContext, recent: stack.map((entry) => entry.name)};
+			return {names: [...current.contexts], current: current.currentContext, recent: byFrecency(stack, Date.now())};
 		},
 		async details() {
 			return (await index()).overview;
@@ -61,13 +62,15 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		},
 	};
 
+	// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
+	const initial = await services.contexts();
 	let switchedTo: string | undefined;
 	// A full-screen app draws on the alternate screen and gives the user's scrollback back on any exit.
 	const leaveAlternateScreen = () => process.stdout.write('\u001B[?1049l');
 	process.stdout.write('\u001B[?1049h\u001B[H');
 	process.once('exit', leaveAlternateScreen);
 	try {
-		const instance = render(<App services={services} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
+		const instance = render(<App services={services} initial={initial} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
 			exitOnCtrlC: false,
 			// Ink's default 30 fps cap alone would put a key 33 ms from its frame; only changed lines are redrawn.
 			maxFps: 120,

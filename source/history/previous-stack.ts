@@ -1,13 +1,36 @@
 // The previous stack is most-recently-used first, one entry per name: index 0 is where the user is,
 // index 1 where they were before. Jumping to index 1 swaps the two, so `-` toggles like kubectx.
 
-export type StackEntry = {name: string; at: string};
+/** `uses` counts the switches to `name` while it stayed on the stack; older histories lack it. */
+export type StackEntry = {name: string; at: string; uses?: number};
 
 export const contextLimit = 50;
 export const namespaceLimit = 20;
 
 export function visit(stack: StackEntry[], name: string, at: string, limit: number): StackEntry[] {
-	return [{name, at}, ...stack.filter((entry) => entry.name !== name)].slice(0, limit);
+	const uses = (stack.find((entry) => entry.name === name)?.uses ?? 0) + 1;
+	return [{name, at, uses}, ...stack.filter((entry) => entry.name !== name)].slice(0, limit);
+}
+
+const hour = 3_600_000;
+
+/**
+ * Names by "frecency", as zoxide and Firefox rank places: how often, weighted by how lately. A context
+ * used twenty times this week outranks one visited once an hour ago; that one outranks last month's.
+ */
+export function byFrecency(stack: readonly StackEntry[], now: number): string[] {
+	const weight = (at: string) => {
+		const age = now - Date.parse(at);
+		if (age < hour) return 4;
+		if (age < 24 * hour) return 2;
+		if (age < 7 * 24 * hour) return 1;
+		return 0.25;
+	};
+
+	return stack
+		.map((entry, position) => ({name: entry.name, position, score: (entry.uses ?? 1) * weight(entry.at)}))
+		.sort((a, b) => b.score - a.score || a.position - b.position)
+		.map((entry) => entry.name);
 }
 
 /** Puts the real current value on top, in case the user switched with kubectl in between. */

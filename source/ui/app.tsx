@@ -7,7 +7,7 @@ import {prepareForFiltering} from './list-state.ts';
 import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
 import {NamespacesPane} from './panes/namespaces-pane.tsx';
-import type {UiServices} from './services.ts';
+import type {ContextList, UiServices} from './services.ts';
 import {looksLikeProduction, truncateMiddle} from './truncate.ts';
 
 export type AppProps = {
@@ -15,6 +15,8 @@ export type AppProps = {
 	/** Picker mode (`kubehop ctx` on a terminal) exits after a switch; app mode stays open. */
 	mode: 'picker' | 'app';
 	color: boolean;
+	/** The list for the first frame, when the caller already has it: the app then opens on it, not on a loading state. */
+	initial?: ContextList;
 	onExit: (result: {switchedTo?: string}) => void;
 };
 
@@ -34,11 +36,11 @@ function useTerminalSize(): {columns: number; rows: number} {
 	return size;
 }
 
-export function App({services, mode, color, onExit}: AppProps) {
+export function App({services, mode, color, initial, onExit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const listHeight = Math.max(3, rows - chromeRows);
-	const [state, dispatch] = useReducer(appReducer, listHeight, createAppState);
+	const [state, dispatch] = useReducer(appReducer, listHeight, (height) => (initial ? appReducer(createAppState(height), {type: 'loaded', list: initial}) : createAppState(height)));
 
 	useEffect(() => dispatch({type: 'resize', height: listHeight}), [listHeight]);
 	// Fuzzy targets are prepared once the full search fields have arrived, after the first frame.
@@ -49,18 +51,22 @@ export function App({services, mode, color, onExit}: AppProps) {
 	}, [state.details]);
 	useEffect(() => {
 		let live = true;
-		void services.contexts().then(
-			(list) => {
-				if (!live) return;
-				dispatch({type: 'loaded', list});
-				// The preview and the history are not needed for the first frame.
-				setTimeout(() => {
-					void services.details().then((details) => live && dispatch({type: 'details', details}), () => {});
-					void services.history().then((entries) => live && dispatch({type: 'history', entries}), () => {});
-				}, 0);
-			},
-			(error: Error) => live && dispatch({type: 'status', kind: 'error', text: error.message}),
-		);
+		// The preview and the history are not needed for the first frame.
+		const afterFirstFrame = () =>
+			setTimeout(() => {
+				void services.details().then((details) => live && dispatch({type: 'details', details}), () => {});
+				void services.history().then((entries) => live && dispatch({type: 'history', entries}), () => {});
+			}, 0);
+		if (initial) afterFirstFrame();
+		else
+			void services.contexts().then(
+				(list) => {
+					if (!live) return;
+					dispatch({type: 'loaded', list});
+					afterFirstFrame();
+				},
+				(error: Error) => live && dispatch({type: 'status', kind: 'error', text: error.message}),
+			);
 		return () => {
 			live = false;
 		};

@@ -1,4 +1,4 @@
-import fuzzysort from 'fuzzysort';
+import {fuzzyFilter, highlightedIndexes, narrows, prepareTargets, warmUpFilter} from './fuzzy-filter.ts';
 
 // A filterable, scrollable list as a reducer: what the Contexts, Namespaces and History panes share.
 // Only the window [offset, offset + height) is ever rendered.
@@ -14,9 +14,8 @@ export type Match = {item: ListItem; indexes: readonly number[]};
 export type ListState = {
 	items: readonly ListItem[];
 	query: string;
-	matches: readonly Match[];
-	/** How many items match; `matches` keeps only the best `matchLimit` of them. */
-	total: number;
+	/** Every item the query matches, best first. */
+	matches: readonly ListItem[];
 	selected: number;
 	offset: number;
 	height: number;
@@ -32,20 +31,27 @@ export type ListAction =
 	| {type: 'resize'; height: number};
 
 export function createListState(items: readonly ListItem[], height: number, selectedKey?: string): ListState {
-	return select(filter({items, query: '', matches: [], total: 0, selected: 0, offset: 0, height: Math.max(1, height)}, items), selectedKey);
+	return select({items, query: '', matches: items, selected: 0, offset: 0, height: Math.max(1, height)}, selectedKey);
 }
 
 export function listReducer(state: ListState, action: ListAction): ListState {
 	switch (action.type) {
 		case 'items':
-			return select(filter({...state, items: action.items}, action.items), action.keepKey ?? state.matches[state.selected]?.item.key);
-		case 'type':
-			// A longer query only narrows: search the previous matches (when none were cut off), not everything again.
-			return scrollTo(filter({...state, query: state.query + action.text}, state.total > state.matches.length ? state.items : state.matches.map((match) => match.item)), 0);
-		case 'backspace':
-			return state.query === '' ? state : scrollTo(filter({...state, query: [...state.query].slice(0, -1).join('')}, state.items), 0);
+			return select({...state, items: action.items, matches: fuzzyFilter(state.query, action.items)}, action.keepKey ?? selectedItem(state)?.key);
+		case 'type': {
+			// A longer query only narrows: search the previous matches, not everything again.
+			const query = state.query + action.text;
+			return scrollTo({...state, query, matches: fuzzyFilter(query, state.items, narrows(state.query, query) ? state.matches : state.items)}, 0);
+		}
+
+		case 'backspace': {
+			if (state.query === '') return state;
+			const query = [...state.query].slice(0, -1).join('');
+			return scrollTo({...state, query, matches: fuzzyFilter(query, state.items)}, 0);
+		}
+
 		case 'clear':
-			return scrollTo(filter({...state, query: ''}, state.items), 0);
+			return scrollTo({...state, query: '', matches: state.items}, 0);
 		case 'move':
 			return scrollTo(state, state.selected + action.by);
 		case 'page':
@@ -55,30 +61,14 @@ export function listReducer(state: ListState, action: ListAction): ListState {
 	}
 }
 
-/** Enough to scroll through; sorting 10,000 fuzzy results on every key would cost more than a frame. */
-export const matchLimit = 1000;
-
-const fieldKeys = Array.from({length: 8}, (_, index) => (item: ListItem) => item.search[index] ?? '');
-
-function filter(state: ListState, candidates: readonly ListItem[]): ListState {
-	if (state.query === '') return {...state, matches: state.items.map((item) => ({item, indexes: []})), total: state.items.length};
-	const fields = Math.max(1, ...candidates.slice(0, 1).map((item) => item.search.length));
-	const results = fuzzysort.go(state.query, candidates, {keys: fieldKeys.slice(0, fields), limit: matchLimit});
-	return {
-		...state,
-		matches: results.map((result) => ({item: result.obj, indexes: result[0] && result[0].score > 0 ? [...result[0].indexes] : []})),
-		total: results.total,
-	};
-}
-
-/** Prepares every item's fields for matching, so the first keystroke does not pay for it. */
+/** Prepares every item's fields for matching and warms the matcher up, so the first keystroke does not pay for either. */
 export function prepareForFiltering(items: readonly ListItem[]): void {
-	const fields = Math.max(1, ...items.slice(0, 1).map((item) => item.search.length));
-	fuzzysort.go('\u0000', items, {keys: fieldKeys.slice(0, fields), limit: 1});
+	prepareTargets(items);
+	warmUpFilter(items);
 }
 
 function select(state: ListState, key: string | undefined): ListState {
-	const index = key === undefined ? 0 : state.matches.findIndex((match) => match.item.key === key);
+	const index = key === undefined ? 0 : state.matches.findIndex((item) => item.key === key);
 	return scrollTo(state, Math.max(0, index));
 }
 
@@ -92,10 +82,11 @@ function scrollTo(state: ListState, wanted: number): ListState {
 	return {...state, selected, offset};
 }
 
+/** The rows on screen, with the label characters the query matched. */
 export function visibleMatches(state: ListState): readonly Match[] {
-	return state.matches.slice(state.offset, state.offset + state.height);
+	return state.matches.slice(state.offset, state.offset + state.height).map((item) => ({item, indexes: state.query ? highlightedIndexes(state.query, item.label) : []}));
 }
 
 export function selectedItem(state: ListState): ListItem | undefined {
-	return state.matches[state.selected]?.item;
+	return state.matches[state.selected];
 }

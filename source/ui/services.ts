@@ -11,6 +11,7 @@ export type ContextDetails = {
 	auth: string;
 };
 
+/** `recent` is the history's names, most recent and frequent first. */
 export type ContextList = {names: readonly string[]; current: string; recent: readonly string[]};
 
 export type NamespaceList = {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {reconcile, removeEntries, renameEntries, stepBack, visit, type StackEntry} from '../../source/history/previous-stack.ts';
+import {byFrecency, reconcile, removeEntries, renameEntries, stepBack, visit, type StackEntry} from '../../source/history/previous-stack.ts';
 
 const stack = (...names: string[]): StackEntry[] => names.map((name) => ({name, at: 't'}));
 const names = (entries: StackEntry[]) => entries.map((entry) => entry.name);
@@ -37,5 +37,17 @@ describe('the previous stack', () => {
 	it('follows renames and deletions', () => {
 		expect(names(renameEntries(stack('a', 'b'), 'b', 'c'))).toEqual(['a', 'c']);
 		expect(names(removeEntries(stack('a', 'b'), 'a'))).toEqual(['b']);
+	});
+
+	it('counts uses, and ranks by how often weighted by how lately', () => {
+		const now = Date.parse('2026-11-28T12:00:00Z');
+		const ago = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
+		let history: StackEntry[] = [];
+		for (const [name, hours] of [['daily', 30], ['daily', 20], ['daily', 5], ['once', 0.5], ['old', 24 * 40], ['old', 24 * 40]] as const) history = visit(history, name, ago(hours), 50);
+		expect(history.find((entry) => entry.name === 'daily')?.uses).toBe(3);
+		// daily: 3 uses × 2 (today) = 6; once: 1 × 4 (this hour) = 4; old: 2 × 0.25.
+		expect(byFrecency(history, now)).toEqual(['daily', 'once', 'old']);
+		// Entries written before use counts existed count as one use each.
+		expect(byFrecency([{name: 'a', at: ago(2)}, {name: 'b', at: ago(1)}], now)).toEqual(['a', 'b']);
 	});
 });

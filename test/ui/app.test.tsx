@@ -71,6 +71,16 @@ describe('the kubehop app', () => {
 		expect(frame).toContain('q/Esc/^C quit');
 	});
 
+	it('opens on the list itself when the caller already has it, with no loading frame first', () => {
+		const {services} = fakeServices(names, 'staging');
+		const instance = render(<App services={services} initial={{names, current: 'staging', recent: ['staging', 'dev']}} mode="app" color={false} onExit={() => {}} />);
+		cleanups.push(() => instance.unmount());
+		const first = instance.frames[0] ?? '';
+		expect(first).toContain('4/4');
+		expect(first).not.toContain('loading');
+		expect(first.indexOf('● staging')).toBeLessThan(first.indexOf('  dev'));
+	});
+
 	it('filters as the user types, switches on Enter, and goes back with "-"', async () => {
 		const app = start(names, 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));

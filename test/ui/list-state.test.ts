@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {createListState, listReducer, selectedItem, visibleMatches, type ListAction, type ListState} from '../../source/ui/list-state.ts';
 import {truncateMiddle, looksLikeProduction} from '../../source/ui/truncate.ts';
+import {contextItems, naturalOrder} from '../../source/ui/app-state.ts';
 
 const items = Array.from({length: 100}, (_, index) => ({key: `ctx-${index}`, label: `ctx-${index}`, search: [`ctx-${index}`, `cluster-${index % 7}`]}));
 const run = (state: ListState, ...actions: ListAction[]) => actions.reduce(listReducer, state);
@@ -18,10 +19,10 @@ describe('the list reducer', () => {
 	it('filters fuzzily as the query grows, over extra search text, and highlights only label characters', () => {
 		const state = run(createListState(items, 10), {type: 'type', text: 'ctx-4'}, {type: 'type', text: '2'});
 		expect(selectedItem(state)?.key).toBe('ctx-42');
-		expect(state.matches[0]!.indexes).toEqual([0, 1, 2, 3, 4, 5]);
-		expect(run(createListState(items, 10), {type: 'type', text: 'cluster-3'}).matches.every((match) => match.item.search.includes('cluster-3'))).toBe(true);
+		expect(visibleMatches(state)[0]!.indexes).toEqual([0, 1, 2, 3, 4, 5]);
+		expect(run(createListState(items, 10), {type: 'type', text: 'cluster-3'}).matches.every((item) => item.search.includes('cluster-3'))).toBe(true);
 		// A query must fit inside one field: "x4c" would only match across the name and the cluster.
-		expect(run(createListState(items, 10), {type: 'type', text: 'x4c'}).total).toBe(0);
+		expect(run(createListState(items, 10), {type: 'type', text: 'x4c'}).matches).toHaveLength(0);
 		expect(run(state, {type: 'backspace'}, {type: 'backspace'}).query).toBe('ctx-');
 		expect(run(state, {type: 'clear'}).matches).toHaveLength(100);
 	});
@@ -43,5 +44,13 @@ describe('names on screen', () => {
 	it('flag production-looking names', () => {
 		expect(['prod', 'eu-prd-1', 'gke_x_production', 'arn:…/payments-prod'].every(looksLikeProduction)).toBe(true);
 		expect(['product-catalog', 'staging', 'produce'].some(looksLikeProduction)).toBe(false);
+	});
+});
+
+describe('the contexts list', () => {
+	it('puts history-ranked contexts first, then the rest in natural order', () => {
+		expect(naturalOrder(['ctx-10', 'ctx-2', 'Ctx-1', 'a', 'ctx-02b'])).toEqual(['a', 'Ctx-1', 'ctx-2', 'ctx-02b', 'ctx-10']);
+		const items = contextItems({names: ['b-10', 'b-9', 'gone-from-history', 'a'], current: 'b-9', recent: ['b-9', 'vanished', 'a']});
+		expect(items.map((item) => item.key)).toEqual(['b-9', 'a', 'b-10', 'gone-from-history']);
 	});
 });

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {escapeForTerminal} from '../../terminal/output.ts';
-import type {ListState} from '../list-state.ts';
+import {selectedItem, type ListState} from '../list-state.ts';
 import type {ContextDetails} from '../services.ts';
 import {truncateMiddle} from '../truncate.ts';
 import {FilterLine, ListRows} from './list-rows.tsx';
@@ -17,7 +17,7 @@ type Props = {
 /** The filter line, the visible window of contexts, and a preview of the selected one. */
 export function ContextsPane({state, current, details, loading, width, color}: Props) {
 	const listWidth = Math.max(20, Math.floor(width * 0.55));
-	const selected = state.matches[state.selected]?.item.key;
+	const selected = selectedItem(state)?.key;
 	return (
 		<Box flexDirection="column" height={state.height + 1}>
 			<FilterLine state={state} color={color} extra={loading ? 'loading…' : undefined} />

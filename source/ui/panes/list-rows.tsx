@@ -50,7 +50,7 @@ export function FilterLine({state, color, extra}: {state: ListState; color: bool
 			<Text color={color ? 'cyan' : undefined}>{'> '}</Text>
 			<Text>{escapeForTerminal(state.query)}</Text>
 			<Text inverse> </Text>
-			<Text dimColor wrap="truncate">{`  ${state.total}/${state.items.length}${state.total > state.matches.length ? ` (best ${state.matches.length} shown)` : ''}${extra ? `  ${extra}` : ''}`}</Text>
+			<Text dimColor wrap="truncate">{`  ${state.matches.length}/${state.items.length}${extra ? `  ${extra}` : ''}`}</Text>
 		</Box>
 	);
 }

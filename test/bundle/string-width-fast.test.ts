@@ -1,0 +1,16 @@
+import {describe, expect, it} from 'vitest';
+import stringWidth from 'string-width';
+// @ts-expect-error: a plain JavaScript module of the bundle.
+import measuredWidth, {narrowSymbols} from '../../source/bundle/string-width-fast.mjs';
+
+describe('the string-width shortcut', () => {
+	it('only claims one column for symbols string-width also measures as one', () => {
+		for (const symbol of narrowSymbols) expect([symbol, stringWidth(symbol)]).toEqual([symbol, 1]);
+	});
+
+	it('measures everything else as string-width does', () => {
+		for (const text of ['plain ascii', '● ctx-1 …', '日本語', '👩‍💻 dev', '\u001B[31mred\u001B[39m', 'e\u0301', '✔ ok', '', 'tab\there']) {
+			expect([text, measuredWidth(text)]).toEqual([text, stringWidth(text)]);
+		}
+	});
+});
