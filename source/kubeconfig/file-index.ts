@@ -64,7 +64,7 @@ function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
 }
 
 // Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
-const cacheFormat = 3;
+const cacheFormat = 4;
 
 /**
  * The file's fingerprint, as sha256 digests of consecutive byte ranges split around current-context's
@@ -72,7 +72,35 @@ const cacheFormat = 3;
  */
 export type Segment = {length: number; digest: string};
 
-type CacheEntry = {format: number; file: string; segments: Segment[]; index: FileIndex};
+/**
+ * What stat(2) says about a file, as git's index keeps it: with the same device, inode, size and
+ * nanosecond mtime and ctime, the bytes are the ones the entry was built from. Every write changes
+ * ctime, and kubehop's own writes change the inode too.
+ */
+export type FileStat = {dev: string; ino: string; size: string; mtimeNs: string; ctimeNs: string};
+
+type CacheEntry = {format: number; file: string; segments: Segment[]; index: FileIndex; stat?: FileStat};
+
+/**
+ * A stat is only recorded once the file has been left alone this long. Two writes inside one tick of
+ * the kernel's coarse clock can share a ctime; a file that old has no such second write still pending
+ * (the "racy git" case).
+ */
+const settledMs = 100;
+
+export function statOf(file: string): FileStat | undefined {
+	try {
+		const stat = fs.statSync(file, {bigint: true});
+		return {dev: `${stat.dev}`, ino: `${stat.ino}`, size: `${stat.size}`, mtimeNs: `${stat.mtimeNs}`, ctimeNs: `${stat.ctimeNs}`};
+	} catch {
+		return undefined;
+	}
+}
+
+const sameStat = (a: FileStat | undefined, b: FileStat | undefined) =>
+	a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+
+const settled = (stat: FileStat) => Date.now() - Number(BigInt(stat.ctimeNs) / 1_000_000n) >= settledMs;
 
 export type CacheHit = {index: FileIndex; segments: Segment[]};
 
@@ -96,16 +124,13 @@ export class FileIndexCache {
 		return new FileIndexCache(path.join(base, 'kubehop', 'index'));
 	}
 
-	/** The index of exactly these bytes, if it was built before. */
-	lookup(file: string, bytes: Buffer): CacheHit | undefined {
-		let entry: CacheEntry;
-		try {
-			entry = JSON.parse(fs.readFileSync(this.#pathFor(file), 'utf8')) as CacheEntry;
-		} catch {
-			return undefined;
-		}
-
-		if (entry.format !== cacheFormat || entry.file !== path.resolve(file)) return undefined;
+	/**
+	 * The index of exactly these bytes, if it was built before. `stat` is the file's stat from before the
+	 * bytes were read: when it still holds and the file has settled, the entry learns it, for `peek`.
+	 */
+	lookup(file: string, bytes: Buffer, stat?: FileStat): CacheHit | undefined {
+		const entry = this.#read(file);
+		if (!entry) return undefined;
 		if (entry.segments.reduce((sum, segment) => sum + segment.length, 0) !== bytes.length) return undefined;
 		let offset = 0;
 		for (const segment of entry.segments) {
@@ -113,19 +138,47 @@ export class FileIndexCache {
 			offset += segment.length;
 		}
 
+		if (stat && !sameStat(entry.stat, stat)) this.store(file, entry.segments, entry.index, stat);
 		return {index: entry.index, segments: entry.segments};
 	}
 
-	store(file: string, segments: Segment[], index: FileIndex): void {
+	/**
+	 * The index by stat alone, without reading the file: for what is only shown. Anything that writes
+	 * goes through `lookup`, which checks every byte under the kubeconfig locks.
+	 */
+	peek(file: string): FileIndex | undefined {
+		try {
+			// An unreadable file must fail as loudly as when it is read.
+			fs.accessSync(file, fs.constants.R_OK);
+		} catch {
+			return undefined;
+		}
+
+		const entry = this.#read(file);
+		return entry?.stat && sameStat(entry.stat, statOf(file)) ? entry.index : undefined;
+	}
+
+	/** `stat` is taken before the bytes were read; it is kept only when it still holds and has settled. */
+	store(file: string, segments: Segment[], index: FileIndex, stat?: FileStat): void {
 		const target = this.#pathFor(file);
 		const temporary = `${target}.${process.pid}.tmp`;
+		const current = stat && settled(stat) && sameStat(stat, statOf(file)) ? stat : undefined;
 		try {
 			fs.mkdirSync(this.directory, {recursive: true, mode: 0o700});
-			fs.writeFileSync(temporary, JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index} satisfies CacheEntry), {mode: 0o600});
+			fs.writeFileSync(temporary, JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index, stat: current} satisfies CacheEntry), {mode: 0o600});
 			fs.renameSync(temporary, target);
 		} catch {
 			// A cache that cannot be written only costs speed.
 			fs.rmSync(temporary, {force: true});
+		}
+	}
+
+	#read(file: string): CacheEntry | undefined {
+		try {
+			const entry = JSON.parse(fs.readFileSync(this.#pathFor(file), 'utf8')) as CacheEntry;
+			return entry.format === cacheFormat && entry.file === path.resolve(file) ? entry : undefined;
+		} catch {
+			return undefined;
 		}
 	}
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import {writeFileAtomically} from './atomic-write.ts';
-import {buildFileIndex, fingerprint, segmentsOf, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
+import {buildFileIndex, fingerprint, segmentsOf, statOf, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
 import {parseKubeconfigFile, readKubeconfigBytes} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {requireContext, useContext} from './operations.ts';
@@ -25,9 +25,10 @@ export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache:
 	const files: IndexedFile[] = [];
 	for (const file of selection.precedence) {
 		if (file === '') continue;
+		const stat = statOf(file);
 		const bytes = readKubeconfigBytes(file);
 		if (!bytes) continue;
-		const hit = cache.lookup(file, bytes);
+		const hit = cache.lookup(file, bytes, stat);
 		if (hit) {
 			files.push({path: file, bytes, ...hit});
 			continue;
@@ -35,7 +36,7 @@ export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache:
 
 		const index = buildFileIndex(await parseKubeconfigFile(file, bytes));
 		const segments = fingerprint(bytes, index);
-		cache.store(file, segments, index);
+		cache.store(file, segments, index, stat);
 		files.push({path: file, bytes, index, segments});
 	}
 
@@ -47,11 +48,28 @@ export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache:
 	};
 }
 
+/** The files' indexes by stat alone, for a first screen; undefined when any file would need reading. */
+export function peekKubeconfigIndex(selection: KubeconfigSelection, cache: FileIndexCache): Pick<KubeconfigIndex, 'currentContext' | 'contexts'> & {files: Array<Pick<IndexedFile, 'path' | 'index'>>} | undefined {
+	const files: Array<Pick<IndexedFile, 'path' | 'index'>> = [];
+	for (const file of selection.precedence) {
+		if (file === '' || !fs.existsSync(file)) continue;
+		const index = cache.peek(file);
+		if (!index) return undefined;
+		files.push({path: file, index});
+	}
+
+	return {
+		files,
+		currentContext: files.find((file) => file.index.currentContext !== '')?.index.currentContext ?? '',
+		contexts: new Set(files.flatMap((file) => file.index.contexts)),
+	};
+}
+
 export type ContextOverview = {cluster: string; user: string; namespace: string; server: string; auth: string; file: string; shadowedIn: string[]};
 
 /** What each context resolves to across the files, first definition winning as kubectl merges (R6). */
-export function contextOverview(index: KubeconfigIndex): Map<string, ContextOverview> {
-	const firstDefinition = <T>(lookup: (file: IndexedFile) => T | undefined) => {
+export function contextOverview(index: {files: ReadonlyArray<Pick<IndexedFile, 'path' | 'index'>>}): Map<string, ContextOverview> {
+	const firstDefinition = <T>(lookup: (file: Pick<IndexedFile, 'path' | 'index'>) => T | undefined) => {
 		for (const file of index.files) {
 			const found = lookup(file);
 			if (found !== undefined) return found;

@@ -108,12 +108,9 @@ function baseName(file: string): string {
 	return file.slice(file.lastIndexOf('/') + 1);
 }
 
+/** The host[:port] of a server URL; a regular expression, as 10,000 URL objects would cost a frame. */
 function hostOf(server: string): string {
-	try {
-		return new URL(server).host;
-	} catch {
-		return server;
-	}
+	return /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]*)/i.exec(server)?.[1] ?? server;
 }
 
 function historyItems(entries: readonly HistoryEntry[]): ListItem[] {

@@ -1,4 +1,4 @@
-import {fuzzyFilter, highlightedIndexes, narrows, prepareTargets, warmUpFilter} from './fuzzy-filter.ts';
+import {fuzzyFilter, highlightedIndexes, narrows, prepareTargets} from './fuzzy-filter.ts';
 
 // A filterable, scrollable list as a reducer: what the Contexts, Namespaces and History panes share.
 // Only the window [offset, offset + height) is ever rendered.
@@ -16,6 +16,8 @@ export type ListState = {
 	query: string;
 	/** Every item the query matches, best first. */
 	matches: readonly ListItem[];
+	/** The same, as positions in `items`: what a longer query narrows from. */
+	matched: Int32Array;
 	selected: number;
 	offset: number;
 	height: number;
@@ -31,27 +33,27 @@ export type ListAction =
 	| {type: 'resize'; height: number};
 
 export function createListState(items: readonly ListItem[], height: number, selectedKey?: string): ListState {
-	return select({items, query: '', matches: items, selected: 0, offset: 0, height: Math.max(1, height)}, selectedKey);
+	return select({items, query: '', ...filtered('', items), selected: 0, offset: 0, height: Math.max(1, height)}, selectedKey);
 }
 
 export function listReducer(state: ListState, action: ListAction): ListState {
 	switch (action.type) {
 		case 'items':
-			return select({...state, items: action.items, matches: fuzzyFilter(state.query, action.items)}, action.keepKey ?? selectedItem(state)?.key);
+			return select({...state, items: action.items, ...filtered(state.query, action.items)}, action.keepKey ?? selectedItem(state)?.key);
 		case 'type': {
 			// A longer query only narrows: search the previous matches, not everything again.
 			const query = state.query + action.text;
-			return scrollTo({...state, query, matches: fuzzyFilter(query, state.items, narrows(state.query, query) ? state.matches : state.items)}, 0);
+			return scrollTo({...state, query, ...filtered(query, state.items, narrows(state.query, query) ? state.matched : undefined)}, 0);
 		}
 
 		case 'backspace': {
 			if (state.query === '') return state;
 			const query = [...state.query].slice(0, -1).join('');
-			return scrollTo({...state, query, matches: fuzzyFilter(query, state.items)}, 0);
+			return scrollTo({...state, query, ...filtered(query, state.items)}, 0);
 		}
 
 		case 'clear':
-			return scrollTo({...state, query: '', matches: state.items}, 0);
+			return scrollTo({...state, query: '', ...filtered('', state.items)}, 0);
 		case 'move':
 			return scrollTo(state, state.selected + action.by);
 		case 'page':
@@ -61,10 +63,17 @@ export function listReducer(state: ListState, action: ListAction): ListState {
 	}
 }
 
-/** Prepares every item's fields for matching and warms the matcher up, so the first keystroke does not pay for either. */
+function filtered(query: string, items: readonly ListItem[], candidates?: Int32Array): Pick<ListState, 'matches' | 'matched'> {
+	const matched = fuzzyFilter(query, items, candidates);
+	if (query.trim() === '') return {matched, matches: items};
+	const matches = new Array<ListItem>(matched.length);
+	for (let index = 0; index < matched.length; index++) matches[index] = items[matched[index]!]!;
+	return {matched, matches};
+}
+
+/** Prepares every item's fields for matching, so the first keystroke does not pay for it. */
 export function prepareForFiltering(items: readonly ListItem[]): void {
 	prepareTargets(items);
-	warmUpFilter(items);
 }
 
 function select(state: ListState, key: string | undefined): ListState {

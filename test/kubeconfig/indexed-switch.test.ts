@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {FileIndexCache} from '../../source/kubeconfig/file-index.ts';
-import {switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
+import {loadKubeconfigIndex, peekKubeconfigIndex, switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {useContext} from '../../source/kubeconfig/operations.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
@@ -90,3 +90,48 @@ describe('the indexed switch', () => {
 		);
 	});
 });
+
+/** Waits until the file was last changed long enough ago for its stat to be trusted. */
+async function settle(file: string) {
+	const changed = Number(fs.statSync(file, {bigint: true}).ctimeNs / 1_000_000n);
+	while (Date.now() - changed < 150) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('the index by stat, for what is only shown', () => {
+	it('is used once a settled file was read in full, and dropped by any change, even to bytes of the same length', async () => {
+		const tree = tempTree({'a.yaml': file('x', ['x', 'dev'])});
+		const target = path.join(tree.root, 'a.yaml');
+		const selection = selectKubeconfigFiles({env: {KUBECONFIG: target}, cwd: tree.root});
+		const cache = new FileIndexCache(path.join(tree.root, 'cache'));
+		await loadKubeconfigIndex(selection, cache);
+		// Read too soon after its last change: the stat is not trusted yet.
+		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
+		await settle(target);
+		await loadKubeconfigIndex(selection, cache);
+		expect(peekKubeconfigIndex(selection, cache)).toMatchObject({currentContext: 'x', contexts: new Set(['x', 'dev'])});
+
+		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: dev', 'name: qa_'));
+		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
+		await settle(target);
+		expect((await loadKubeconfigIndex(selection, cache)).contexts).toEqual(new Set(['x', 'qa_']));
+		expect(peekKubeconfigIndex(selection, cache)?.contexts).toEqual(new Set(['x', 'qa_']));
+		// kubehop's own switch replaces the file: a new inode, so the old stat no longer holds.
+		await switchContextIndexed(selection, cache, () => 'qa_');
+		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
+	});
+
+	it('never stands in for a file that cannot be read', async () => {
+		const tree = tempTree({'a.yaml': file('x', ['x'])});
+		const target = path.join(tree.root, 'a.yaml');
+		const selection = selectKubeconfigFiles({env: {KUBECONFIG: target}, cwd: tree.root});
+		const cache = new FileIndexCache(path.join(tree.root, 'cache'));
+		await settle(target);
+		await loadKubeconfigIndex(selection, cache);
+		expect(peekKubeconfigIndex(selection, cache)).toBeDefined();
+		// A change of mode is a change of ctime, so the entry no longer holds whoever runs this.
+		fs.chmodSync(target, 0o000);
+		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
+		fs.chmodSync(target, 0o600);
+	});
+});
+
