@@ -3,6 +3,13 @@ import {run} from './commands/run.ts';
 
 // Thin on purpose: the command modules are small and static; Ink, React, the Kubernetes client, conf and
 // the full YAML parser are imported only by the paths that need them.
+
+// `kubehop can-i | head` closes the pipe early: stop quietly, as a program killed by SIGPIPE would.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code !== 'EPIPE') throw error;
+	process.exit(process.exitCode ?? 0);
+});
+
 const exitCode = await run({
 	argv: process.argv.slice(2),
 	programName: path.basename(process.argv[1] ?? 'kubehop').replace(/\.(?:c|m)?js$/, ''),

@@ -5,7 +5,7 @@
 import stringWidth from '../../node_modules/string-width/index.js';
 
 /** Every character here is one column wide to string-width too (test/bundle checks it). */
-export const narrowSymbols = '●…█–─│╭╮╰╯↑↓←→⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+export const narrowSymbols = '●…█–─│╭╮╰╯↑↓←→⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓✗·';
 const narrowText = new RegExp(`^[\\u0020-\\u007E${narrowSymbols}]*$`);
 
 export default function measuredWidth(text, options) {

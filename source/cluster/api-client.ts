@@ -5,19 +5,34 @@ import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {ClusterError} from './cluster-error.ts';
 
-// A small typed GET client for one context. Credentials (certificates, tokens, exec plugins,
-// auth providers) are applied by @kubernetes/client-node, loaded lazily so the switching paths never pay for it.
+// A small typed client for one context. Credentials (certificates, tokens, exec plugins, auth
+// providers) are applied by @kubernetes/client-node, loaded lazily so the switching paths never pay for
+// it; the requests themselves go through Node's own https with one keep-alive agent per client.
 
 export type ClusterTarget = {context: string; server: string};
+
+/** `kubectl --as/--as-group/--as-uid`: sent as one Impersonate-Group header per group. */
+export type Impersonation = {user?: string; groups?: readonly string[]; uid?: string};
+
+export type RawResponse = {status: number; contentType: string; body: string};
 
 export type ApiClient = {
 	target: ClusterTarget;
 	getJson<T>(path: string): Promise<T>;
+	postJson<T>(path: string, body: unknown): Promise<T>;
+	/** Any status comes back as it is, for callers that read error bodies or content types themselves. */
+	raw(method: 'GET' | 'POST', path: string, options?: {accept?: string; body?: unknown}): Promise<RawResponse>;
+	/** How many HTTP requests this client has sent. */
+	readonly requests: number;
+	close(): void;
 };
 
 export const defaultTimeoutMs = 5000;
 
-export async function connect(config: MergedKubeconfig, contextName: string, timeoutMs = defaultTimeoutMs): Promise<ApiClient> {
+export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation};
+
+export async function connect(config: MergedKubeconfig, contextName: string, timeoutOrOptions: number | ConnectOptions = defaultTimeoutMs): Promise<ApiClient> {
+	const {timeoutMs = defaultTimeoutMs, impersonate} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
 	const context = config.contexts.get(contextName);
 	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
 	const cluster = config.clusters.get(context.data.cluster);
@@ -56,14 +71,45 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
 		currentContext: contextName,
 	});
 	const target = {context: contextName, server};
+	const base = server.endsWith('/') ? server : `${server}/`;
+	const isHttp = server.startsWith('http:');
+	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets: 16}) : new https.Agent({keepAlive: true, maxSockets: 16});
+	const impersonationHeaders: Record<string, string | string[]> = {};
+	if (impersonate?.user) impersonationHeaders['Impersonate-User'] = impersonate.user;
+	if (impersonate?.groups?.length) impersonationHeaders['Impersonate-Group'] = [...impersonate.groups];
+	if (impersonate?.uid) impersonationHeaders['Impersonate-Uid'] = impersonate.uid;
+	let requests = 0;
+	const send = async (method: 'GET' | 'POST', path: string, accept: string, body?: unknown) => {
+		const options: https.RequestOptions = {};
+		await kubeConfig.applyToHTTPSOptions(options);
+		requests++;
+		return sendRequest(target, new URL(path.replace(/^\//, ''), base), {...options, agent, method, headers: {...options.headers, ...impersonationHeaders, Accept: accept}}, timeoutMs, body);
+	};
+
 	return {
 		target,
-		async getJson<T>(path: string): Promise<T> {
-			const options: https.RequestOptions = {};
-			await kubeConfig.applyToHTTPSOptions(options);
-			return requestJson<T>(target, new URL(path, server.endsWith('/') ? server : `${server}/`), options, timeoutMs);
+		get requests() {
+			return requests;
 		},
+		async getJson<T>(path: string): Promise<T> {
+			return parseJson<T>(target, await send('GET', path, 'application/json'));
+		},
+		async postJson<T>(path: string, body: unknown): Promise<T> {
+			return parseJson<T>(target, await send('POST', path, 'application/json', body));
+		},
+		raw: (method, path, options = {}) => send(method, path, options.accept ?? 'application/json', options.body),
+		close: () => agent.destroy(),
 	};
+}
+
+function parseJson<T>(target: ClusterTarget, response: RawResponse): T {
+	const where = `context "${target.context}" (${target.server})`;
+	if (response.status < 200 || response.status >= 300) throw statusError(where, response.status, response.body);
+	try {
+		return JSON.parse(response.body) as T;
+	} catch {
+		throw new ClusterError('server', `${where} returned a response that is not JSON`, response.status);
+	}
 }
 
 function readTokenFile(file: unknown): string | undefined {
@@ -75,29 +121,18 @@ function readTokenFile(file: unknown): string | undefined {
 	}
 }
 
-function requestJson<T>(target: ClusterTarget, url: URL, options: https.RequestOptions, timeoutMs: number): Promise<T> {
+function sendRequest(target: ClusterTarget, url: URL, options: https.RequestOptions, timeoutMs: number, body?: unknown): Promise<RawResponse> {
 	const where = `context "${target.context}" (${target.server})`;
-	return new Promise<T>((resolve, reject) => {
+	const payload = body === undefined ? undefined : JSON.stringify(body);
+	const headers = payload === undefined ? options.headers : {...options.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)};
+	return new Promise<RawResponse>((resolve, reject) => {
 		const transport = url.protocol === 'http:' ? http : https;
-		const request = transport.request(url, {...options, method: 'GET', headers: {...options.headers, Accept: 'application/json'}, timeout: timeoutMs}, (response) => {
+		const request = transport.request(url, {...options, headers, timeout: timeoutMs}, (response) => {
 			const chunks: Buffer[] = [];
 			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => {
-				const body = Buffer.concat(chunks).toString('utf8');
-				const status = response.statusCode ?? 0;
-				if (status >= 200 && status < 300) {
-					try {
-						resolve(JSON.parse(body) as T);
-					} catch {
-						reject(new ClusterError('server', `${where} returned a response that is not JSON`, status));
-					}
-
-					return;
-				}
-
-				reject(statusError(where, status, body));
-			});
+			response.on('end', () => resolve({status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8')}));
 			response.on('error', (error) => reject(new ClusterError('unreachable', `${where}: ${error.message}`)));
+			response.on('aborted', () => reject(new ClusterError('unreachable', `${where}: the connection was dropped mid-response`)));
 		});
 		const timer = setTimeout(() => {
 			request.destroy();
@@ -106,11 +141,11 @@ function requestJson<T>(target: ClusterTarget, url: URL, options: https.RequestO
 		request.on('close', () => clearTimeout(timer));
 		request.on('timeout', () => request.destroy(new Error('socket timeout')));
 		request.on('error', (error: NodeJS.ErrnoException) => reject(networkError(where, error, timeoutMs)));
-		request.end();
+		request.end(payload);
 	});
 }
 
-function statusError(where: string, status: number, body: string): ClusterError {
+export function statusError(where: string, status: number, body: string): ClusterError {
 	let message = '';
 	try {
 		message = (JSON.parse(body) as {message?: string}).message ?? '';

@@ -6,6 +6,7 @@ USAGE
   kubehop ctx [ARGS]          switch contexts (kubectx-compatible)
   kubehop ns [ARGS]           switch namespaces (kubens-compatible)
   kubehop history             show the previous stack (--json)
+  kubehop can-i [FLAGS]       the can-i matrix of the current user (--json)
   kubehop completion SHELL    print completion for bash, zsh or fish
 
 Run as "kubectx" or "kubens" (a symlink), kubehop behaves as "kubehop ctx" or "kubehop ns".
@@ -39,4 +40,28 @@ export const nsHelp = `USAGE (kubehop ns, or kubens)
   kubehop ns -c, --current    print the current namespace
   kubehop ns -u, --unset      unset the namespace (kubectl uses "default")
   --json                      with the list or -c: JSON output
+`;
+
+export const canIHelp = `USAGE
+  kubehop can-i [FLAGS]       what the current user may do: resources by verbs
+
+  One SelfSubjectRulesReview per namespace answers every cell; cells it cannot decide
+  (an incomplete review) are asked with SelfSubjectAccessReviews. Cluster-scoped
+  resources are always evaluated cluster-wide.
+
+FLAGS
+  -n, --namespace NS          the namespace (repeatable, or a,b,c); default: the context's
+  -A, --all-namespaces        every namespace of the cluster
+  --verbs get,list            only these verbs (default: the eight standard ones, plus
+                              use/bind/escalate/impersonate/approve/sign where a rule grants them)
+  --as USER                   check another identity (impersonation, as kubectl)
+  --as-group GROUP            with --as; repeatable
+  --as-uid UID                with --as
+  --context NAME              another context than the current one
+  --only-allowed              hide resources with no access at all
+  --json                      JSON output
+
+CELLS
+  ✓ allowed  ✗ denied  · not applicable (the resource does not support the verb)
+  ~ only named objects (resourceNames)  ? unknown  ! error
 `;

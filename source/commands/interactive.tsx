@@ -1,9 +1,14 @@
 import {render} from 'ink';
+import type {Identity} from '../access/access-check.ts';
+import type {ApiClient} from '../cluster/api-client.ts';
+import type {ApiResource} from '../discovery/discovery.ts';
+import {KubehopError} from '../errors/kubehop-error.ts';
+import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {contextOverview, peekKubeconfigIndex, switchContextIndexed} from '../kubeconfig/indexed-switch.ts';
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
 import {App} from '../ui/app.tsx';
-import type {UiServices} from '../ui/services.ts';
+import type {AccessView, UiServices} from '../ui/services.ts';
 import type {CommandContext} from './command-context.ts';
 import {announce, switchBack} from './ctx.ts';
 import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.ts';
@@ -28,6 +33,29 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 	const written = <T,>(result: T) => {
 		loaded = undefined;
 		return result;
+	};
+
+	// One client per context for the Access pane, with its identity and discovery; matrices per namespace.
+	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>};
+	const connections = new Map<string, Promise<Connection>>();
+	const matrices = new Map<string, Promise<AccessView>>();
+	const connection = async () => {
+		const config = await context.load();
+		const contextName = config.currentContext;
+		if (!contextName) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
+		let connecting = connections.get(contextName);
+		if (!connecting) {
+			connecting = (async () => {
+				const [{connect}, access, {discover, preferredResources}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../discovery/discovery.ts')]);
+				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs});
+				return {client, identity: access.whoAmI(client), resources: discover(client).then(preferredResources)};
+			})();
+			// A failed connection is not kept: the next attempt starts afresh.
+			connecting.catch(() => connections.delete(contextName));
+			connections.set(contextName, connecting);
+		}
+
+		return {contextName, namespace: effectiveNamespace(config), ...(await connecting)};
 	};
 
 	const services: UiServices = {
@@ -59,6 +87,32 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		async deleteContext(name) {
 			written(await deleteContext(context.selection, name));
 			await context.history().deleteContext(name);
+		},
+		async access(namespace, refresh) {
+			const {contextName, namespace: own, client, identity, resources} = await connection();
+			const target = namespace ?? own;
+			const key = `${contextName}\u0000${target}`;
+			let view = refresh ? undefined : matrices.get(key);
+			if (!view) {
+				view = (async () => {
+					const started = performance.now();
+					const before = client.requests;
+					const [{accessSource}, {computeAccessMatrix}] = await Promise.all([import('../access/access-check.ts'), import('../access/matrix.ts')]);
+					const matrix = await computeAccessMatrix(accessSource(client), await resources, {namespace: target});
+					return {context: contextName, identity: await identity, matrix, requests: client.requests - before, elapsedMs: performance.now() - started};
+				})();
+				view.catch(() => matrices.delete(key));
+				matrices.set(key, view);
+			}
+
+			return view;
+		},
+		async explain(cell) {
+			const {client} = await connection();
+			const {selfSubjectAccessReview} = await import('../access/reviews.ts');
+			const answer = await selfSubjectAccessReview(client, {namespace: cell.namespaced ? cell.namespace : '', verb: cell.verb, group: cell.group, resource: cell.resource, subresource: cell.subresource || undefined});
+			const verdict = answer.allowed ? 'allowed' : answer.denied ? 'denied' : 'not allowed';
+			return `the server says ${verdict}${answer.reason ? `: ${answer.reason}` : ' (no reason given: no rule matched)'}${answer.evaluationError ? ` [evaluation error: ${answer.evaluationError}]` : ''}`;
 		},
 		async history() {
 			const current = await index();

@@ -1,6 +1,7 @@
 import {actionFor, type KeyEvent, type Scope} from './keymap.ts';
 import {createListState, listReducer, selectedItem, type ListAction, type ListItem, type ListState} from './list-state.ts';
-import type {ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
+import type {MatrixRow} from '../access/matrix.ts';
+import type {AccessView, CellAddress, ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
 
 // The whole app's state as one reducer: which pane has focus, the overlay, the status line, and each
 // pane's list. Adding a pane means an entry in `panes`, a list here, and what Enter and `-` mean in it.
@@ -9,6 +10,7 @@ export const panes = [
 	{id: 'contexts', title: 'Contexts'},
 	{id: 'namespaces', title: 'Namespaces'},
 	{id: 'history', title: 'History'},
+	{id: 'access', title: 'Access'},
 ] as const;
 
 export type PaneId = (typeof panes)[number]['id'];
@@ -21,13 +23,28 @@ export type Request = {id: number} & (
 	| {kind: 'previous-namespace'}
 	| {kind: 'rename-context'; from: string; to: string}
 	| {kind: 'delete-context'; name: string}
+	| {kind: 'explain'; cell: CellAddress; key: string}
 	| {kind: 'quit'}
 );
 
 /** A question the app is waiting on: every other key goes to it until it is answered. */
-export type Prompt = {kind: 'confirm-delete'; name: string} | {kind: 'rename'; name: string; value: string};
+export type Prompt = {kind: 'confirm-delete'; name: string} | {kind: 'rename'; name: string; value: string} | {kind: 'access-namespace'; value: string};
 
 type RequestBody = Request extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
+
+/** The Access pane: `generation` asks for a fetch; `refresh` bypasses the cache for it. */
+export type AccessStatus = {kind: 'loading'} | {kind: 'ready'; view: AccessView} | {kind: 'error'; message: string};
+
+export type AccessPane = {
+	status: AccessStatus;
+	/** Undefined: the context's own namespace. */
+	namespace: string | undefined;
+	column: number;
+	onlyWithAccess: boolean;
+	generation: number;
+	refresh: boolean;
+	explanation: {key: string; text: string} | undefined;
+};
 
 export type NamespaceStatus = {kind: 'loading'} | {kind: 'ready'; verified: boolean; note?: string} | {kind: 'error'; message: string};
 
@@ -45,6 +62,7 @@ export type AppState = {
 	namespaces: NamespaceStatus;
 	/** Bumped on every context switch, so the namespace list is fetched again for the new context. */
 	generation: number;
+	access: AccessPane;
 };
 
 export type AppAction =
@@ -58,6 +76,9 @@ export type AppAction =
 	| {type: 'status'; kind: 'info' | 'error'; text: string}
 	| {type: 'renamed'; from: string; to: string}
 	| {type: 'deleted'; name: string}
+	| {type: 'access'; view: AccessView; generation: number}
+	| {type: 'access-failed'; message: string; generation: number}
+	| {type: 'explained'; key: string; text: string}
 	| {type: 'focus'; by: number}
 	| {type: 'resize'; height: number}
 	| {type: 'key'; key: KeyEvent};
@@ -70,14 +91,33 @@ export function createAppState(height: number): AppState {
 		prompt: undefined,
 		help: false,
 		status: undefined,
-		lists: {contexts: empty, namespaces: empty, history: empty},
+		lists: {contexts: empty, namespaces: empty, history: empty, access: createListState([], accessRows(height))},
 		current: '',
 		currentNamespace: '',
 		details: undefined,
 		loading: true,
 		namespaces: {kind: 'loading'},
 		generation: 0,
+		access: {status: {kind: 'loading'}, namespace: undefined, column: 0, onlyWithAccess: false, generation: 0, refresh: false, explanation: undefined},
 	};
+}
+
+/** The Access pane spends five lines on who, the filter, the column heads and the selected cell (two). */
+const accessRows = (height: number) => Math.max(1, height - 4);
+
+function accessItems(view: AccessView, onlyWithAccess: boolean): ListItem[] {
+	const rows = onlyWithAccess ? view.matrix.rows.filter((row) => Object.values(row.cells).some((cell) => cell.state === 'allowed' || cell.state === 'limited')) : view.matrix.rows;
+	return rows.map((row) => ({key: row.name, label: row.name, search: [row.name, row.kind, ...row.shortNames]}));
+}
+
+/** Asks for the matrix again: for another namespace, a refresh, or a new context. */
+function reloadAccess(state: AppState, change: Partial<AccessPane>): AppState {
+	return {...state, access: {...state.access, refresh: false, explanation: undefined, ...change, status: {kind: 'loading'}, generation: state.access.generation + 1}};
+}
+
+export function accessRowOf(state: AppState): MatrixRow | undefined {
+	const key = selectedItem(state.lists.access)?.key;
+	return state.access.status.kind === 'ready' ? state.access.status.view.matrix.rows.find((row) => row.name === key) : undefined;
 }
 
 /**
@@ -143,6 +183,16 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			return withList(next, 'namespaces', {type: 'items', items, keepKey: action.list.current});
 		}
 
+		case 'access': {
+			if (action.generation !== state.access.generation) return state;
+			const next = {...state, access: {...state.access, status: {kind: 'ready' as const, view: action.view}, column: Math.min(state.access.column, action.view.matrix.verbs.length - 1)}};
+			return withList(next, 'access', {type: 'items', items: accessItems(action.view, state.access.onlyWithAccess)});
+		}
+
+		case 'access-failed':
+			return action.generation === state.access.generation ? {...state, access: {...state.access, status: {kind: 'error', message: action.message}}} : state;
+		case 'explained':
+			return {...state, access: {...state.access, explanation: {key: action.key, text: action.text}}};
 		case 'namespaces-failed':
 			return action.generation === state.generation ? {...state, namespaces: {kind: 'error', message: action.message}} : state;
 		case 'history':
@@ -151,12 +201,15 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			// The query did its job; an empty filter makes `-` mean "back" again. A new context has its own namespaces.
 			const cleared = withList(state, state.pane, {type: 'clear'});
 			const namespace = state.details?.get(action.name)?.namespace || 'default';
-			const next = {...cleared, current: action.name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}};
+			const next = reloadAccess({...cleared, current: action.name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}}, {namespace: undefined});
 			return {...withList(next, 'contexts', {type: 'items', items: state.lists.contexts.items, keepKey: action.name}), status: {kind: 'info', text: `Switched to context "${action.name}".`}};
 		}
 
-		case 'namespace-switched':
-			return {...withList(state, 'namespaces', {type: 'clear'}), currentNamespace: action.name, status: {kind: 'info', text: `Active namespace is "${action.name}".`}};
+		case 'namespace-switched': {
+			const next = {...withList(state, 'namespaces', {type: 'clear'}), currentNamespace: action.name, status: {kind: 'info' as const, text: `Active namespace is "${action.name}".`}};
+			// A matrix that follows the context's namespace follows it here too.
+			return state.access.namespace === undefined ? reloadAccess(next, {}) : next;
+		}
 		case 'status':
 			return {...state, status: {kind: action.kind, text: action.text}};
 		case 'renamed': {
@@ -176,13 +229,22 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		}
 
 		case 'resize':
-			return {...state, lists: {contexts: listReducer(state.lists.contexts, {type: 'resize', height: action.height}), namespaces: listReducer(state.lists.namespaces, {type: 'resize', height: action.height}), history: listReducer(state.lists.history, {type: 'resize', height: action.height})}};
+			return {
+				...state,
+				lists: {
+					contexts: listReducer(state.lists.contexts, {type: 'resize', height: action.height}),
+					namespaces: listReducer(state.lists.namespaces, {type: 'resize', height: action.height}),
+					history: listReducer(state.lists.history, {type: 'resize', height: action.height}),
+					access: listReducer(state.lists.access, {type: 'resize', height: accessRows(action.height)}),
+				},
+			};
 		case 'key':
 			return keyReducer(state, action.key);
 	}
 }
 
 export function scopesOf(state: AppState): Scope[] {
+	if (state.pane === 'access') return ['global', 'access', 'list'];
 	return state.pane === 'contexts' ? ['global', 'list', 'contexts'] : state.pane === 'history' ? ['global', 'list', 'history'] : ['global', 'list'];
 }
 
@@ -228,6 +290,31 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 			return entry ? request({kind: 'switch-context', name: entry.label}) : state;
 		}
 
+		case 'column-left':
+		case 'column-right': {
+			const columns = state.access.status.kind === 'ready' ? state.access.status.view.matrix.verbs.length : 1;
+			const column = Math.min(columns - 1, Math.max(0, state.access.column + (binding.action === 'column-left' ? -1 : 1)));
+			return {...state, access: {...state.access, column}};
+		}
+
+		case 'explain': {
+			const row = accessRowOf(state);
+			const verb = state.access.status.kind === 'ready' ? state.access.status.view.matrix.verbs[state.access.column] : undefined;
+			if (!row || !verb || state.access.status.kind !== 'ready') return state;
+			const cell = {group: row.group, resource: row.resource, subresource: row.subresource, namespaced: row.namespaced, verb, namespace: state.access.status.view.matrix.namespace};
+			return request({kind: 'explain', cell, key: `${row.name}\u0000${verb}`});
+		}
+
+		case 'only-with-access': {
+			const onlyWithAccess = !state.access.onlyWithAccess;
+			const next = {...state, access: {...state.access, onlyWithAccess}};
+			return state.access.status.kind === 'ready' ? withList(next, 'access', {type: 'items', items: accessItems(state.access.status.view, onlyWithAccess)}) : next;
+		}
+
+		case 'access-namespace':
+			return {...state, prompt: {kind: 'access-namespace', value: state.access.namespace ?? (state.access.status.kind === 'ready' ? state.access.status.view.matrix.namespace : state.currentNamespace)}};
+		case 'refresh':
+			return reloadAccess(state, {refresh: true});
 		case 'rename':
 		case 'delete': {
 			// Destructive keys ask first (the keymap marks them dangerous).
@@ -250,7 +337,8 @@ function promptReducer(state: AppState, prompt: Prompt, key: KeyEvent): AppState
 	if (key.ctrl && key.input === 'c') return request({kind: 'quit'});
 	if (prompt.kind === 'confirm-delete') return key.input === 'y' || key.input === 'Y' ? request({kind: 'delete-context', name: prompt.name}) : cancel();
 	if (key.escape) return cancel();
-	if (key.return) return prompt.value && prompt.value !== prompt.name ? request({kind: 'rename-context', from: prompt.name, to: prompt.value}) : cancel();
+	if (key.return && prompt.kind === 'access-namespace') return prompt.value.trim() ? reloadAccess({...state, prompt: undefined}, {namespace: prompt.value.trim()}) : cancel();
+	if (key.return && prompt.kind === 'rename') return prompt.value && prompt.value !== prompt.name ? request({kind: 'rename-context', from: prompt.name, to: prompt.value}) : cancel();
 	if (key.backspace || key.delete) return {...state, prompt: {...prompt, value: [...prompt.value].slice(0, -1).join('')}};
 	// eslint-disable-next-line no-control-regex
 	if (key.input && !key.ctrl && !/[\u0000-\u001F\u007F]/.test(key.input)) return {...state, prompt: {...prompt, value: prompt.value + key.input}};

@@ -4,6 +4,7 @@ import {escapeForTerminal} from '../terminal/output.ts';
 import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
 import {footerBindings, keymap, type KeyEvent} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
+import {AccessPane} from './panes/access-pane.tsx';
 import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
 import {NamespacesPane} from './panes/namespaces-pane.tsx';
@@ -89,6 +90,19 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 		};
 	}, [services, state.loading, state.generation, state.pane]);
 
+	// The Access pane's matrix: asked for when the pane is shown, and again for a new context,
+	// namespace or refresh (each bumps the generation).
+	const fetchedAccess = useRef(-1);
+	useEffect(() => {
+		const {generation, namespace, refresh} = state.access;
+		if (state.loading || state.pane !== 'access' || fetchedAccess.current === generation) return;
+		fetchedAccess.current = generation;
+		services.access(namespace, refresh).then(
+			(view) => dispatch({type: 'access', view, generation}),
+			(error: Error) => dispatch({type: 'access-failed', message: error.message, generation}),
+		);
+	}, [services, state.loading, state.pane, state.access.generation]);
+
 	const finish = (switchedTo?: string) => {
 		onExit({switchedTo});
 		exit();
@@ -121,6 +135,12 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 				return void services.previousNamespace().then((name) => dispatch({type: 'namespace-switched', name}), fail);
 			case 'rename-context':
 				return void services.renameContext(request.from, request.to).then(() => (dispatch({type: 'renamed', from: request.from, to: request.to}), refreshHistory()), fail);
+			case 'explain':
+				dispatch({type: 'explained', key: request.key, text: 'asking the server…'});
+				return void services.explain(request.cell).then(
+					(text) => dispatch({type: 'explained', key: request.key, text}),
+					(error: Error) => dispatch({type: 'explained', key: request.key, text: `the server could not say: ${error.message}`}),
+				);
 			case 'delete-context':
 				return void services.deleteContext(request.name).then(() => (dispatch({type: 'deleted', name: request.name}), refreshHistory()), fail);
 		}
@@ -134,9 +154,10 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 	const production = looksLikeProduction(state.current);
 	const label = (text: string, width: number) => truncateMiddle(escapeForTerminal(text), width);
 	const pane = (() => {
-		if (state.help) return <HelpOverlay height={listHeight + 1} />;
+		if (state.help) return <HelpOverlay height={listHeight + 1} width={columns} />;
 		if (state.pane === 'namespaces') return <NamespacesPane state={state.lists.namespaces} current={state.currentNamespace} status={state.namespaces} width={columns} color={color} />;
 		if (state.pane === 'history') return <HistoryPane state={state.lists.history} width={columns} color={color} />;
+		if (state.pane === 'access') return <AccessPane state={state.lists.access} access={state.access} width={columns} color={color} />;
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
 	return (
@@ -161,7 +182,9 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 				<Text color={color ? 'yellow' : undefined} bold wrap="truncate">
 					{state.prompt.kind === 'confirm-delete'
 						? `Delete context "${label(state.prompt.name, columns - 40)}" from its kubeconfig file? y/N`
-						: `Rename "${label(state.prompt.name, 30)}" to: ${escapeForTerminal(state.prompt.value)}█  (Enter to rename, Esc to cancel)`}
+						: state.prompt.kind === 'access-namespace'
+							? `Check access in namespace: ${escapeForTerminal(state.prompt.value)}█  (Enter to check, Esc to cancel)`
+							: `Rename "${label(state.prompt.name, 30)}" to: ${escapeForTerminal(state.prompt.value)}█  (Enter to rename, Esc to cancel)`}
 				</Text>
 			) : (
 				<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
@@ -192,16 +215,27 @@ export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
 	return keys;
 }
 
-function HelpOverlay({height}: {height: number}) {
+/** Every binding of the keymap, in as many columns as the height needs. */
+function HelpOverlay({height, width}: {height: number; width: number}) {
+	const perColumn = Math.max(1, height - 3);
+	const scopeOrder = ['global', 'list', 'contexts', 'history', 'access'];
+	const shown = [...keymap].sort((a, b) => scopeOrder.indexOf(a.scope) - scopeOrder.indexOf(b.scope));
+	const columns = Array.from({length: Math.ceil(shown.length / perColumn)}, (_, index) => shown.slice(index * perColumn, (index + 1) * perColumn));
+	const columnWidth = Math.floor((width - 4) / columns.length);
 	return (
 		<Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
 			<Text bold>Keys</Text>
-			{keymap.map((binding) => (
-				<Text key={binding.action}>
-					{binding.keys.padEnd(18)} {binding.description}
-					{binding.dangerous ? ' (asks first)' : ''}
-				</Text>
-			))}
+			<Box>
+				{columns.map((bindings, index) => (
+					<Box key={index} flexDirection="column" width={columnWidth}>
+						{bindings.map((binding) => (
+							<Text key={binding.action} wrap="truncate">
+								{`${binding.keys.padEnd(columns.length > 1 ? 10 : 14)}${binding.description}${binding.dangerous ? ' (asks first)' : ''}`}
+							</Text>
+						))}
+					</Box>
+				))}
+			</Box>
 		</Box>
 	);
 }

@@ -1,7 +1,7 @@
 // Every key kubehop's UI understands, as data: the input handlers, the footer and the `?` overlay are
 // all generated from this list, so a key cannot work without being documented, or the reverse.
 
-export type Scope = 'global' | 'list' | 'contexts' | 'history';
+export type Scope = 'global' | 'list' | 'contexts' | 'history' | 'access';
 
 export type KeyEvent = {
 	input: string;
@@ -47,10 +47,23 @@ export type Action =
 	| 'clear-filter'
 	| 'jump'
 	| 'rename'
-	| 'delete';
+	| 'delete'
+	| 'column-left'
+	| 'column-right'
+	| 'explain'
+	| 'only-with-access'
+	| 'access-namespace'
+	| 'refresh';
 
 export const keymap: readonly Binding[] = [
-	{action: 'quit', scope: 'global', keys: 'q/Esc/^C', description: 'quit (q and Esc only with an empty filter)', hint: 'quit', matches: (key, empty) => (key.ctrl && key.input === 'c') || (empty && (key.escape || key.input === 'q'))},
+	// The Access pane's keys come first: there ← and → move between verbs, and Enter explains a cell.
+	{action: 'column-left', scope: 'access', keys: '←', description: 'Access: previous verb', matches: (key) => key.leftArrow},
+	{action: 'column-right', scope: 'access', keys: '→', description: 'Access: next verb', matches: (key) => key.rightArrow},
+	{action: 'explain', scope: 'access', keys: 'Enter', description: 'Access: why is this cell so (asks the server)', hint: 'why', matches: (key) => key.return},
+	{action: 'only-with-access', scope: 'access', keys: 'Ctrl-O', description: 'Access: only rows with access', hint: 'only allowed', matches: (key) => key.ctrl && key.input === 'o'},
+	{action: 'access-namespace', scope: 'access', keys: 'Ctrl-T', description: 'Access: another namespace', hint: 'namespace', matches: (key) => key.ctrl && key.input === 't'},
+	{action: 'refresh', scope: 'access', keys: 'Ctrl-R', description: 'Access: ask again (no cache)', hint: 'refresh', matches: (key) => key.ctrl && key.input === 'r'},
+	{action: 'quit', scope: 'global', keys: 'q/Esc/^C', description: 'quit (q, Esc: with an empty filter)', hint: 'quit', matches: (key, empty) => (key.ctrl && key.input === 'c') || (empty && (key.escape || key.input === 'q'))},
 	{action: 'help', scope: 'global', keys: '?', description: 'show or hide this help', hint: 'help', matches: (key, empty) => empty && key.input === '?'},
 	{action: 'next-pane', scope: 'global', keys: 'Tab', description: 'next pane', hint: 'pane', matches: (key) => (key.tab && !key.shift) || key.rightArrow},
 	{action: 'previous-pane', scope: 'global', keys: 'Shift-Tab / ←', description: 'previous pane', matches: (key) => (key.tab && key.shift) || key.leftArrow},
@@ -59,11 +72,11 @@ export const keymap: readonly Binding[] = [
 	{action: 'page-up', scope: 'list', keys: 'PgUp', description: 'one page up', matches: (key) => key.pageUp},
 	{action: 'page-down', scope: 'list', keys: 'PgDn', description: 'one page down', matches: (key) => key.pageDown},
 	{action: 'select', scope: 'list', keys: 'Enter', description: 'switch to the selected entry', hint: 'switch', matches: (key) => key.return},
-	{action: 'previous', scope: 'list', keys: '-', description: 'back to the previous one (with an empty filter; otherwise part of the query)', hint: 'back', matches: (key, empty) => empty && key.input === '-'},
+	{action: 'previous', scope: 'list', keys: '-', description: 'back to the previous one (empty filter)', hint: 'back', matches: (key, empty) => empty && key.input === '-'},
 	{action: 'clear-filter', scope: 'list', keys: 'Esc', description: 'clear the filter', matches: (key, empty) => !empty && key.escape},
 	{action: 'jump', scope: 'history', keys: '1–9', description: 'jump to that entry of the history', matches: (key) => /^[1-9]$/.test(key.input) && !key.ctrl},
-	{action: 'rename', scope: 'contexts', keys: 'Ctrl-R', description: 'rename the selected context', dangerous: true, matches: (key) => key.ctrl && key.input === 'r'},
-	{action: 'delete', scope: 'contexts', keys: 'Ctrl-D', description: 'delete the selected context', dangerous: true, matches: (key) => key.ctrl && key.input === 'd'},
+	{action: 'rename', scope: 'contexts', keys: 'Ctrl-R', description: 'rename a context', dangerous: true, matches: (key) => key.ctrl && key.input === 'r'},
+	{action: 'delete', scope: 'contexts', keys: 'Ctrl-D', description: 'delete a context', dangerous: true, matches: (key) => key.ctrl && key.input === 'd'},
 ];
 
 /** The first binding that applies to the key in these scopes, in keymap order. */
@@ -71,6 +84,12 @@ export function actionFor(key: KeyEvent, scopes: readonly Scope[], filterEmpty: 
 	return keymap.find((binding) => scopes.includes(binding.scope) && binding.matches(key, filterEmpty));
 }
 
+/** The hinted bindings of these scopes; a key taken by an earlier binding (Enter in Access) shows once. */
 export function footerBindings(scopes: readonly Scope[]): Binding[] {
-	return keymap.filter((binding) => binding.hint && scopes.includes(binding.scope));
+	const taken = new Set<string>();
+	return keymap.filter((binding) => {
+		if (!scopes.includes(binding.scope) || taken.has(binding.keys)) return false;
+		taken.add(binding.keys);
+		return Boolean(binding.hint);
+	});
 }

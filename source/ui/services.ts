@@ -1,3 +1,6 @@
+import type {Identity} from '../access/access-check.ts';
+import type {AccessMatrix} from '../access/matrix.ts';
+
 // What the UI may ask of the world. The commands layer implements it with the core; tests pass fakes.
 // Hooks and components never do IO themselves.
 
@@ -24,6 +27,11 @@ export type NamespaceList = {
 
 export type HistoryEntry = {name: string; at: string; exists: boolean};
 
+/** The Access pane's data: who the current context authenticates as, and its can-i matrix. */
+export type AccessView = {context: string; identity: Identity; matrix: AccessMatrix; requests: number; elapsedMs: number};
+
+export type CellAddress = {group: string; resource: string; subresource: string; namespaced: boolean; verb: string; namespace: string};
+
 export type UiServices = {
 	/** Names, the current one and the recent ones: cheap, for the first frame. */
 	contexts(): Promise<ContextList>;
@@ -38,6 +46,10 @@ export type UiServices = {
 	/** `kubehop ns -`: returns the namespace switched to. */
 	previousNamespace(): Promise<string>;
 	history(): Promise<readonly HistoryEntry[]>;
+	/** The matrix for `namespace` (the context's own when undefined); cached per context and namespace unless `refresh`. */
+	access(namespace: string | undefined, refresh: boolean): Promise<AccessView>;
+	/** Why a cell is what it is, in the server's words: an access review's reason names the binding. */
+	explain(cell: CellAddress): Promise<string>;
 	renameContext(from: string, to: string): Promise<void>;
 	deleteContext(name: string): Promise<void>;
 };

@@ -1,7 +1,8 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../source/ui/app.tsx';
-import type {ContextDetails, UiServices} from '../../source/ui/services.ts';
+import type {Cell} from '../../source/access/matrix.ts';
+import type {AccessView, ContextDetails, UiServices} from '../../source/ui/services.ts';
 
 // The app through ink-testing-library with services that keep their state in memory.
 // Tests wait on what the frame shows, never on a fixed delay.
@@ -12,7 +13,7 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[]};
+	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
@@ -37,8 +38,37 @@ function fakeServices(names: string[], current: string) {
 			state.deleted.push(name);
 		},
 		history: async () => [{name: state.current, at: '2026-11-28T10:00:00.000Z', exists: true}, {name: 'gone-ctx', at: '2026-11-27T10:00:00.000Z', exists: false}],
+		async access(namespace) {
+			state.accessAsked.push(namespace ?? '(own)');
+			if (state.accessFails) throw new Error('context "dev" (https://dev.example:6443) did not answer within 5s');
+			return fakeAccessView(namespace ?? 'default');
+		},
+		async explain(cell) {
+			return `the server says allowed: RBAC: allowed by RoleBinding "dev-user-binding/${cell.namespace}" of Role "developer-role" to User "jane"`;
+		},
 	};
 	return {services, state};
+}
+
+function fakeAccessView(namespace: string): AccessView {
+	const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+	const row = (name: string, allowed: string[], supported = verbs, namespaced = true) => ({
+		name,
+		group: '',
+		resource: name.split('/')[0]!,
+		subresource: name.split('/')[1] ?? '',
+		kind: 'Pod',
+		namespaced,
+		shortNames: [],
+		cells: Object.fromEntries(verbs.map((verb) => [verb, {state: supported.includes(verb) ? (allowed.includes(verb) ? 'allowed' : 'denied') : 'n/a', source: 'rules', why: allowed.includes(verb) ? 'rule: get,list,create pods in groups ""' : 'no rule allows it'} as Cell])),
+	});
+	return {
+		context: 'dev',
+		identity: {username: 'jane', uid: '', groups: ['system:authenticated'], extra: {}, bypassesRbac: false},
+		matrix: {namespace, verbs, rows: [row('nodes', [], verbs, false), row('pods', ['get', 'list', 'create']), row('pods/log', [], ['get'])], nonResourceRules: [{verbs: ['get'], nonResourceURLs: ['/healthz']}], incomplete: false, evaluationErrors: [], accessReviews: 0},
+		requests: 4,
+		elapsedMs: 12,
+	};
 }
 
 async function until(frame: () => string | undefined, predicate: (text: string) => boolean): Promise<string> {
@@ -124,7 +154,7 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('4/4'));
 		app.stdin.write('?');
 		const frame = await until(app.lastFrame, (text) => text.includes('Keys'));
-		expect(frame).toContain('rename the selected context (asks first)');
+		expect(frame).toContain('rename a context (asks first)');
 		expect(frame).toContain('1–9');
 	});
 
@@ -170,4 +200,37 @@ describe('the kubehop app', () => {
 		app.stdin.write('\t\t');
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
 	});
+
+	it('shows the Access matrix when its pane opens, moves between verbs, explains a cell, and checks another namespace', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t');
+		const frame = await until(app.lastFrame, (text) => text.includes('RESOURCE') && text.includes('pods/log'));
+		expect(frame).toContain('jane  groups system:authenticated  ns default');
+		expect(frame).toMatch(/pods\s+✓\s+✓\s+✗\s+✓/);
+		expect(frame).toContain('non-resource URLs: get /healthz');
+		expect(app.state.accessAsked).toEqual(['(own)']);
+		app.stdin.write('pods');
+		await until(app.lastFrame, (text) => text.includes('> pods'));
+		app.stdin.write('\u001B[C');
+		await until(app.lastFrame, (text) => text.includes('✓ list pods in default: allowed (rules review)'));
+		app.stdin.write('\r');
+		await until(app.lastFrame, (text) => text.includes('RoleBinding "dev-user-binding/default"'));
+		app.stdin.write('\u0014');
+		await until(app.lastFrame, (text) => text.includes('Check access in namespace: default'));
+		app.stdin.write('\u007F'.repeat(7) + 'prod\r');
+		await until(app.lastFrame, (text) => text.includes('ns prod'));
+		expect(app.state.accessAsked).toEqual(['(own)', 'prod']);
+	});
+
+	it('keeps the app working when the Access pane cannot reach the cluster', async () => {
+		const app = start(names, 'dev');
+		app.state.accessFails = true;
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('did not answer within 5s') && text.includes('Ctrl-R asks again'));
+		app.stdin.write('\t');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+	});
 });
+

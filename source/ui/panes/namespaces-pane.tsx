@@ -1,20 +1,9 @@
 import {Box, Text} from 'ink';
-import {useEffect, useState} from 'react';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import type {NamespaceStatus} from '../app-state.ts';
 import type {ListState} from '../list-state.ts';
 import {FilterLine, ListRows} from './list-rows.tsx';
-
-const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-function Spinner() {
-	const [frame, setFrame] = useState(0);
-	useEffect(() => {
-		const timer = setInterval(() => setFrame((value) => (value + 1) % spinnerFrames.length), 80);
-		return () => clearInterval(timer);
-	}, []);
-	return <Text>{spinnerFrames[frame]}</Text>;
-}
+import {Spinner} from './spinner.tsx';
 
 /** The current context's namespaces from its cluster, with loading, forbidden and unreachable states. */
 export function NamespacesPane({state, current, status, width, color}: {state: ListState; current: string; status: NamespaceStatus; width: number; color: boolean}) {

@@ -1,0 +1,75 @@
+import type {ApiClient, Impersonation} from '../cluster/api-client.ts';
+import {ClusterError} from '../cluster/cluster-error.ts';
+import {KubehopError} from '../errors/kubehop-error.ts';
+import {discover, preferredResources, type ApiResource} from '../discovery/discovery.ts';
+import {computeAccessMatrix, type AccessMatrix, type AccessSource} from './matrix.ts';
+import {selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccountOf, type UserInfo} from './reviews.ts';
+
+// Who am I and what may I do, for one context: the pieces the Access pane and `kubehop can-i` share.
+
+export type Identity = UserInfo & {
+	/** In system:masters: RBAC is bypassed entirely, and a certificate with it cannot be revoked. */
+	bypassesRbac: boolean;
+	serviceAccount?: {namespace: string; name: string};
+};
+
+export function describeIdentity(user: UserInfo): Identity {
+	return {...user, bypassesRbac: user.groups.includes('system:masters'), serviceAccount: serviceAccountOf(user.username)};
+}
+
+export async function whoAmI(client: ApiClient): Promise<Identity> {
+	return describeIdentity(await selfSubjectReview(client));
+}
+
+export function accessSource(client: ApiClient): AccessSource {
+	return {rulesReview: (namespace) => selfSubjectRulesReview(client, namespace), accessReview: (attributes) => selfSubjectAccessReview(client, attributes)};
+}
+
+export class ImpersonationDenied extends KubehopError {}
+
+/**
+ * Asks, as the real user, whether each part of an impersonation is allowed: the API server would
+ * otherwise answer every later request with a 403 that does not say which part was refused.
+ */
+export async function checkImpersonation(realClient: ApiClient, impersonate: Impersonation): Promise<void> {
+	const checks: Array<{what: string; attributes: Parameters<typeof selfSubjectAccessReview>[1]}> = [];
+	if (impersonate.user) {
+		const account = serviceAccountOf(impersonate.user);
+		checks.push({
+			what: `user "${impersonate.user}"`,
+			attributes: account ? {verb: 'impersonate', resource: 'serviceaccounts', namespace: account.namespace, name: account.name} : {verb: 'impersonate', resource: 'users', name: impersonate.user},
+		});
+	}
+
+	for (const group of impersonate.groups ?? []) checks.push({what: `group "${group}"`, attributes: {verb: 'impersonate', resource: 'groups', name: group}});
+	if (impersonate.uid) checks.push({what: `uid "${impersonate.uid}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: impersonate.uid}});
+	const answers = await Promise.all(checks.map(async (check) => ({check, answer: await selfSubjectAccessReview(realClient, check.attributes)})));
+	const refused = answers.filter(({answer}) => !answer.allowed);
+	if (refused.length > 0) {
+		throw new ImpersonationDenied(
+			`you may not impersonate ${refused.map(({check}) => check.what).join(', ')} on context "${realClient.target.context}"`,
+			'impersonation needs the "impersonate" verb on users, groups, serviceaccounts or uids (as cluster-admin has)',
+		);
+	}
+}
+
+export type AccessReport = {identity: Identity; matrices: AccessMatrix[]; discoveryRequests: number; requests: number};
+
+export async function accessReport(client: ApiClient, namespaces: readonly string[], options: {verbs?: readonly string[]; resources?: readonly ApiResource[]} = {}): Promise<AccessReport> {
+	const [identity, resources] = await Promise.all([whoAmI(client), options.resources ? Promise.resolve(options.resources) : discover(client).then(preferredResources)]);
+	const discoveryRequests = client.requests;
+	const source = accessSource(client);
+	const matrices = await Promise.all(namespaces.map((namespace) => computeAccessMatrix(source, resources, {namespace, verbs: options.verbs})));
+	return {identity, matrices, discoveryRequests, requests: client.requests};
+}
+
+/** A clear sentence for what stopped the reviews altogether. */
+export function explainAccessFailure(error: unknown): string {
+	if (error instanceof ClusterError) {
+		if (error.kind === 'forbidden') return `the server refused the self reviews: ${error.message}`;
+		if (error.kind === 'not-found') return `the server does not serve the review APIs: ${error.message}`;
+		return error.message;
+	}
+
+	return (error as Error).message;
+}

@@ -1,0 +1,157 @@
+import type {AccessReport} from '../access/access-check.ts';
+import {cellGlyph, type AccessMatrix, type CellState} from '../access/matrix.ts';
+import type {Impersonation} from '../cluster/api-client.ts';
+import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {effectiveNamespace} from '../kubeconfig/load.ts';
+import {paint, printJson, shown, warn} from '../terminal/output.ts';
+import type {CommandContext} from './command-context.ts';
+
+// `kubehop can-i`: the whole can-i matrix for the current user (or an impersonated one) in one go.
+
+export type CanIOptions = {namespaces: string[]; allNamespaces: boolean; verbs?: string[]; impersonate: Impersonation; context?: string; onlyAllowed: boolean};
+
+export function parseCanIArguments(operands: string[]): CanIOptions {
+	const options: CanIOptions = {namespaces: [], allNamespaces: false, impersonate: {}, onlyAllowed: false};
+	const groups: string[] = [];
+	for (let index = 0; index < operands.length; index++) {
+		const argument = operands[index]!;
+		const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
+		const name = equals === -1 ? argument : argument.slice(0, equals);
+		const value = () => {
+			if (equals !== -1) return argument.slice(equals + 1);
+			const next = operands[++index];
+			if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
+			return next;
+		};
+
+		switch (name) {
+			case '-n':
+			case '--namespace':
+				options.namespaces.push(...value().split(',').filter(Boolean));
+				break;
+			case '-A':
+			case '--all-namespaces':
+				options.allNamespaces = true;
+				break;
+			case '--verbs':
+				options.verbs = value().split(',').map((verb) => verb.trim()).filter(Boolean);
+				break;
+			case '--as':
+				options.impersonate.user = value();
+				break;
+			case '--as-group':
+				groups.push(value());
+				break;
+			case '--as-uid':
+				options.impersonate.uid = value();
+				break;
+			case '--context':
+				options.context = value();
+				break;
+			case '--only-allowed':
+				options.onlyAllowed = true;
+				break;
+			default:
+				throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop can-i --help');
+		}
+	}
+
+	if (groups.length > 0) options.impersonate.groups = groups;
+	if ((groups.length > 0 || options.impersonate.uid) && !options.impersonate.user) throw new UsageError('--as-group and --as-uid need --as, as in kubectl');
+	if (options.verbs?.length === 0) throw new UsageError('--verbs needs at least one verb');
+	return options;
+}
+
+export async function runCanI(operands: string[], context: CommandContext): Promise<number> {
+	const options = parseCanIArguments(operands);
+	const config = await context.load();
+	const contextName = options.context ?? config.currentContext;
+	if (!contextName) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
+	const [{connect}, {accessReport, checkImpersonation}, {listNamespaces}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../cluster/namespaces.ts')]);
+	const timeoutMs = context.flags.timeoutMs;
+	const impersonating = Object.keys(options.impersonate).length > 0;
+	if (impersonating) {
+		const real = await connect(config, contextName, {timeoutMs});
+		try {
+			await checkImpersonation(real, options.impersonate);
+		} finally {
+			real.close();
+		}
+	}
+
+	const client = await connect(config, contextName, {timeoutMs, impersonate: options.impersonate});
+	try {
+		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
+		const namespaces = options.allNamespaces ? await listNamespaces(client) : options.namespaces.length > 0 ? options.namespaces : [fallback];
+		const report = await accessReport(client, namespaces, {verbs: options.verbs});
+		if (context.flags.json) printJson(context.output, toJson(contextName, report));
+		else printReport(context, contextName, report, options.onlyAllowed);
+		return 0;
+	} finally {
+		client.close();
+	}
+}
+
+function toJson(contextName: string, report: AccessReport) {
+	return {
+		context: contextName,
+		identity: report.identity,
+		requests: report.requests,
+		matrices: report.matrices.map((matrix) => ({
+			namespace: matrix.namespace,
+			verbs: matrix.verbs,
+			incomplete: matrix.incomplete,
+			evaluationErrors: matrix.evaluationErrors,
+			accessReviews: matrix.accessReviews,
+			problem: matrix.problem ?? null,
+			rows: matrix.rows.map((row) => ({name: row.name, group: row.group, resource: row.resource, subresource: row.subresource, namespaced: row.namespaced, cells: row.cells})),
+			nonResourceRules: matrix.nonResourceRules,
+		})),
+	};
+}
+
+/** Column headings of at most six characters. */
+export const verbHeading = (verb: string) => ({deletecollection: 'delcol', impersonate: 'imprsn', escalate: 'escal'})[verb] ?? verb.slice(0, 6);
+
+const stateColor: Record<CellState, Parameters<typeof paint>[1]> = {allowed: 'green', denied: 'red', 'n/a': 'dim', limited: 'yellow', unknown: 'dim', error: 'red'};
+
+function printReport(context: CommandContext, contextName: string, report: AccessReport, onlyAllowed: boolean): void {
+	const {output} = context;
+	const {identity} = report;
+	const color = output.color.stdout;
+	const lines: string[] = [];
+	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username;
+	lines.push(`context ${shown(output.stdout, contextName)}: ${shown(output.stdout, who)}${identity.groups.length ? `  groups ${shown(output.stdout, identity.groups.join(', '))}` : ''}`);
+	if (identity.bypassesRbac) lines.push(paint(color, 'yellow', 'in system:masters: RBAC is bypassed; every request is allowed'));
+	for (const matrix of report.matrices) {
+		lines.push('', ...matrixLines(context, matrix, onlyAllowed));
+	}
+
+	lines.push('', `legend: ${(Object.entries(cellGlyph) as Array<[CellState, string]>).map(([state, glyph]) => `${glyph} ${state}`).join('  ')}`);
+	output.stdout.write(`${lines.join('\n')}\n`);
+	for (const matrix of report.matrices) if (matrix.problem) warn(output, shown(output.stderr, `namespace ${matrix.namespace}: ${matrix.problem} (those cells show ! or ?)`));
+}
+
+function matrixLines(context: CommandContext, matrix: AccessMatrix, onlyAllowed: boolean): string[] {
+	const {output} = context;
+	const color = output.color.stdout;
+	const rows = onlyAllowed ? matrix.rows.filter((row) => Object.values(row.cells).some((cell) => cell.state === 'allowed' || cell.state === 'limited')) : matrix.rows;
+	const width = Math.max(8, ...rows.map((row) => row.name.length)) + 2;
+	const header = `${`NAMESPACE ${matrix.namespace}`.padEnd(width)}${matrix.verbs.map((verb) => verbHeading(verb).padEnd(7)).join('')}`;
+	const lines = [paint(color, 'bold', header)];
+	for (const row of rows) {
+		const cells = matrix.verbs.map((verb) => {
+			const state = row.cells[verb]?.state ?? 'unknown';
+			return paint(color, stateColor[state], cellGlyph[state]) + ' '.repeat(6);
+		});
+		lines.push(`${shown(output.stdout, row.name).padEnd(width)}${cells.join('')}${row.namespaced ? '' : '  (cluster-wide)'}`);
+	}
+
+	if (matrix.nonResourceRules.length > 0) {
+		lines.push('', 'non-resource URLs:');
+		for (const rule of matrix.nonResourceRules) lines.push(`  ${rule.verbs.join(',')}  ${(rule.nonResourceURLs ?? []).join(' ')}`);
+	}
+
+	if (matrix.incomplete) lines.push(`(the rules review was incomplete; ${matrix.accessReviews} cells were asked of the server one by one)`);
+	return lines;
+}

@@ -1,0 +1,105 @@
+import {Box, Text} from 'ink';
+import {cellGlyph, type Cell, type CellState} from '../../access/matrix.ts';
+import {escapeForTerminal} from '../../terminal/output.ts';
+import type {AccessPane as AccessPaneState} from '../app-state.ts';
+import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
+import {truncateMiddle} from '../truncate.ts';
+import {FilterLine} from './list-rows.tsx';
+import {Spinner} from './spinner.tsx';
+
+// Who the current context is, and the can-i matrix: resources by verbs, one glyph per cell so it reads
+// without colour, the selected cell explained underneath.
+
+const stateColor: Record<CellState, string | undefined> = {allowed: 'green', denied: 'red', 'n/a': undefined, limited: 'yellow', unknown: undefined, error: 'magenta'};
+const heading = (verb: string) => ({deletecollection: 'delcol', impersonate: 'imprsn', escalate: 'escal'})[verb] ?? verb.slice(0, 6);
+const columnWidth = 7;
+const scopeWidth = 8;
+
+export function AccessPane({state, access, width, color}: {state: ListState; access: AccessPaneState; width: number; color: boolean}) {
+	const {status} = access;
+	if (status.kind === 'loading') {
+		return (
+			<Box flexDirection="column" height={state.height + 5}>
+				<Box>
+					<Spinner />
+					<Text>{` asking the server who you are and what you may do${access.namespace ? ` in ${escapeForTerminal(access.namespace)}` : ''}…`}</Text>
+				</Box>
+			</Box>
+		);
+	}
+
+	if (status.kind === 'error') {
+		return (
+			<Box flexDirection="column" height={state.height + 5}>
+				<Text color={color ? 'red' : undefined} wrap="wrap">{escapeForTerminal(status.message)}</Text>
+				<Text dimColor>Ctrl-R asks again; the other panes keep working.</Text>
+			</Box>
+		);
+	}
+
+	const {view} = status;
+	const {identity, matrix} = view;
+	const nameWidth = Math.max(12, Math.min(48, width - matrix.verbs.length * columnWidth - scopeWidth - 3));
+	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username || '(anonymous)';
+	const verb = matrix.verbs[access.column] ?? '';
+	const selectedName = selectedItem(state)?.key;
+	const row = matrix.rows.find((candidate) => candidate.name === selectedName);
+	const cell = row?.cells[verb];
+	const explanation = access.explanation?.key === `${selectedName}\u0000${verb}` ? access.explanation.text : undefined;
+	const summary = `${escapeForTerminal(who)}  groups ${escapeForTerminal(identity.groups.join(', ') || '-')}  ns ${escapeForTerminal(matrix.namespace)}  ${view.requests} requests, ${Math.round(view.elapsedMs)} ms`;
+	return (
+		<Box flexDirection="column" height={state.height + 5}>
+			<Box>
+				<Text wrap="truncate">{truncateMiddle(summary, Math.max(20, width - (identity.bypassesRbac ? 26 : 0)))}</Text>
+				{identity.bypassesRbac ? <Text color={color ? 'yellow' : undefined} bold>{'  system:masters: no RBAC'}</Text> : null}
+			</Box>
+			<FilterLine state={state} color={color} extra={[matrix.incomplete ? `incomplete review: ${matrix.accessReviews} cells asked one by one` : '', access.onlyWithAccess ? 'only with access' : ''].filter(Boolean).join(', ')} />
+			<Box width={width}>
+				<Text bold>{'RESOURCE'.padEnd(nameWidth + 2)}</Text>
+				{matrix.verbs.map((name, index) => (
+					<Text key={name} bold inverse={index === access.column}>
+						{heading(name).padEnd(columnWidth - 1)}
+					</Text>
+				)).flatMap((element, index) => [element, <Text key={`gap-${index}`}> </Text>])}
+				<Text bold>{'SCOPE'}</Text>
+			</Box>
+			{visibleMatches(state).map((match, index) => {
+				const matrixRow = matrix.rows.find((candidate) => candidate.name === match.item.key);
+				const selected = state.offset + index === state.selected;
+				return (
+					<Box key={match.item.key} width={width}>
+						<Text inverse={selected}>{truncateMiddle(escapeForTerminal(match.item.label), nameWidth).padEnd(nameWidth)}</Text>
+						<Text>{'  '}</Text>
+						{matrix.verbs.map((name, column) => {
+							const state = matrixRow?.cells[name]?.state ?? 'unknown';
+							return (
+								<Text key={name} color={color ? stateColor[state] : undefined} dimColor={state === 'n/a'} inverse={selected && column === access.column}>
+									{` ${cellGlyph[state]}     `.slice(0, columnWidth)}
+								</Text>
+							);
+						})}
+						<Text dimColor>{matrixRow && !matrixRow.namespaced ? 'cluster' : ''}</Text>
+					</Box>
+				);
+			})}
+			<Box flexGrow={1} />
+			<Text wrap="truncate" color={color && cell ? stateColor[cell.state] : undefined}>
+				{row && cell ? describeCell(row.name, verb, cell, matrix.namespace, row.namespaced) : ' '}
+			</Text>
+			<Text wrap="truncate" dimColor>
+				{explanation ?? (matrix.problem ? `partial: ${matrix.problem}` : nonResourceLine(matrix.nonResourceRules))}
+			</Text>
+		</Box>
+	);
+}
+
+function describeCell(name: string, verb: string, cell: Cell, namespace: string, namespaced: boolean): string {
+	const where = namespaced ? `in ${namespace}` : 'cluster-wide';
+	const source = cell.source === 'review' ? ' (access review)' : cell.source === 'rules' ? ' (rules review)' : '';
+	return escapeForTerminal(`${cellGlyph[cell.state]} ${verb} ${name} ${where}: ${cell.state}${source}${cell.why ? ` - ${cell.why}` : ''}`);
+}
+
+function nonResourceLine(rules: ReadonlyArray<{verbs: readonly string[]; nonResourceURLs?: readonly string[]}>): string {
+	if (rules.length === 0) return 'non-resource URLs: none';
+	return `non-resource URLs: ${rules.map((rule) => `${rule.verbs.join(',')} ${(rule.nonResourceURLs ?? []).join(' ')}`).join('; ')}`;
+}
