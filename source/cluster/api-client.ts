@@ -39,49 +39,20 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
 	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
 	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
 	const user = config.users.get(context.data.user)?.data ?? {};
-	const {KubeConfig} = await import('@kubernetes/client-node');
-	const kubeConfig = new KubeConfig();
-	kubeConfig.loadFromOptions({
-		clusters: [
-			{
-				name: cluster.name,
-				server,
-				caData: cluster.data['certificate-authority-data'] ?? undefined,
-				caFile: cluster.data['certificate-authority'] ?? undefined,
-				// client-node refuses plain HTTP unless told to skip TLS checks, which do not apply to HTTP at all.
-				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true || server.startsWith('http:'),
-				tlsServerName: cluster.data['tls-server-name'] ?? undefined,
-			},
-		],
-		users: [
-			{
-				name: context.data.user,
-				certData: user['client-certificate-data'] ?? undefined,
-				certFile: user['client-certificate'] ?? undefined,
-				keyData: user['client-key-data'] ?? undefined,
-				keyFile: user['client-key'] ?? undefined,
-				token: (user.token as string | undefined) ?? readTokenFile(user.tokenFile),
-				username: user.username ?? undefined,
-				password: user.password ?? undefined,
-				exec: user.exec ?? undefined,
-				authProvider: user['auth-provider'] ?? undefined,
-			},
-		],
-		contexts: [{name: contextName, cluster: cluster.name, user: context.data.user, namespace: context.data.namespace || undefined}],
-		currentContext: contextName,
-	});
+	const credentials = directCredentials(cluster.data, user, server) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
 	const target = {context: contextName, server};
 	const base = server.endsWith('/') ? server : `${server}/`;
 	const isHttp = server.startsWith('http:');
 	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets: 16}) : new https.Agent({keepAlive: true, maxSockets: 16});
+	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
+	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
 	const impersonationHeaders: Record<string, string | string[]> = {};
-	if (impersonate?.user) impersonationHeaders['Impersonate-User'] = impersonate.user;
-	if (impersonate?.groups?.length) impersonationHeaders['Impersonate-Group'] = [...impersonate.groups];
-	if (impersonate?.uid) impersonationHeaders['Impersonate-Uid'] = impersonate.uid;
+	if (as.user) impersonationHeaders['Impersonate-User'] = as.user;
+	if (as.groups?.length) impersonationHeaders['Impersonate-Group'] = [...as.groups];
+	if (as.uid) impersonationHeaders['Impersonate-Uid'] = as.uid;
 	let requests = 0;
 	const send = async (method: 'GET' | 'POST', path: string, accept: string, body?: unknown) => {
-		const options: https.RequestOptions = {};
-		await kubeConfig.applyToHTTPSOptions(options);
+		const options = await credentials();
 		requests++;
 		return sendRequest(target, new URL(path.replace(/^\//, ''), base), {...options, agent, method, headers: {...options.headers, ...impersonationHeaders, Accept: accept}}, timeoutMs, body);
 	};
@@ -99,6 +70,80 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
 		},
 		raw: (method, path, options = {}) => send(method, path, options.accept ?? 'application/json', options.body),
 		close: () => agent.destroy(),
+	};
+}
+
+type Credentials = () => Promise<https.RequestOptions>;
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'base64') : undefined);
+
+/**
+ * Certificates, tokens and basic auth applied here, as client-go applies them (inline data over files,
+ * a token over a token file): loading @kubernetes/client-node costs ~100 ms of a ~180 ms command.
+ * Exec plugins, auth providers and proxies go to client-node (undefined here).
+ */
+function directCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): Credentials | undefined {
+	if (user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
+	const file = (value: unknown) => (text(value) ? fs.readFileSync(text(value)!) : undefined);
+	let options: https.RequestOptions;
+	try {
+		options = server.startsWith('http:')
+			? {}
+			: {
+					ca: decoded(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']),
+					cert: decoded(user['client-certificate-data']) ?? file(user['client-certificate']),
+					key: decoded(user['client-key-data']) ?? file(user['client-key']),
+					rejectUnauthorized: cluster['insecure-skip-tls-verify'] !== true,
+					servername: text(cluster['tls-server-name']),
+				};
+	} catch (error) {
+		throw new KubehopError(`cannot read a credential file of this context: ${(error as Error).message}`);
+	}
+
+	const token = text(user.token) ?? readTokenFile(user.tokenFile);
+	const basic = text(user.username) && text(user.password) ? `Basic ${Buffer.from(`${text(user.username)}:${text(user.password)}`).toString('base64')}` : undefined;
+	const authorization = token ? `Bearer ${token}` : basic;
+	options.headers = authorization ? {Authorization: authorization} : {};
+	return async () => options;
+}
+
+async function clientNodeCredentials(contextName: string, context: {user: string; namespace?: string}, cluster: {name: string; data: Record<string, unknown>}, user: Record<string, unknown>, server: string): Promise<Credentials> {
+	const {KubeConfig} = await import('@kubernetes/client-node');
+	const kubeConfig = new KubeConfig();
+	kubeConfig.loadFromOptions({
+		clusters: [
+			{
+				name: cluster.name,
+				server,
+				caData: cluster.data['certificate-authority-data'] ?? undefined,
+				caFile: cluster.data['certificate-authority'] ?? undefined,
+				// client-node refuses plain HTTP unless told to skip TLS checks, which do not apply to HTTP at all.
+				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true || server.startsWith('http:'),
+				tlsServerName: cluster.data['tls-server-name'] ?? undefined,
+			},
+		],
+		users: [
+			{
+				name: context.user,
+				certData: user['client-certificate-data'] ?? undefined,
+				certFile: user['client-certificate'] ?? undefined,
+				keyData: user['client-key-data'] ?? undefined,
+				keyFile: user['client-key'] ?? undefined,
+				token: (user.token as string | undefined) ?? readTokenFile(user.tokenFile),
+				username: user.username ?? undefined,
+				password: user.password ?? undefined,
+				exec: user.exec ?? undefined,
+				authProvider: user['auth-provider'] ?? undefined,
+			},
+		],
+		contexts: [{name: contextName, cluster: cluster.name, user: context.user, namespace: context.namespace || undefined}],
+		currentContext: contextName,
+	});
+	return async () => {
+		const options: https.RequestOptions = {};
+		await kubeConfig.applyToHTTPSOptions(options);
+		return options;
 	};
 }
 

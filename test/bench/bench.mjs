@@ -16,7 +16,7 @@ import {spawnSync} from 'node:child_process';
 import {accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {contextName, writeKubeconfig} from './fixtures.mjs';
 import {summarise, tuiSession} from './tui-bench.mjs';
 
@@ -456,6 +456,25 @@ function tuiMarkdown() {
 	return lines.join('\n');
 }
 
+// The Access pane's matrix against a real local control plane (built from the Kubernetes Go modules
+// on first use and cached). BENCH_SKIP_ACCESS=1 leaves it out.
+let access;
+if (process.env.BENCH_SKIP_ACCESS !== '1' && !SKIP_KUBEHOP) {
+	try {
+		const cache = path.join(ROOT, 'node_modules', '.cache');
+		const {build} = await import('esbuild');
+		for (const [entry, out] of [['access-bench.ts', 'kubehop-access-bench.mjs'], ['ssar-fanout.ts', 'kubehop-ssar-fanout.mjs']]) {
+			await build({entryPoints: [path.join(ROOT, 'test', 'bench', entry)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: path.join(cache, out), logLevel: 'warning'});
+		}
+		const {runAccessBench} = await import(pathToFileURL(path.join(cache, 'kubehop-access-bench.mjs')).href);
+		access = await runAccessBench({cli: CLI, runs: QUICK ? 3 : RUNS || 7, log});
+		log(access.markdown);
+	} catch (error) {
+		access = {markdown: `\n### Access\n\nerror: ${error.message.split('\n')[0]}\n`, json: {error: error.message}};
+		log(`access: error: ${error.message}`);
+	}
+}
+
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 const meta = {
@@ -478,9 +497,10 @@ if (JSON_OUT) {
 		rows: ROWS.map((row) => ({id: row.id, label: row.label.replace(/`/g, ''), tool: row.tool, results: results[row.id]})),
 		ratios: ratioRows.map((r) => ({...r, label: r.label.replace(/`/g, '')})),
 		tui,
+		access: access?.json ?? null,
 	};
 	process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 } else {
-	process.stdout.write(markdown(meta, tools, fixtures, results, ratioRows) + tuiMarkdown());
+	process.stdout.write(markdown(meta, tools, fixtures, results, ratioRows) + tuiMarkdown() + (access?.markdown ?? ''));
 }
 process.exitCode = Object.values(results).some((bySize) => Object.values(bySize).some((r) => r.error)) ? 1 : 0;
