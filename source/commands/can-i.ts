@@ -86,7 +86,10 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 		const report = await accessReport(client, namespaces, {verbs: options.verbs});
 		if (context.flags.json) printJson(context.output, toJson(contextName, report));
 		else printReport(context, contextName, report, options.onlyAllowed);
-		return 0;
+		// Partial answers are printed, but a script must not mistake them for whole ones.
+		const problems = report.matrices.filter((matrix) => matrix.problem);
+		if (context.flags.json) for (const matrix of problems) warn(context.output, shown(context.output.stderr, `namespace ${matrix.namespace}: ${matrix.problem}`));
+		return problems.length > 0 ? 1 : 0;
 	} finally {
 		client.close();
 	}

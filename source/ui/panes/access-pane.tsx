@@ -46,7 +46,15 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 	const row = matrix.rows.find((candidate) => candidate.name === selectedName);
 	const cell = row?.cells[verb];
 	const explanation = access.explanation?.key === `${selectedName}\u0000${verb}` ? access.explanation.text : undefined;
-	const summary = `${escapeForTerminal(who)}  groups ${escapeForTerminal(identity.groups.join(', ') || '-')}  ns ${escapeForTerminal(matrix.namespace)}  ${view.requests} requests, ${Math.round(view.elapsedMs)} ms`;
+	const extra = Object.entries(identity.extra).map(([key, values]) => `${key.slice(key.lastIndexOf('/') + 1)}=${values.join(',')}`);
+	const summary = [
+		escapeForTerminal(who),
+		identity.uid ? `uid ${escapeForTerminal(identity.uid)}` : '',
+		`groups ${escapeForTerminal(identity.groups.join(', ') || '-')}`,
+		`ns ${escapeForTerminal(matrix.namespace)}`,
+		`${view.requests} requests, ${Math.round(view.elapsedMs)} ms`,
+		extra.length > 0 ? `extra ${escapeForTerminal(extra.join(' '))}` : '',
+	].filter(Boolean).join('  ');
 	return (
 		<Box flexDirection="column" height={state.height + 5}>
 			<Box>
