@@ -7,6 +7,7 @@ USAGE
   kubehop ns [ARGS]           switch namespaces (kubens-compatible)
   kubehop history             show the previous stack (--json)
   kubehop can-i [FLAGS]       the can-i matrix of the current user (--json)
+  kubehop certs [FLAGS]       certificate expiry and TLS health (--json)
   kubehop completion SHELL    print completion for bash, zsh or fish
 
 Run as "kubectx" or "kubens" (a symlink), kubehop behaves as "kubehop ctx" or "kubehop ns".
@@ -64,4 +65,25 @@ FLAGS
 CELLS
   ✓ allowed  ✗ denied  · not applicable (the resource does not support the verb)
   ~ only named objects (resourceNames)  ? unknown  ! error
+`;
+
+export const certsHelp = `USAGE
+  kubehop certs [FLAGS]       certificate expiry and TLS health of the current context
+
+  Reads the client certificate, the cluster CA bundle and token expiry from the kubeconfig,
+  then does one TLS handshake per server to check its certificate the way kubectl will:
+  the validity, the names (SANs) and the chain against the kubeconfig's CA. When kubectl
+  would fail, the exact x509 error it will print is shown. Key and token material is never printed.
+
+FLAGS
+  -A, --all-contexts          every context, sorted by what expires first
+  --context NAME              another context than the current one
+  --warn-days N               warn about what expires within N days (default 30)
+  --critical-days N           critical within N days (default 7)
+  --offline                   do not contact the servers
+  --request-timeout DURATION  per-handshake timeout (default 3s)
+  --json                      JSON output
+
+EXIT STATUS
+  1 when anything is expired, expires within --warn-days, or will fail TLS; 0 otherwise.
 `;

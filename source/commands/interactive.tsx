@@ -114,6 +114,19 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			const verdict = answer.allowed ? 'allowed' : answer.denied ? 'denied' : 'not allowed';
 			return `the server says ${verdict}${answer.reason ? `: ${answer.reason}` : ' (no reason given: no rule matched)'}${answer.evaluationError ? ` [evaluation error: ${answer.evaluationError}]` : ''}`;
 		},
+		async certificates(allContexts, now, onProbe) {
+			const [{certificateReport}, {probeServer}, {inParallel}, {probeKey}] = await Promise.all([
+				import('./certs.ts'),
+				import('../certificates/tls-probe.ts'),
+				import('../cluster/in-parallel.ts'),
+				import('../ui/certificates-state.ts'),
+			]);
+			const {contexts} = await certificateReport(context, {allContexts, thresholds: {warnDays: 30, criticalDays: 7}, probe: false}, now);
+			const targets = new Map(contexts.flatMap((entry) => (entry.probeTarget ? [[probeKey(entry.probeTarget), entry.probeTarget] as const] : [])));
+			// In the background: each result is shown as it comes; one dead server only holds its own row.
+			void inParallel([...targets], 16, async ([key, target]) => onProbe(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
+			return contexts;
+		},
 		async history() {
 			const current = await index();
 			const stack = await context.history().contextStack(current.currentContext);

@@ -6,7 +6,7 @@ import {runComplete, runCompletion} from './completion.ts';
 import {runCtx} from './ctx.ts';
 import {runHistory} from './history.ts';
 import {runNs} from './ns.ts';
-import {canIHelp, ctxHelp, mainHelp, nsHelp, version} from './help.ts';
+import {canIHelp, certsHelp, ctxHelp, mainHelp, nsHelp, version} from './help.ts';
 
 export type Invocation = {
 	argv: string[];
@@ -52,6 +52,9 @@ export async function run(invocation: Invocation): Promise<number> {
 				return await runNs(rest, context);
 			case 'history':
 				return await runHistory(rest, context);
+			case 'certs':
+				if (flags.help) return help(stdout, certsHelp);
+				return await (await import('./certs.ts')).runCerts(rest, context);
 			case 'can-i':
 				if (flags.help) return help(stdout, canIHelp);
 				return await (await import('./can-i.ts')).runCanI(rest, context);
@@ -63,7 +66,7 @@ export async function run(invocation: Invocation): Promise<number> {
 				if (context.interactive && !flags.help) return await (await import('./interactive.tsx')).runInteractive('app', context);
 				return help(stdout, mainHelp);
 			case 'help':
-				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : rest[0] === 'can-i' ? canIHelp : mainHelp);
+				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : rest[0] === 'can-i' ? canIHelp : rest[0] === 'certs' ? certsHelp : mainHelp);
 			default:
 				if (flags.help) return help(stdout, mainHelp);
 				throw new UsageError(`unknown command "${command}"`, 'run kubehop --help for the commands');

@@ -1,5 +1,8 @@
 import type {ApiClient, RawResponse} from '../cluster/api-client.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
+import {inParallel} from '../cluster/in-parallel.ts';
+
+export {inParallel} from '../cluster/in-parallel.ts';
 
 // What the server serves: groups, their versions and resources. Aggregated discovery answers for every
 // group in two requests (`/api` and `/apis`); a server without it gets the classic walk, one request per
@@ -140,21 +143,6 @@ function fromResourceList(group: string, version: string, list: ResourceList): A
 			categories: entry.categories ?? [],
 			subresources: subresourcesOf(entry.name),
 		}));
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results keep the items' order. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-	const results = new Array<R>(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await work(items[index]!, index);
-		}
-	};
-
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
-	return results;
 }
 
 /** The resources of each group's preferred version, as `kubectl api-resources` lists them. */

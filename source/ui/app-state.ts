@@ -1,6 +1,9 @@
 import {actionFor, type KeyEvent, type Scope} from './keymap.ts';
 import {createListState, listReducer, selectedItem, type ListAction, type ListItem, type ListState} from './list-state.ts';
 import type {MatrixRow} from '../access/matrix.ts';
+import {defaultThresholds, probeRows, sortRows, type ContextCertificates} from '../certificates/fleet.ts';
+import type {ProbeResult} from '../certificates/tls-probe.ts';
+import {certificateItems, rebuildRows, type CertificatesPane} from './certificates-state.ts';
 import type {AccessView, CellAddress, ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
 
 // The whole app's state as one reducer: which pane has focus, the overlay, the status line, and each
@@ -11,6 +14,7 @@ export const panes = [
 	{id: 'namespaces', title: 'Namespaces'},
 	{id: 'history', title: 'History'},
 	{id: 'access', title: 'Access'},
+	{id: 'certificates', title: 'Certificates'},
 ] as const;
 
 export type PaneId = (typeof panes)[number]['id'];
@@ -63,6 +67,7 @@ export type AppState = {
 	/** Bumped on every context switch, so the namespace list is fetched again for the new context. */
 	generation: number;
 	access: AccessPane;
+	certificates: CertificatesPane;
 };
 
 export type AppAction =
@@ -79,6 +84,9 @@ export type AppAction =
 	| {type: 'access'; view: AccessView; generation: number}
 	| {type: 'access-failed'; message: string; generation: number}
 	| {type: 'explained'; key: string; text: string}
+	| {type: 'certificates'; contexts: readonly ContextCertificates[]; generation: number}
+	| {type: 'certificate-probe'; key: string; probe: ProbeResult; generation: number}
+	| {type: 'certificates-failed'; message: string; generation: number}
 	| {type: 'focus'; by: number}
 	| {type: 'resize'; height: number}
 	| {type: 'key'; key: KeyEvent};
@@ -91,7 +99,7 @@ export function createAppState(height: number): AppState {
 		prompt: undefined,
 		help: false,
 		status: undefined,
-		lists: {contexts: empty, namespaces: empty, history: empty, access: createListState([], accessRows(height))},
+		lists: {contexts: empty, namespaces: empty, history: empty, access: createListState([], accessRows(height)), certificates: createListState([], certificateRows(height))},
 		current: '',
 		currentNamespace: '',
 		details: undefined,
@@ -99,7 +107,21 @@ export function createAppState(height: number): AppState {
 		namespaces: {kind: 'loading'},
 		generation: 0,
 		access: {status: {kind: 'loading'}, namespace: undefined, column: 0, onlyWithAccess: false, generation: 0, refresh: false, explanation: undefined},
+		certificates: {status: {kind: 'loading'}, allContexts: false, contexts: [], probes: new Map(), rows: [], generation: 0, now: new Date(), thresholds: defaultThresholds},
 	};
+}
+
+/** The Certificates pane spends its filter, column heads and eight lines of checklist outside the rows. */
+const certificateRows = (height: number) => Math.max(1, height - 9);
+
+function withCertificates(state: AppState, change: Partial<CertificatesPane>): AppState {
+	const certificates = {...state.certificates, ...change};
+	const rows = rebuildRows(certificates, (context, probe) => probeRows(context, probe, certificates.now, certificates.thresholds), sortRows);
+	return withList({...state, certificates: {...certificates, rows}}, 'certificates', {type: 'items', items: certificateItems(rows)});
+}
+
+function reloadCertificates(state: AppState, change: Partial<CertificatesPane>): AppState {
+	return {...state, certificates: {...state.certificates, ...change, status: {kind: 'loading'}, probes: new Map(), generation: state.certificates.generation + 1, now: new Date()}};
 }
 
 /** The Access pane spends five lines on who, the filter, the column heads and the selected cell (two). */
@@ -191,6 +213,17 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'access-failed':
 			return action.generation === state.access.generation ? {...state, access: {...state.access, status: {kind: 'error', message: action.message}}} : state;
+		case 'certificates':
+			if (action.generation !== state.certificates.generation) return state;
+			return withCertificates(state, {contexts: action.contexts, status: {kind: 'ready'}});
+		case 'certificate-probe': {
+			if (action.generation !== state.certificates.generation) return state;
+			const probes = new Map(state.certificates.probes).set(action.key, action.probe);
+			return withCertificates(state, {probes});
+		}
+
+		case 'certificates-failed':
+			return action.generation === state.certificates.generation ? {...state, certificates: {...state.certificates, status: {kind: 'error', message: action.message}}} : state;
 		case 'explained':
 			return {...state, access: {...state.access, explanation: {key: action.key, text: action.text}}};
 		case 'namespaces-failed':
@@ -201,7 +234,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			// The query did its job; an empty filter makes `-` mean "back" again. A new context has its own namespaces.
 			const cleared = withList(state, state.pane, {type: 'clear'});
 			const namespace = state.details?.get(action.name)?.namespace || 'default';
-			const next = reloadAccess({...cleared, current: action.name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}}, {namespace: undefined});
+			const switched = reloadAccess({...cleared, current: action.name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}}, {namespace: undefined});
+			const next = switched.certificates.allContexts ? switched : reloadCertificates(switched, {});
 			return {...withList(next, 'contexts', {type: 'items', items: state.lists.contexts.items, keepKey: action.name}), status: {kind: 'info', text: `Switched to context "${action.name}".`}};
 		}
 
@@ -236,6 +270,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 					namespaces: listReducer(state.lists.namespaces, {type: 'resize', height: action.height}),
 					history: listReducer(state.lists.history, {type: 'resize', height: action.height}),
 					access: listReducer(state.lists.access, {type: 'resize', height: accessRows(action.height)}),
+					certificates: listReducer(state.lists.certificates, {type: 'resize', height: certificateRows(action.height)}),
 				},
 			};
 		case 'key':
@@ -245,6 +280,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 export function scopesOf(state: AppState): Scope[] {
 	if (state.pane === 'access') return ['global', 'access', 'list'];
+	if (state.pane === 'certificates') return ['global', 'certificates', 'list'];
 	return state.pane === 'contexts' ? ['global', 'list', 'contexts'] : state.pane === 'history' ? ['global', 'list', 'history'] : ['global', 'list'];
 }
 
@@ -314,7 +350,9 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 		case 'access-namespace':
 			return {...state, prompt: {kind: 'access-namespace', value: state.access.namespace ?? (state.access.status.kind === 'ready' ? state.access.status.view.matrix.namespace : state.currentNamespace)}};
 		case 'refresh':
-			return reloadAccess(state, {refresh: true});
+			return state.pane === 'certificates' ? reloadCertificates(state, {}) : reloadAccess(state, {refresh: true});
+		case 'all-contexts':
+			return reloadCertificates(state, {allContexts: !state.certificates.allContexts});
 		case 'rename':
 		case 'delete': {
 			// Destructive keys ask first (the keymap marks them dangerous).

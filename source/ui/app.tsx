@@ -5,6 +5,7 @@ import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
 import {footerBindings, keymap, type KeyEvent} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
 import {AccessPane} from './panes/access-pane.tsx';
+import {CertificatesPane} from './panes/certificates-pane.tsx';
 import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
 import {NamespacesPane} from './panes/namespaces-pane.tsx';
@@ -103,6 +104,18 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 		);
 	}, [services, state.loading, state.pane, state.access.generation]);
 
+	// The Certificates pane: the kubeconfig's part first, then each server's handshake as it completes.
+	const fetchedCertificates = useRef(-1);
+	useEffect(() => {
+		const {generation, allContexts, now} = state.certificates;
+		if (state.loading || state.pane !== 'certificates' || fetchedCertificates.current === generation) return;
+		fetchedCertificates.current = generation;
+		services.certificates(allContexts, now, (key, probe) => dispatch({type: 'certificate-probe', key, probe, generation})).then(
+			(contexts) => dispatch({type: 'certificates', contexts, generation}),
+			(error: Error) => dispatch({type: 'certificates-failed', message: error.message, generation}),
+		);
+	}, [services, state.loading, state.pane, state.certificates.generation]);
+
 	const finish = (switchedTo?: string) => {
 		onExit({switchedTo});
 		exit();
@@ -158,6 +171,7 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 		if (state.pane === 'namespaces') return <NamespacesPane state={state.lists.namespaces} current={state.currentNamespace} status={state.namespaces} width={columns} color={color} />;
 		if (state.pane === 'history') return <HistoryPane state={state.lists.history} width={columns} color={color} />;
 		if (state.pane === 'access') return <AccessPane state={state.lists.access} access={state.access} width={columns} color={color} />;
+		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} />;
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
 	return (
@@ -229,7 +243,7 @@ function HelpOverlay({height, width}: {height: number; width: number}) {
 				{columns.map((bindings, index) => (
 					<Box key={index} flexDirection="column" width={columnWidth}>
 						{bindings.map((binding) => (
-							<Text key={binding.action} wrap="truncate">
+							<Text key={`${binding.scope}-${binding.action}`} wrap="truncate">
 								{`${binding.keys.padEnd(columns.length > 1 ? 10 : 14)}${binding.description}${binding.dangerous ? ' (asks first)' : ''}`}
 							</Text>
 						))}

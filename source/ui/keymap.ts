@@ -1,7 +1,7 @@
 // Every key kubehop's UI understands, as data: the input handlers, the footer and the `?` overlay are
 // all generated from this list, so a key cannot work without being documented, or the reverse.
 
-export type Scope = 'global' | 'list' | 'contexts' | 'history' | 'access';
+export type Scope = 'global' | 'list' | 'contexts' | 'history' | 'access' | 'certificates';
 
 export type KeyEvent = {
 	input: string;
@@ -53,7 +53,8 @@ export type Action =
 	| 'explain'
 	| 'only-with-access'
 	| 'access-namespace'
-	| 'refresh';
+	| 'refresh'
+	| 'all-contexts';
 
 export const keymap: readonly Binding[] = [
 	// The Access pane's keys come first: there ← and → move between verbs, and Enter explains a cell.
@@ -63,6 +64,8 @@ export const keymap: readonly Binding[] = [
 	{action: 'only-with-access', scope: 'access', keys: 'Ctrl-O', description: 'Access: only rows with access', hint: 'only allowed', matches: (key) => key.ctrl && key.input === 'o'},
 	{action: 'access-namespace', scope: 'access', keys: 'Ctrl-T', description: 'Access: another namespace', hint: 'namespace', matches: (key) => key.ctrl && key.input === 't'},
 	{action: 'refresh', scope: 'access', keys: 'Ctrl-R', description: 'Access: ask again (no cache)', hint: 'refresh', matches: (key) => key.ctrl && key.input === 'r'},
+	{action: 'all-contexts', scope: 'certificates', keys: 'Ctrl-A', description: 'Certificates: every context, or the current one', hint: 'all/current', matches: (key) => key.ctrl && key.input === 'a'},
+	{action: 'refresh', scope: 'certificates', keys: 'Ctrl-R', description: 'Certificates: read and check again', hint: 'refresh', matches: (key) => key.ctrl && key.input === 'r'},
 	{action: 'quit', scope: 'global', keys: 'q/Esc/^C', description: 'quit (q, Esc: with an empty filter)', hint: 'quit', matches: (key, empty) => (key.ctrl && key.input === 'c') || (empty && (key.escape || key.input === 'q'))},
 	{action: 'help', scope: 'global', keys: '?', description: 'show or hide this help', hint: 'help', matches: (key, empty) => empty && key.input === '?'},
 	{action: 'next-pane', scope: 'global', keys: 'Tab', description: 'next pane', hint: 'pane', matches: (key) => (key.tab && !key.shift) || key.rightArrow},

@@ -1,5 +1,7 @@
 import type {Identity} from '../access/access-check.ts';
 import type {AccessMatrix} from '../access/matrix.ts';
+import type {ContextCertificates} from '../certificates/fleet.ts';
+import type {ProbeResult} from '../certificates/tls-probe.ts';
 
 // What the UI may ask of the world. The commands layer implements it with the core; tests pass fakes.
 // Hooks and components never do IO themselves.
@@ -50,6 +52,11 @@ export type UiServices = {
 	access(namespace: string | undefined, refresh: boolean): Promise<AccessView>;
 	/** Why a cell is what it is, in the server's words: an access review's reason names the binding. */
 	explain(cell: CellAddress): Promise<string>;
+	/**
+	 * The certificates of the current context (or all): the kubeconfig's part resolves at once; each
+	 * server's handshake reaches `onProbe` when it completes, a bounded number at a time.
+	 */
+	certificates(allContexts: boolean, now: Date, onProbe: (key: string, probe: ProbeResult) => void): Promise<readonly ContextCertificates[]>;
 	renameContext(from: string, to: string): Promise<void>;
 	deleteContext(name: string): Promise<void>;
 };

@@ -2,6 +2,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App} from '../../source/ui/app.tsx';
 import type {Cell} from '../../source/access/matrix.ts';
+import {probeKey} from '../../source/ui/certificates-state.ts';
 import type {AccessView, ContextDetails, UiServices} from '../../source/ui/services.ts';
 
 // The app through ink-testing-library with services that keep their state in memory.
@@ -13,7 +14,7 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false};
+	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[]};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
@@ -42,6 +43,24 @@ function fakeServices(names: string[], current: string) {
 			state.accessAsked.push(namespace ?? '(own)');
 			if (state.accessFails) throw new Error('context "dev" (https://dev.example:6443) did not answer within 5s');
 			return fakeAccessView(namespace ?? 'default');
+		},
+		async certificates(allContexts, now, onProbe) {
+			state.certificatesAsked.push(allContexts);
+			const target = {server: 'https://127.0.0.1:6443', caPem: undefined, tlsServerName: undefined, insecureSkipTlsVerify: false};
+			// The handshake completes after the kubeconfig's part is on screen.
+			setTimeout(() => onProbe(probeKey(target), {kind: 'unreachable', message: '127.0.0.1:6443 refused the connection'}), 20);
+			const expires = new Date(now.getTime() + 3 * 86_400_000);
+			return [
+				{
+					context: 'dev',
+					server: target.server,
+					cluster: 'c',
+					user: 'me',
+					auth: 'token',
+					probeTarget: target,
+					rows: [{context: 'dev', role: 'token', expires, severity: 'critical', summary: 'sub me, exp soon', notes: []}],
+				},
+			];
 		},
 		async explain(cell) {
 			return `the server says allowed: RBAC: allowed by RoleBinding "dev-user-binding/${cell.namespace}" of Role "developer-role" to User "jane"`;
@@ -229,8 +248,21 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('4/4'));
 		app.stdin.write('\t\t\t');
 		await until(app.lastFrame, (text) => text.includes('did not answer within 5s') && text.includes('Ctrl-R asks again'));
-		app.stdin.write('\t');
+		app.stdin.write('\t\t');
 		await until(app.lastFrame, (text) => text.includes('4/4'));
+	});
+
+	it('shows the Certificates fleet at once and each live check when it completes, for the current context or all', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t\t');
+		const first = await until(app.lastFrame, (text) => text.includes('STATUS') && text.includes('<7d'));
+		expect(first).toMatch(/checking 1 server|refused the connection/);
+		const checked = await until(app.lastFrame, (text) => text.includes('unreachable: 127.0.0.1:6443 refused the connection'));
+		expect(checked).toContain('current context');
+		app.stdin.write('\u0001');
+		await until(app.lastFrame, (text) => text.includes('all contexts'));
+		expect(app.state.certificatesAsked).toEqual([false, true]);
 	});
 });
 

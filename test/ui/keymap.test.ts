@@ -5,8 +5,8 @@ const key = (overrides: Partial<KeyEvent>): KeyEvent => ({input: '', upArrow: fa
 const scopes = ['global', 'list', 'contexts'] as const;
 
 describe('the keymap', () => {
-	it('gives every action one binding, and marks the destructive ones', () => {
-		expect(new Set(keymap.map((binding) => binding.action)).size).toBe(keymap.length);
+	it('gives every action one binding per scope, and marks the destructive ones', () => {
+		expect(new Set(keymap.map((binding) => `${binding.scope} ${binding.action}`)).size).toBe(keymap.length);
 		expect(keymap.filter((binding) => binding.dangerous).map((binding) => binding.action)).toEqual(['rename', 'delete']);
 	});
 
@@ -17,6 +17,15 @@ describe('the keymap', () => {
 		expect(actionFor(key({escape: true}), scopes, false)?.action).toBe('clear-filter');
 		expect(actionFor(key({escape: true}), scopes, true)?.action).toBe('quit');
 		expect(actionFor(key({input: 'c', ctrl: true}), scopes, false)?.action).toBe('quit');
+	});
+
+	it('gives ← → and Enter their own meaning in the Access pane', () => {
+		const access = ['global', 'access', 'list'] as const;
+		expect(actionFor(key({leftArrow: true}), access, true)?.action).toBe('column-left');
+		expect(actionFor(key({rightArrow: true}), access, true)?.action).toBe('column-right');
+		expect(actionFor(key({return: true}), access, true)?.action).toBe('explain');
+		expect(actionFor(key({rightArrow: true}), scopes, true)?.action).toBe('next-pane');
+		expect(footerBindings([...access]).filter((binding) => binding.keys === 'Enter').map((binding) => binding.hint)).toEqual(['why']);
 	});
 
 	it('feeds the footer from the same data', () => {

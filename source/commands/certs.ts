@@ -1,0 +1,145 @@
+import type {ContextCertificates, FleetRow, Severity, Thresholds} from '../certificates/fleet.ts';
+import type {ProbeResult, ProbeTarget} from '../certificates/tls-probe.ts';
+import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {paint, printJson, shown} from '../terminal/output.ts';
+import type {CommandContext} from './command-context.ts';
+
+// `kubehop certs`: certificate expiry and TLS health of the current context, or of every context.
+// Exits 1 when anything is expired, expires within the warning window, or will fail TLS: for cron and CI.
+
+export type CertsOptions = {allContexts: boolean; thresholds: Thresholds; probe: boolean; context?: string};
+
+export function parseCertsArguments(operands: string[]): CertsOptions {
+	const options: CertsOptions = {allContexts: false, thresholds: {warnDays: 30, criticalDays: 7}, probe: true};
+	for (let index = 0; index < operands.length; index++) {
+		const argument = operands[index]!;
+		const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
+		const name = equals === -1 ? argument : argument.slice(0, equals);
+		const value = () => {
+			if (equals !== -1) return argument.slice(equals + 1);
+			const next = operands[++index];
+			if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
+			return next;
+		};
+
+		const days = () => {
+			const parsed = Number(value());
+			if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`${name} needs a whole number of days`);
+			return parsed;
+		};
+
+		switch (name) {
+			case '-A':
+			case '--all-contexts':
+				options.allContexts = true;
+				break;
+			case '--warn-days':
+				options.thresholds.warnDays = days();
+				break;
+			case '--critical-days':
+				options.thresholds.criticalDays = days();
+				break;
+			case '--offline':
+				options.probe = false;
+				break;
+			case '--context':
+				options.context = value();
+				break;
+			default:
+				throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop certs --help');
+		}
+	}
+
+	options.thresholds.criticalDays = Math.min(options.thresholds.criticalDays, options.thresholds.warnDays);
+	return options;
+}
+
+export type CertificateReport = {contexts: Array<ContextCertificates & {probe?: ProbeResult}>; rows: FleetRow[]};
+
+/** The local part (kubeconfig and files) and, unless offline, one handshake per distinct server. */
+export async function certificateReport(context: CommandContext, options: CertsOptions, now: Date): Promise<CertificateReport> {
+	const config = await context.load();
+	const names = options.allContexts ? [...config.contexts.keys()] : [options.context ?? config.currentContext];
+	if (!options.allContexts && !names[0]) throw new KubehopError('current-context is not set', 'pick a context, or pass --all-contexts or --context NAME');
+	if (!options.allContexts && !config.contexts.has(names[0]!)) throw new KubehopError(`context "${names[0]}" does not exist in the kubeconfig`);
+	const [{contextCertificates, probeRows, sortRows}, {inParallel}] = await Promise.all([import('../certificates/fleet.ts'), import('../cluster/in-parallel.ts')]);
+	const contexts: Array<ContextCertificates & {probe?: ProbeResult}> = names.map((name) => contextCertificates(config, name, now, options.thresholds));
+	if (options.probe) {
+		const {probeServer} = await import('../certificates/tls-probe.ts');
+		// Contexts sharing a server and CA share one handshake; the timeout bounds the whole, not each host in turn.
+		const keyOf = (target: ProbeTarget) => JSON.stringify([target.server, target.caPem, target.tlsServerName, target.insecureSkipTlsVerify]);
+		const targets = new Map<string, ProbeTarget>();
+		for (const entry of contexts) if (entry.probeTarget) targets.set(keyOf(entry.probeTarget), entry.probeTarget);
+		const probes = new Map<string, ProbeResult>();
+		await inParallel([...targets], 16, async ([key, target]) => probes.set(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
+		for (const entry of contexts) if (entry.probeTarget) entry.probe = probes.get(keyOf(entry.probeTarget));
+	}
+
+	const rows = sortRows(contexts.flatMap((entry) => [...entry.rows, ...(entry.probe ? probeRows(entry.context, entry.probe, now, options.thresholds) : [])]));
+	return {contexts, rows};
+}
+
+export async function runCerts(operands: string[], context: CommandContext, now = new Date()): Promise<number> {
+	const options = parseCertsArguments(operands);
+	const report = await certificateReport(context, options, now);
+	const {needsAttention} = await import('../certificates/fleet.ts');
+	if (context.flags.json) printJson(context.output, toJson(report, now));
+	else printTable(context, report, options);
+	return needsAttention(report.rows) ? 1 : 0;
+}
+
+const label: Record<Severity, string> = {expired: 'EXPIRED', critical: 'CRITICAL', warning: 'WARNING', ok: 'ok', info: 'info', error: 'ERROR'};
+const colour: Record<Severity, 'red' | 'yellow' | 'green' | 'dim'> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: 'dim', error: 'red'};
+
+function expiresText(row: FleetRow, now: Date): string {
+	if (!row.expires) return '-';
+	const days = Math.floor((row.expires.getTime() - now.getTime()) / 86_400_000);
+	return `${row.expires.toISOString().slice(0, 10)} (${days < 0 ? `${-days}d ago` : `${days}d`})`;
+}
+
+function printTable(context: CommandContext, report: CertificateReport, options: CertsOptions): void {
+	const {output} = context;
+	const color = output.color.stdout;
+	const now = new Date();
+	const contextWidth = Math.max(7, ...report.rows.map((row) => row.context.length));
+	const roleWidth = Math.max(4, ...report.rows.map((row) => row.role.length));
+	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(20)}SUBJECT`)];
+	for (const row of report.rows) {
+		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${shown(output.stdout, row.context).padEnd(contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expiresText(row, now).padEnd(20)}${shown(output.stdout, row.summary)}`);
+		for (const note of row.notes) lines.push(`${' '.repeat(9 + contextWidth + 2)}${paint(color, note.startsWith('kubectl will fail') || note.includes('system:masters') ? 'yellow' : 'dim', shown(output.stdout, note))}`);
+	}
+
+	for (const entry of report.contexts) {
+		if (entry.probe?.kind === 'probed' && entry.probe.skewMs !== undefined && Math.abs(entry.probe.skewMs) > 60_000) {
+			lines.push(paint(color, 'yellow', `${shown(output.stdout, entry.context)}: the server's clock is ${Math.round(entry.probe.skewMs / 1000)}s off ours: certificates can look not yet valid or expired`));
+		}
+	}
+
+	if (!options.probe) lines.push(paint(color, 'dim', '(offline: the servers were not contacted)'));
+	output.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function toJson(report: CertificateReport, now: Date) {
+	const certificate = (row: FleetRow) => {
+		if (!row.certificate) return undefined;
+		const {pem: _pem, ...rest} = row.certificate;
+		return rest;
+	};
+
+	return {
+		now: now.toISOString(),
+		contexts: report.contexts.map((entry) => ({
+			context: entry.context,
+			server: entry.server,
+			cluster: entry.cluster,
+			user: entry.user,
+			auth: entry.auth,
+			probe: entry.probe
+				? entry.probe.kind === 'unreachable'
+					? entry.probe
+					: {kind: entry.probe.kind, trusted: entry.probe.trusted, nameCovered: entry.probe.nameCovered, checkedName: entry.probe.checkedName, validNow: entry.probe.validNow, skewMs: entry.probe.skewMs ?? null, predictedError: entry.probe.predictedError ?? null}
+				: null,
+		})),
+		rows: report.rows.map((row) => ({context: row.context, role: row.role, severity: row.severity, expires: row.expires?.toISOString() ?? null, summary: row.summary, notes: row.notes, certificate: certificate(row) ?? null})),
+	};
+}

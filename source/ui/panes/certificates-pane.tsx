@@ -1,0 +1,105 @@
+import {Box, Text} from 'ink';
+import type {FleetRow, Severity} from '../../certificates/fleet.ts';
+import {escapeForTerminal} from '../../terminal/output.ts';
+import {checklist, probeKey, rowKey, type CertificatesPane as CertificatesState} from '../certificates-state.ts';
+import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
+import {truncateMiddle} from '../truncate.ts';
+import {FilterLine} from './list-rows.tsx';
+import {Spinner} from './spinner.tsx';
+
+// The fleet table (what expires first, on top) and, for the selected row, the seed notes' checklist:
+// issuer, subject, validity, names, and what kubectl will say.
+
+const label: Record<Severity, string> = {expired: 'EXPIRED', critical: '<7d', warning: '<30d', ok: 'ok', info: 'info', error: 'ERROR'};
+const colour: Record<Severity, string | undefined> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: undefined, error: 'red'};
+const day = 86_400_000;
+
+export function CertificatesPane({state, certificates, width, color}: {state: ListState; certificates: CertificatesState; width: number; color: boolean}) {
+	const height = state.height + 10;
+	if (certificates.status.kind === 'loading') {
+		return (
+			<Box height={height}>
+				<Spinner />
+				<Text> reading certificates from the kubeconfig…</Text>
+			</Box>
+		);
+	}
+
+	if (certificates.status.kind === 'error') {
+		return (
+			<Box flexDirection="column" height={height}>
+				<Text color={color ? 'red' : undefined} wrap="wrap">{escapeForTerminal(certificates.status.message)}</Text>
+				<Text dimColor>Ctrl-R reads again.</Text>
+			</Box>
+		);
+	}
+
+	const byKey = new Map(certificates.rows.map((row) => [rowKey(row), row]));
+	const selected = byKey.get(selectedItem(state)?.key ?? '');
+	const pending = certificates.contexts.filter((entry) => entry.probeTarget && !certificates.probes.has(probeKey(entry.probeTarget))).length;
+	const contextWidth = Math.min(28, Math.max(8, ...certificates.rows.map((row) => row.context.length)));
+	const roleWidth = 19;
+	const expiresWidth = 19;
+	const subjectWidth = Math.max(10, width - 9 - contextWidth - roleWidth - expiresWidth - 4);
+	const scope = certificates.allContexts ? 'all contexts' : 'current context';
+	return (
+		<Box flexDirection="column" height={height}>
+			<Box>
+				<FilterLine state={state} color={color} extra={`${scope}${pending > 0 ? `, checking ${pending} server${pending === 1 ? '' : 's'}` : ''}`} />
+				{pending > 0 ? <Spinner /> : null}
+			</Box>
+			<Text bold wrap="truncate">{`${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 1)}${'ROLE'.padEnd(roleWidth + 1)}${'EXPIRES'.padEnd(expiresWidth + 1)}SUBJECT`}</Text>
+			{visibleMatches(state).map((match, index) => {
+				const row = byKey.get(match.item.key);
+				if (!row) return null;
+				const isSelected = state.offset + index === state.selected;
+				return (
+					<Box key={match.item.key} width={width}>
+						<Text color={color ? colour[row.severity] : undefined} inverse={isSelected}>
+							{label[row.severity].padEnd(8)}
+						</Text>
+						<Text inverse={isSelected}>{` ${truncateMiddle(escapeForTerminal(row.context), contextWidth).padEnd(contextWidth)} ${row.role.slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now).padEnd(expiresWidth)} `}</Text>
+						<Text dimColor={row.severity === 'info'} wrap="truncate">{truncateMiddle(escapeForTerminal(row.summary), subjectWidth)}</Text>
+					</Box>
+				);
+			})}
+			<Box flexGrow={1} />
+			{selected ? <Detail row={selected} certificates={certificates} width={width} color={color} /> : <Text dimColor>{certificates.rows.length === 0 ? 'no certificates or tokens in this kubeconfig' : ' '}</Text>}
+		</Box>
+	);
+}
+
+function expires(row: FleetRow, now: Date): string {
+	if (!row.expires) return '-';
+	const days = Math.floor((row.expires.getTime() - now.getTime()) / day);
+	return `${row.expires.toISOString().slice(0, 10)} ${days < 0 ? `${-days}d ago` : `${days}d`}`;
+}
+
+function Detail({row, certificates, width, color}: {row: FleetRow; certificates: CertificatesState; width: number; color: boolean}) {
+	const entry = certificates.contexts.find((candidate) => candidate.context === row.context);
+	if (!entry) return null;
+	const probe = entry.probeTarget ? certificates.probes.get(probeKey(entry.probeTarget)) : undefined;
+	const {items, verdict} = checklist(entry, probe);
+	const certificate = row.certificate;
+	const line = (text: string) => truncateMiddle(escapeForTerminal(text), width - 1);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold wrap="truncate">{line(`${row.context} · ${row.role} · ${entry.server || 'no server'} · auth ${entry.auth}`)}</Text>
+			{items.map((item) => (
+				<Text key={item.label} wrap="truncate" color={color ? (item.ok === false ? 'red' : item.ok ? 'green' : undefined) : undefined}>
+					{line(`${item.ok === undefined ? '?' : item.ok ? '✓' : '✗'} ${item.label.padEnd(9)}${item.detail}`)}
+				</Text>
+			))}
+			<Text wrap="truncate" dimColor={!certificate}>
+				{line(
+					certificate
+						? `serial ${certificate.serial} · ${certificate.keyType} · ${certificate.isCa ? 'CA · ' : ''}${[...certificate.keyUsages, ...certificate.extendedKeyUsages].join(', ') || 'no key usages'}${certificate.dnsNames.length + certificate.ipAddresses.length > 0 ? ` · SANs ${[...certificate.dnsNames, ...certificate.ipAddresses].join(', ')}` : ''}`
+						: row.notes.join(' · ') || row.summary,
+				)}
+			</Text>
+			<Text wrap="truncate" color={color && verdict.startsWith('kubectl will fail') ? 'red' : undefined} bold={verdict.startsWith('kubectl will fail')}>
+				{line(verdict || (row.notes.length > 0 && certificate ? row.notes.join(' · ') : ' '))}
+			</Text>
+		</Box>
+	);
+}
