@@ -79,6 +79,121 @@ spec:
     singular: flightticket
     kind: FlightTicket
     shortNames: [ft]
+---
+# An aggregated ClusterRole, as admin/edit/view are built. Its rules are normally filled in by the
+# clusterrole-aggregation controller, which runs in kube-controller-manager: this control plane has none.
+# The API server accepts aggregationRule together with rules (the controller would overwrite them), so
+# the union of the labelled roles below is written out here, exactly as the controller would compute it.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: flight-viewer-aggregate}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {kubehop.dev/aggregate-to-flight-viewer: "true"}
+rules:
+- apiGroups: ["flights.com"]
+  resources: ["flighttickets"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get"]
+- nonResourceURLs: ["/metrics"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: flight-viewer-tickets
+  labels: {kubehop.dev/aggregate-to-flight-viewer: "true"}
+rules:
+- apiGroups: ["flights.com"]
+  resources: ["flighttickets"]
+  verbs: ["get", "list", "watch"]
+---
+# namespaces is cluster-scoped: bound by a RoleBinding it reaches only the namespace named like the
+# binding's (GET /api/v1/namespaces/dev), never the cluster-wide row kubehop shows. And a RoleBinding
+# never grants non-resource URLs, though a rules review for its namespace lists them.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: flight-viewer-logs
+  labels: {kubehop.dev/aggregate-to-flight-viewer: "true"}
+rules:
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get"]
+- nonResourceURLs: ["/metrics"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: auditor-flight-viewer, namespace: dev}
+subjects:
+- kind: User
+  name: auditor
+  apiGroup: rbac.authorization.k8s.io
+roleRef:
+  kind: ClusterRole
+  name: flight-viewer-aggregate
+  apiGroup: rbac.authorization.k8s.io
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: crd-reader}
+rules:
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  verbs: ["get", "list"]
+- nonResourceURLs: ["/logs", "/logs/*"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: auditor-crd-reader}
+subjects:
+- kind: User
+  name: auditor
+  apiGroup: rbac.authorization.k8s.io
+roleRef:
+  kind: ClusterRole
+  name: crd-reader
+  apiGroup: rbac.authorization.k8s.io
+---
+# Rules limited to named objects: kubectl auth can-i says no without a name, yes with one of these.
+# And a verb discovery never lists (bind), which adds a column to the can-i matrix in staging.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: config-editor, namespace: staging}
+rules:
+- apiGroups: [""]
+  resources: ["configmaps"]
+  resourceNames: ["app-config", "feature-flags"]
+  verbs: ["get", "update"]
+- apiGroups: ["apps"]
+  resources: ["deployments/scale"]
+  resourceNames: ["web"]
+  verbs: ["get"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles"]
+  verbs: ["bind"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: carol-config-editor, namespace: staging}
+subjects:
+- kind: User
+  name: carol
+  apiGroup: rbac.authorization.k8s.io
+roleRef:
+  kind: Role
+  name: config-editor
+  apiGroup: rbac.authorization.k8s.io
 `;
 
 export const flightTicket = `apiVersion: flights.com/v1
