@@ -38,15 +38,62 @@ export function parseCertificates(text: string, now: Date): CertificateInfo[] {
 	return pemCertificates(text).map((pem) => describeCertificate(new X509Certificate(pem), now));
 }
 
-/** `CN=admin\nO=system:masters` as ordered pairs; values may repeat (several O=). */
+/**
+ * `CN=admin\nO=system:masters` (Node's X509Certificate.subject) as ordered pairs; values may repeat
+ * (several O=). Node writes one RDN per line, the attributes of a multi-valued RDN joined by ` + `, and
+ * escapes values as RFC 2253 does (`O=dev\, ops`, `\+`, `\0A`): the pairs hold the values themselves.
+ */
 export function distinguishedName(text: string): Array<[string, string]> {
-	return text
-		.split('\n')
-		.filter(Boolean)
-		.map((line) => {
-			const equals = line.indexOf('=');
-			return [line.slice(0, equals), line.slice(equals + 1)] as [string, string];
-		});
+	const pairs: Array<[string, string]> = [];
+	for (const line of text.split('\n')) {
+		if (!line) continue;
+		for (const attribute of line.includes(' + ') ? splitUnescaped(line, ' + ') : [line]) {
+			const equals = attribute.indexOf('=');
+			pairs.push([attribute.slice(0, equals), unescapeName(attribute.slice(equals + 1))]);
+		}
+	}
+
+	return pairs;
+}
+
+function splitUnescaped(text: string, separator: string): string[] {
+	const parts: string[] = [];
+	let start = 0;
+	for (let index = 0; index < text.length; index++) {
+		if (text[index] === '\\') index++;
+		else if (text.startsWith(separator, index)) {
+			parts.push(text.slice(start, index));
+			start = index + separator.length;
+			index = start - 1;
+		}
+	}
+
+	parts.push(text.slice(start));
+	return parts;
+}
+
+/** RFC 2253 escapes: `\,` is a comma, `\C3\A9` the UTF-8 bytes of "é". */
+function unescapeName(value: string): string {
+	if (!value.includes('\\')) return value;
+	const bytes: number[] = [];
+	const characters = Array.from(value);
+	for (let index = 0; index < characters.length; index++) {
+		let character = characters[index]!;
+		if (character === '\\' && index + 1 < characters.length) {
+			const hex = `${characters[index + 1]}${characters[index + 2] ?? ''}`;
+			if (/^[\dA-Fa-f]{2}$/.test(hex)) {
+				bytes.push(Number.parseInt(hex, 16));
+				index += 2;
+				continue;
+			}
+
+			character = characters[++index]!;
+		}
+
+		bytes.push(...Buffer.from(character, 'utf8'));
+	}
+
+	return Buffer.from(bytes).toString('utf8');
 }
 
 export function describeCertificate(certificate: X509Certificate, now: Date): CertificateInfo {
@@ -105,72 +152,115 @@ const extendedKeyUsageNames: Record<string, string> = {
 
 const keyUsageBits = ['digital signature', 'non repudiation', 'key encipherment', 'data encipherment', 'key agreement', 'certificate sign', 'CRL sign', 'encipher only', 'decipher only'];
 
-/**
- * The KeyUsage extension (2.5.29.15), which Node does not expose: a short walk of the DER down to
- * tbsCertificate's extensions.
- */
-export function keyUsageOf(der: Buffer): string[] {
-	const read = (at: number) => {
-		let length = der[at + 1]!;
-		let start = at + 2;
-		if (length & 0x80) {
-			const bytes = length & 0x7f;
-			length = 0;
-			for (let index = 0; index < bytes; index++) length = length * 256 + der[at + 2 + index]!;
-			start += bytes;
-		}
+/** One DER element: its tag, where it begins, and where its contents start and end. */
+export type DerElement = {tag: number; begin: number; start: number; end: number};
 
-		return {tag: der[at]!, start, end: start + length};
-	};
-
-	try {
-		const certificate = read(0);
-		const tbs = read(certificate.start);
-		for (let at = tbs.start; at < tbs.end; ) {
-			const field = read(at);
-			if (field.tag === 0xa3) {
-				const extensions = read(field.start);
-				for (let position = extensions.start; position < extensions.end; ) {
-					const extension = read(position);
-					const oid = read(extension.start);
-					if (der.subarray(oid.start, oid.end).equals(Buffer.from([0x55, 0x1d, 0x0f]))) {
-						let next = read(oid.end);
-						if (next.tag === 0x01) next = read(next.end);
-						const bits = read(next.start);
-						const unused = der[bits.start]!;
-						const usages: string[] = [];
-						for (let bit = 0; bit < (bits.end - bits.start - 1) * 8 - unused; bit++) {
-							if (der[bits.start + 1 + (bit >> 3)]! & (0x80 >> (bit & 7))) usages.push(keyUsageBits[bit] ?? `bit ${bit}`);
-						}
-
-						return usages;
-					}
-
-					position = extension.end;
-				}
-			}
-
-			at = field.end;
-		}
-	} catch {
-		// A certificate Node parsed but this walk cannot: no key usages shown.
+export function derElement(der: Uint8Array, at: number): DerElement {
+	if (at + 2 > der.length) throw new RangeError('truncated DER');
+	let length = der[at + 1]!;
+	let start = at + 2;
+	if (length & 0x80) {
+		const bytes = length & 0x7f;
+		if (bytes === 0 || bytes > 4) throw new RangeError('unsupported DER length');
+		length = 0;
+		for (let index = 0; index < bytes; index++) length = length * 256 + der[at + 2 + index]!;
+		start += bytes;
 	}
 
-	return [];
+	if (start + length > der.length) throw new RangeError('truncated DER');
+	return {tag: der[at]!, begin: at, start, end: start + length};
 }
 
-/** Whether `certificate` chains, through `intermediates`, to one of `roots` (by signature, not by clock). */
-export function chainsTo(certificate: string, intermediates: readonly string[], roots: readonly string[]): boolean {
-	const parsed = (pem: string) => new X509Certificate(pem);
-	const rootCertificates = roots.map(parsed);
-	const pool = intermediates.map(parsed);
-	let current = parsed(certificate);
-	for (let depth = 0; depth < 10; depth++) {
-		if (rootCertificates.some((root) => root.fingerprint256 === current.fingerprint256 || (current.checkIssued(root) && current.verify(root.publicKey)))) return true;
-		const issuer = pool.find((candidate) => candidate.fingerprint256 !== current.fingerprint256 && current.checkIssued(candidate) && current.verify(candidate.publicKey));
-		if (!issuer) return false;
-		current = issuer;
+export function oidText(bytes: Uint8Array): string {
+	const arcs: number[] = [];
+	let value = 0;
+	for (const byte of bytes) {
+		value = value * 128 + (byte & 0x7f);
+		if (byte & 0x80) continue;
+		if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+		else arcs.push(value);
+		value = 0;
 	}
 
-	return false;
+	return arcs.join('.');
+}
+
+/** What Node's X509Certificate does not expose, read from the DER: for the KeyUsage bits and Go's chain rules. */
+export type CertificateStructure = {
+	/** 1 or 3, as Go's Certificate.Version. */
+	version: number;
+	/** The issuer and subject Names exactly as encoded: Go matches a parent by these bytes. */
+	rawIssuer: Buffer;
+	rawSubject: Buffer;
+	/** The outer signatureAlgorithm OID. */
+	signatureAlgorithm: string;
+	extensions: Array<{oid: string; critical: boolean; value: Buffer}>;
+};
+
+export function certificateStructure(der: Buffer): CertificateStructure {
+	const certificate = derElement(der, 0);
+	const tbs = derElement(der, certificate.start);
+	let at = tbs.start;
+	let version = 1;
+	const first = derElement(der, at);
+	if (first.tag === 0xa0) {
+		const number = derElement(der, first.start);
+		version = der[number.end - 1]! + 1;
+		at = first.end;
+	}
+
+	const fields: DerElement[] = [];
+	for (; at < tbs.end; at = fields.at(-1)!.end) fields.push(derElement(der, at));
+	// serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, then optional [1] [2] [3]
+	const [, , issuer, , subject] = fields;
+	if (!issuer || !subject) throw new RangeError('not a certificate');
+	const extensions: CertificateStructure['extensions'] = [];
+	const container = fields.find((field) => field.tag === 0xa3);
+	if (container) {
+		const list = derElement(der, container.start);
+		for (let position = list.start; position < list.end; ) {
+			const extension = derElement(der, position);
+			const oid = derElement(der, extension.start);
+			let next = derElement(der, oid.end);
+			let critical = false;
+			if (next.tag === 0x01) {
+				critical = der[next.start] !== 0;
+				next = derElement(der, next.end);
+			}
+
+			extensions.push({oid: oidText(der.subarray(oid.start, oid.end)), critical, value: der.subarray(next.start, next.end)});
+			position = extension.end;
+		}
+	}
+
+	const algorithm = derElement(der, tbs.end);
+	const algorithmOid = derElement(der, algorithm.start);
+	return {
+		version,
+		rawIssuer: der.subarray(issuer.begin, issuer.end),
+		rawSubject: der.subarray(subject.begin, subject.end),
+		signatureAlgorithm: oidText(der.subarray(algorithmOid.start, algorithmOid.end)),
+		extensions,
+	};
+}
+
+/** The KeyUsage extension (2.5.29.15) as its bits, bit 0 first (Go's KeyUsage has bit i as 1 << i). */
+export function keyUsageBitsOf(structure: CertificateStructure): boolean[] | undefined {
+	const extension = structure.extensions.find(({oid}) => oid === '2.5.29.15');
+	if (!extension) return undefined;
+	const bits = derElement(extension.value, 0);
+	const unused = extension.value[bits.start]!;
+	const count = (bits.end - bits.start - 1) * 8 - unused;
+	return Array.from({length: Math.max(0, count)}, (_, bit) => Boolean(extension.value[bits.start + 1 + (bit >> 3)]! & (0x80 >> (bit & 7))));
+}
+
+/** The KeyUsage extension (2.5.29.15), which Node does not expose, by name. */
+export function keyUsageOf(der: Buffer): string[] {
+	try {
+		const bits = keyUsageBitsOf(certificateStructure(der)) ?? [];
+		return bits.flatMap((set, bit) => (set ? [keyUsageBits[bit] ?? `bit ${bit}`] : []));
+	} catch {
+		// A certificate Node parsed but this walk cannot: no key usages shown.
+		return [];
+	}
 }

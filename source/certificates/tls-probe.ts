@@ -1,7 +1,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import {chainsTo, describeCertificate, type CertificateInfo} from './certificate.ts';
 import {X509Certificate} from 'node:crypto';
+import {describeCertificate, pemCertificates, type CertificateInfo} from './certificate.ts';
+import {certificatePool, chainError, goCertificate, validityError, type GoCertificate} from './go-verify.ts';
 
 // The live API-server certificate: one TLS handshake to the `server` URL, then the same three checks
 // Go's crypto/x509 makes for kubectl, in its order (leaf validity, then the name, then the chain), so
@@ -14,7 +15,7 @@ export type ProbeResult =
 	| {
 			kind: 'probed';
 			chain: CertificateInfo[];
-			/** Does the chain verify against the kubeconfig's CA (the system's when it has none)? */
+			/** Does the chain verify against the kubeconfig's CA (the system's when it has none), as Go builds it: signatures, the parents' own validity, the server-auth key usage? */
 			trusted: boolean;
 			/** Do the SANs cover the host or IP kubectl checks? */
 			nameCovered: boolean;
@@ -47,49 +48,72 @@ export async function probeServer(target: ProbeTarget, {now, timeoutMs = 3000}: 
 
 	const chain = handshake.raw.map((der) => describeCertificate(new X509Certificate(der), now));
 	const leaf = chain[0]!;
-	const roots = target.caPem ? target.caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [] : [...tls.rootCertificates];
-	const trusted = chainsTo(leaf.pem, chain.slice(1).map((certificate) => certificate.pem), roots);
-	const nameProblem = hostnameProblem(leaf, checkedName);
-	const validNow = leaf.validity === 'valid';
+	// Go's order (crypto/x509 Certificate.Verify): the leaf's validity, then its names, then the chain
+	// (parents' signatures and validity, then the extended key usage).
+	const leafCertificate = goCertificate(handshake.raw[0]!);
+	const roots = target.caPem ? certificatePool(pemCertificates(target.caPem)) : systemRoots();
+	const chainProblem = chainError(leafCertificate, certificatePool(chain.slice(1).map((certificate) => certificate.pem)), roots, now);
+	const trusted = chainProblem === undefined;
+	const hasSanExtension = leafCertificate.structure.extensions.some(({oid}) => oid === '2.5.29.17');
+	const nameProblem = hostnameProblem({...leaf, commonName: hasSanExtension ? undefined : leaf.commonName}, checkedName);
+	const validityProblem = validityError(leafCertificate.x509, now);
+	const validNow = validityProblem === undefined;
 	const date = handshake.dateHeader ? Date.parse(handshake.dateHeader) : Number.NaN;
-	let predictedError: string | undefined;
-	if (!target.insecureSkipTlsVerify) {
-		if (!validNow) {
-			const bound = leaf.validity === 'expired' ? `is after ${goTime(leaf.notAfter)}` : `is before ${goTime(leaf.notBefore)}`;
-			predictedError = `x509: certificate has expired or is not yet valid: current time ${goTime(now)} ${bound}`;
-		} else if (nameProblem) predictedError = nameProblem;
-		else if (!trusted) predictedError = 'x509: certificate signed by unknown authority';
-	}
+	const predictedError = target.insecureSkipTlsVerify ? undefined : (validityProblem ?? nameProblem ?? chainProblem);
 
 	return {kind: 'probed', chain, trusted, nameCovered: !nameProblem, checkedName, validNow, skewMs: Number.isNaN(date) ? undefined : date - Date.now(), predictedError};
 }
 
-/** RFC 3339 in UTC without fractions, as Go prints times in these errors. */
-const goTime = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+let systemPool: GoCertificate[] | undefined;
+/** Node's bundled roots stand in for the system's, which Go reads when the kubeconfig has no CA. */
+const systemRoots = () => (systemPool ??= certificatePool(tls.rootCertificates));
 
-/** Go's VerifyHostname: SANs only (no Common Name since Go 1.15), IPs against IP SANs. */
-export function hostnameProblem(leaf: Pick<CertificateInfo, 'dnsNames' | 'ipAddresses'>, name: string): string | undefined {
-	if (net.isIP(name)) {
-		if (leaf.ipAddresses.length === 0) return `x509: cannot validate certificate for ${name} because it doesn't contain any IP SANs`;
-		const wanted = normaliseIp(name);
+/**
+ * Go's VerifyHostname and HostnameError: SANs only (no Common Name since Go 1.15), IPs against IP
+ * SANs. Pass `commonName` only for a certificate without a SAN extension: Go then blames the legacy
+ * Common Name when it would have matched.
+ */
+export function hostnameProblem(leaf: Pick<CertificateInfo, 'dnsNames' | 'ipAddresses'> & {commonName?: string}, name: string): string | undefined {
+	const bracketless = name.length >= 3 && name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+	const isIp = net.isIP(bracketless) !== 0;
+	if (isIp) {
+		const wanted = normaliseIp(bracketless);
 		if (leaf.ipAddresses.some((address) => normaliseIp(address) === wanted)) return undefined;
-		return `x509: certificate is valid for ${leaf.ipAddresses.join(', ')}, not ${name}`;
+	} else {
+		const lower = name.toLowerCase().replace(/\.$/, '');
+		if (leaf.dnsNames.some((pattern) => dnsMatches(pattern.toLowerCase(), lower))) return undefined;
 	}
 
-	const lower = name.toLowerCase().replace(/\.$/, '');
-	if (leaf.dnsNames.some((pattern) => dnsMatches(pattern.toLowerCase(), lower))) return undefined;
-	if (leaf.dnsNames.length === 0) return `x509: certificate is not valid for any names, but wanted to match ${name}`;
-	return `x509: certificate is valid for ${leaf.dnsNames.join(', ')}, not ${name}`;
+	const host = isIp ? bracketless : name;
+	if (leaf.commonName && dnsMatches(leaf.commonName.toLowerCase(), host.toLowerCase().replace(/\.$/, ''))) return 'x509: certificate relies on legacy Common Name field, use SANs instead';
+	if (isIp) {
+		if (leaf.ipAddresses.length === 0) return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
+		if (leaf.ipAddresses.length >= 100) return `x509: certificate is valid for ${leaf.ipAddresses.length} IP SANs, but none matched ${host}`;
+		return `x509: certificate is valid for ${leaf.ipAddresses.map(goIp).join(', ')}, not ${host}`;
+	}
+
+	if (leaf.dnsNames.length >= 100) return `x509: certificate is valid for ${leaf.dnsNames.length} names, but none matched ${host}`;
+	if (leaf.dnsNames.length === 0) return `x509: certificate is not valid for any names, but wanted to match ${host}`;
+	return `x509: certificate is valid for ${leaf.dnsNames.join(', ')}, not ${host}`;
 }
 
+/** Go's matchHostnames: the same number of labels, `*` allowed as the whole leftmost label only. */
 function dnsMatches(pattern: string, host: string): boolean {
-	if (pattern === host) return true;
-	if (!pattern.startsWith('*.')) return false;
-	const dot = host.indexOf('.');
-	return dot > 0 && host.slice(dot) === pattern.slice(1);
+	if (pattern === '' || host === '') return false;
+	const patternLabels = pattern.replace(/\.$/, '').split('.');
+	const hostLabels = host.split('.');
+	if (patternLabels.length !== hostLabels.length) return false;
+	return patternLabels.every((label, index) => (index === 0 && label === '*') || label === hostLabels[index]);
 }
 
 const normaliseIp = (address: string) => (net.isIPv6(address) ? new net.SocketAddress({address, family: 'ipv6'}).address : address);
+
+/** net.IP.String(): IPv6 compressed and lower case, an IPv4-mapped address as IPv4. Node (like openssl) writes IPv6 SANs in full. */
+function goIp(address: string): string {
+	const normal = normaliseIp(address);
+	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(normal);
+	return mapped ? mapped[1]! : normal;
+}
 
 function handshakeWith(host: string, port: number, servername: string | undefined, timeoutMs: number): Promise<{raw: Buffer[]; dateHeader: string | undefined}> {
 	return new Promise((resolve, reject) => {
@@ -104,7 +128,9 @@ function handshakeWith(host: string, port: number, servername: string | undefine
 		const finish = () => {
 			clearTimeout(timer);
 			socket.destroy();
-			resolve({raw, dateHeader: /^date:\s*(.+)$/im.exec(response)?.[1]?.trim()});
+			// Closed before the handshake finished: there is no certificate to describe.
+			if (raw.length === 0) reject(new Error(`${host}:${port} closed the connection during the TLS handshake`));
+			else resolve({raw, dateHeader: /^date:\s*(.+)$/im.exec(response)?.[1]?.trim()});
 		};
 
 		socket.once('secureConnect', () => {

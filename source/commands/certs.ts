@@ -71,7 +71,7 @@ export async function certificateReport(context: CommandContext, options: CertsO
 		const targets = new Map<string, ProbeTarget>();
 		for (const entry of contexts) if (entry.probeTarget) targets.set(keyOf(entry.probeTarget), entry.probeTarget);
 		const probes = new Map<string, ProbeResult>();
-		await inParallel([...targets], 16, async ([key, target]) => probes.set(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
+		await inParallel([...targets], 64, async ([key, target]) => probes.set(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
 		for (const entry of contexts) if (entry.probeTarget) entry.probe = probes.get(keyOf(entry.probeTarget));
 	}
 
@@ -84,7 +84,7 @@ export async function runCerts(operands: string[], context: CommandContext, now 
 	const report = await certificateReport(context, options, now);
 	const {needsAttention} = await import('../certificates/fleet.ts');
 	if (context.flags.json) printJson(context.output, toJson(report, now));
-	else printTable(context, report, options);
+	else printTable(context, report, options, now);
 	return needsAttention(report.rows) ? 1 : 0;
 }
 
@@ -97,10 +97,10 @@ function expiresText(row: FleetRow, now: Date): string {
 	return `${row.expires.toISOString().slice(0, 10)} (${days < 0 ? `${-days}d ago` : `${days}d`})`;
 }
 
-function printTable(context: CommandContext, report: CertificateReport, options: CertsOptions): void {
+/** `now` is the report's clock (injected in tests), so the days left agree with the severities. */
+function printTable(context: CommandContext, report: CertificateReport, options: CertsOptions, now: Date): void {
 	const {output} = context;
 	const color = output.color.stdout;
-	const now = new Date();
 	const contextWidth = Math.max(7, ...report.rows.map((row) => row.context.length));
 	const roleWidth = Math.max(4, ...report.rows.map((row) => row.role.length));
 	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(20)}SUBJECT`)];
