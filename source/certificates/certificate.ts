@@ -34,8 +34,19 @@ export function pemCertificates(text: string): string[] {
 	return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
 }
 
+// Fleets repeat certificates (one CA for many contexts): each distinct PEM is parsed once per process.
+const parsed = new Map<string, CertificateInfo>();
+
 export function parseCertificates(text: string, now: Date): CertificateInfo[] {
-	return pemCertificates(text).map((pem) => describeCertificate(new X509Certificate(pem), now));
+	return pemCertificates(text).map((pem) => {
+		let known = parsed.get(pem);
+		if (!known) parsed.set(pem, (known = describeCertificate(new X509Certificate(pem), now)));
+		return {...known, ...timing(known.notBefore, known.notAfter, now)};
+	});
+}
+
+function timing(notBefore: Date, notAfter: Date, now: Date): Pick<CertificateInfo, 'daysRemaining' | 'validity'> {
+	return {daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / day), validity: now < notBefore ? 'not-yet-valid' : now > notAfter ? 'expired' : 'valid'};
 }
 
 /**
@@ -112,15 +123,15 @@ export function describeCertificate(certificate: X509Certificate, now: Date): Ce
 		serial: certificate.serialNumber,
 		notBefore,
 		notAfter,
-		daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / day),
-		validity: now < notBefore ? 'not-yet-valid' : now > notAfter ? 'expired' : 'valid',
+		...timing(notBefore, notAfter, now),
 		keyType,
 		keyUsages: keyUsageOf(certificate.raw),
 		extendedKeyUsages: (certificate.keyUsage ?? []).map((oid) => extendedKeyUsageNames[oid] ?? oid),
 		dnsNames: names.dns,
 		ipAddresses: names.ip,
 		isCa: certificate.ca,
-		selfSigned: certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey),
+		// Names and key identifiers only: the chain checks verify signatures where it matters.
+		selfSigned: certificate.checkIssued(certificate),
 		fingerprint256: certificate.fingerprint256,
 		pem: certificate.toString(),
 	};

@@ -33,28 +33,26 @@ export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation};
 
 export async function connect(config: MergedKubeconfig, contextName: string, timeoutOrOptions: number | ConnectOptions = defaultTimeoutMs): Promise<ApiClient> {
 	const {timeoutMs = defaultTimeoutMs, impersonate} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
-	const context = config.contexts.get(contextName);
-	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
-	const cluster = config.clusters.get(context.data.cluster);
-	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
-	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
-	const user = config.users.get(context.data.user)?.data ?? {};
-	const credentials = directCredentials(cluster.data, user, server) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
-	const target = {context: contextName, server};
-	const base = server.endsWith('/') ? server : `${server}/`;
-	const isHttp = server.startsWith('http:');
-	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets: 16}) : new https.Agent({keepAlive: true, maxSockets: 16});
-	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
-	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
-	const impersonationHeaders: Record<string, string | string[]> = {};
-	if (as.user) impersonationHeaders['Impersonate-User'] = as.user;
-	if (as.groups?.length) impersonationHeaders['Impersonate-Group'] = [...as.groups];
-	if (as.uid) impersonationHeaders['Impersonate-Uid'] = as.uid;
+	return clientFor(await upstream(config, contextName, {impersonate}), timeoutMs);
+}
+
+/**
+ * A client for a kubectl-proxy-compatible proxy (`kubectl proxy`, `kubehop proxy`): plain HTTP on
+ * loopback, with the proxy adding the credentials.
+ */
+export function connectThroughProxy(proxyUrl: string, timeoutMs = defaultTimeoutMs): ApiClient {
+	const base = new URL(proxyUrl.endsWith('/') ? proxyUrl : `${proxyUrl}/`);
+	const agent = new http.Agent({keepAlive: true, maxSockets: 16});
+	return clientFor({target: {context: 'proxy', server: proxyUrl}, base, requestOptions: async () => ({agent, headers: {}}), close: () => agent.destroy()}, timeoutMs);
+}
+
+function clientFor(server: Upstream, timeoutMs: number): ApiClient {
+	const {target} = server;
 	let requests = 0;
 	const send = async (method: 'GET' | 'POST', path: string, accept: string, body?: unknown) => {
-		const options = await credentials();
+		const options = await server.requestOptions();
 		requests++;
-		return sendRequest(target, new URL(path.replace(/^\//, ''), base), {...options, agent, method, headers: {...options.headers, ...impersonationHeaders, Accept: accept}}, timeoutMs, body);
+		return sendRequest(target, new URL(path.replace(/^\//, ''), server.base), {...options, method, headers: {...options.headers, Accept: accept}}, timeoutMs, body);
 	};
 
 	return {
@@ -69,6 +67,49 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
 			return parseJson<T>(target, await send('POST', path, 'application/json', body));
 		},
 		raw: (method, path, options = {}) => send(method, path, options.accept ?? 'application/json', options.body),
+		close: server.close,
+	};
+}
+
+/** The API server of one context, for callers that send their own requests (the proxy pipes raw ones). */
+export type Upstream = {
+	target: ClusterTarget;
+	/** The cluster's server URL, always ending in a slash. */
+	base: URL;
+	/**
+	 * Options for one request: the keep-alive agent, TLS material and the credential headers
+	 * (Authorization, Impersonate-*). Asked per request: exec plugins hand out tokens that expire.
+	 */
+	requestOptions(): Promise<https.RequestOptions & {headers: http.OutgoingHttpHeaders}>;
+	close(): void;
+};
+
+export type UpstreamOptions = {impersonate?: Impersonation; maxSockets?: number};
+
+export async function upstream(config: MergedKubeconfig, contextName: string, {impersonate, maxSockets = 16}: UpstreamOptions = {}): Promise<Upstream> {
+	const context = config.contexts.get(contextName);
+	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
+	const cluster = config.clusters.get(context.data.cluster);
+	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
+	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
+	const user = config.users.get(context.data.user)?.data ?? {};
+	const credentials = directCredentials(cluster.data, user, server) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
+	const base = server.endsWith('/') ? server : `${server}/`;
+	const isHttp = server.startsWith('http:');
+	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : new https.Agent({keepAlive: true, maxSockets});
+	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
+	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
+	const impersonationHeaders: Record<string, string | string[]> = {};
+	if (as.user) impersonationHeaders['Impersonate-User'] = as.user;
+	if (as.groups?.length) impersonationHeaders['Impersonate-Group'] = [...as.groups];
+	if (as.uid) impersonationHeaders['Impersonate-Uid'] = as.uid;
+	return {
+		target: {context: contextName, server},
+		base: new URL(base),
+		async requestOptions() {
+			const options = await credentials();
+			return {...options, agent, headers: {...options.headers, ...impersonationHeaders}};
+		},
 		close: () => agent.destroy(),
 	};
 }

@@ -10,6 +10,8 @@ export type GlobalFlags = {
 	version: boolean;
 	force: boolean;
 	timeoutMs?: number;
+	/** The API pane reads through this kubectl-proxy-compatible proxy instead of starting its own. */
+	proxyUrl?: string;
 };
 
 export type ParsedArguments = {flags: GlobalFlags; operands: string[]};
@@ -48,6 +50,9 @@ export function parseArguments(argv: string[]): ParsedArguments {
 			case '-f':
 			case '--force':
 				flags.force = true;
+				break;
+			case '--proxy-url':
+				flags.proxyUrl = value();
 				break;
 			case '--request-timeout':
 			case '--timeout':

@@ -8,6 +8,8 @@ USAGE
   kubehop history             show the previous stack (--json)
   kubehop can-i [FLAGS]       the can-i matrix of the current user (--json)
   kubehop certs [FLAGS]       certificate expiry and TLS health (--json)
+  kubehop api [--json]        API groups, versions and resources (like kubectl api-resources -o wide)
+  kubehop proxy [FLAGS]       a kubectl-proxy-compatible local proxy to the API server
   kubehop completion SHELL    print completion for bash, zsh or fish
 
 Run as "kubectx" or "kubens" (a symlink), kubehop behaves as "kubehop ctx" or "kubehop ns".
@@ -17,6 +19,8 @@ FLAGS
   --json                      JSON output for lists, -c and history
   --no-color                  plain output (NO_COLOR is honoured too)
   --request-timeout DURATION  cluster request timeout (default 5s)
+  --proxy-url URL             the API pane reads through this proxy (e.g. kubectl proxy's
+                              http://127.0.0.1:8001) instead of starting its own
   -h, --help                  help; -V, --version  version
 `;
 
@@ -86,4 +90,43 @@ FLAGS
 
 EXIT STATUS
   1 when anything is expired, expires within --warn-days, or will fail TLS; 0 otherwise.
+`;
+
+export const proxyHelp = `USAGE
+  kubehop proxy [FLAGS]       a local HTTP proxy to the API server, like kubectl proxy
+
+  Requests to the proxy reach the API server of the current context (or --context), with
+  that context's credentials; answers, errors and watch streams pass through unchanged.
+  It runs until Ctrl-C. Same flags and defaults as kubectl proxy:
+
+FLAGS
+  -p, --port N                the port (default 8001; 0 picks a free port, printed on start)
+  --address IP                the address to listen on (default 127.0.0.1)
+  -u, --unix-socket PATH      listen on a Unix socket instead (private to the user)
+  --api-prefix PREFIX         serve the API under PREFIX (default /)
+  --accept-hosts RE,...       Host headers to accept (default ^localhost$,^127\\.0\\.0\\.1$,^\\[::1\\]$)
+  --accept-paths RE,...       paths to accept (default ^.*)
+  --reject-paths RE,...       paths to refuse, even if accepted
+                              (default ^/api/.*/pods/.*/exec,^/api/.*/pods/.*/attach)
+  --reject-methods RE,...     HTTP methods to refuse (default ^$, none; e.g. '^POST$,^PUT$')
+  --disable-filter            no host, path or method checks (dangerous on an open port)
+  --append-server-path        keep the path of the server URL in front of each request
+  --keepalive DURATION        TCP keep-alive for upgraded connections (default 0, off)
+  --context NAME              another context than the current one
+  --as USER, --as-group G, --as-uid UID   impersonate, as kubectl
+
+  Refused requests get 403 "Forbidden", as from kubectl proxy.
+`;
+
+export const apiHelp = `USAGE
+  kubehop api [FLAGS]         API groups, versions and resources of the current context
+
+  Lists what \`kubectl api-resources -o wide\` lists (the preferred version of each group), then
+  every group with its versions (* preferred), their stability (GA, beta, alpha) and where they
+  come from (built-in, CRD, aggregated; STALE when the aggregated server is unavailable).
+  Aggregated discovery answers in two requests; older servers are read one group version at a time.
+
+FLAGS
+  --context NAME              another context than the current one
+  --json                      JSON output (groups, every version's resources, request counts)
 `;

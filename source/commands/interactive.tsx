@@ -58,6 +58,34 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		return {contextName, namespace: effectiveNamespace(config), ...(await connecting)};
 	};
 
+	// The API pane reads through a kubectl-proxy-compatible proxy, as the seed notes do with curl: the
+	// user's (--proxy-url, e.g. a running `kubectl proxy`), or one of ours on a free loopback port for the
+	// current context, replaced after a context switch.
+	type ProxyConnection = {client: ApiClient; url: string; context: string; stop(): Promise<void>};
+	const proxies = new Set<{close(): Promise<void>}>();
+	let apiProxy: Promise<ProxyConnection> | undefined;
+	const apiThroughProxy = async (fresh: boolean): Promise<ProxyConnection> => {
+		const config = await context.load();
+		const current = await apiProxy?.catch(() => undefined);
+		if (!fresh && current && (context.flags.proxyUrl || current.context === config.currentContext)) return current;
+		if (current) void current.stop();
+		apiProxy = (async () => {
+			const {connectThroughProxy} = await import('../cluster/api-client.ts');
+			if (context.flags.proxyUrl) {
+				const client = connectThroughProxy(context.flags.proxyUrl, context.flags.timeoutMs);
+				return {client, url: context.flags.proxyUrl.replace(/\/$/, ''), context: config.currentContext, stop: async () => client.close()};
+			}
+
+			if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
+			const {startProxy} = await import('../proxy/server.ts');
+			const proxy = await startProxy({config, context: config.currentContext, port: 0});
+			proxies.add(proxy);
+			const client = connectThroughProxy(proxy.url, context.flags.timeoutMs);
+			return {client, url: proxy.url, context: config.currentContext, stop: async () => (client.close(), proxies.delete(proxy), proxy.close())};
+		})();
+		return apiProxy;
+	};
+
 	const services: UiServices = {
 		async contexts() {
 			const current = await index();
@@ -114,6 +142,27 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			const verdict = answer.allowed ? 'allowed' : answer.denied ? 'denied' : 'not allowed';
 			return `the server says ${verdict}${answer.reason ? `: ${answer.reason}` : ' (no reason given: no rule matched)'}${answer.evaluationError ? ` [evaluation error: ${answer.evaluationError}]` : ''}`;
 		},
+		async api(refresh) {
+			const started = performance.now();
+			const {client, url} = await apiThroughProxy(refresh);
+			const before = client.requests;
+			const [{discover}, {groupOrigins, summariseGroups}] = await Promise.all([import('../discovery/discovery.ts'), import('../discovery/api-groups.ts')]);
+			const discovery = await discover(client);
+			const requests = client.requests - before;
+			const origins = await groupOrigins(client);
+			return {
+				proxyUrl: url,
+				groups: summariseGroups(discovery, origins),
+				resources: discovery.groups.flatMap((group) => group.versions.flatMap((version) => version.resources)),
+				aggregated: discovery.aggregated,
+				requests,
+				elapsedMs: performance.now() - started,
+			};
+		},
+		async rawGet(path) {
+			const {client} = await apiThroughProxy(false);
+			return client.raw('GET', path);
+		},
 		async certificates(allContexts, now, onProbe) {
 			const [{certificateReport}, {probeServer}, {inParallel}, {probeKey}] = await Promise.all([
 				import('./certs.ts'),
@@ -124,7 +173,7 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			const {contexts} = await certificateReport(context, {allContexts, thresholds: {warnDays: 30, criticalDays: 7}, probe: false}, now);
 			const targets = new Map(contexts.flatMap((entry) => (entry.probeTarget ? [[probeKey(entry.probeTarget), entry.probeTarget] as const] : [])));
 			// In the background: each result is shown as it comes; one dead server only holds its own row.
-			void inParallel([...targets], 16, async ([key, target]) => onProbe(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
+			void inParallel([...targets], 64, async ([key, target]) => onProbe(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
 			return contexts;
 		},
 		async history() {
@@ -150,6 +199,7 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		});
 		await instance.waitUntilExit();
 	} finally {
+		await Promise.all([...proxies].map((proxy) => proxy.close()));
 		process.off('exit', leaveAlternateScreen);
 		leaveAlternateScreen();
 	}

@@ -6,7 +6,7 @@ import {runComplete, runCompletion} from './completion.ts';
 import {runCtx} from './ctx.ts';
 import {runHistory} from './history.ts';
 import {runNs} from './ns.ts';
-import {canIHelp, certsHelp, ctxHelp, mainHelp, nsHelp, version} from './help.ts';
+import {apiHelp, canIHelp, certsHelp, ctxHelp, mainHelp, nsHelp, proxyHelp, version} from './help.ts';
 
 export type Invocation = {
 	argv: string[];
@@ -55,9 +55,15 @@ export async function run(invocation: Invocation): Promise<number> {
 			case 'certs':
 				if (flags.help) return help(stdout, certsHelp);
 				return await (await import('./certs.ts')).runCerts(rest, context);
+			case 'api':
+				if (flags.help) return help(stdout, apiHelp);
+				return await (await import('./api.ts')).runApi(rest, context);
 			case 'can-i':
 				if (flags.help) return help(stdout, canIHelp);
 				return await (await import('./can-i.ts')).runCanI(rest, context);
+			case 'proxy':
+				if (flags.help) return help(stdout, proxyHelp);
+				return await (await import('./proxy.ts')).runProxy(rest, context);
 			case 'completion':
 				return await runCompletion(rest, context);
 			case '__complete':
@@ -66,7 +72,7 @@ export async function run(invocation: Invocation): Promise<number> {
 				if (context.interactive && !flags.help) return await (await import('./interactive.tsx')).runInteractive('app', context);
 				return help(stdout, mainHelp);
 			case 'help':
-				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : rest[0] === 'can-i' ? canIHelp : rest[0] === 'certs' ? certsHelp : mainHelp);
+				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : rest[0] === 'can-i' ? canIHelp : rest[0] === 'certs' ? certsHelp : rest[0] === 'proxy' ? proxyHelp : rest[0] === 'api' ? apiHelp : mainHelp);
 			default:
 				if (flags.help) return help(stdout, mainHelp);
 				throw new UsageError(`unknown command "${command}"`, 'run kubehop --help for the commands');

@@ -4,6 +4,7 @@ import type {MatrixRow} from '../access/matrix.ts';
 import {defaultThresholds, probeRows, sortRows, type ContextCertificates} from '../certificates/fleet.ts';
 import type {ProbeResult} from '../certificates/tls-probe.ts';
 import {certificateItems, rebuildRows, type CertificatesPane} from './certificates-state.ts';
+import {apiEntries, apiItems, consoleLines, entryKey, entryPath, type ApiEntry, type ApiPane, type ApiView, type RawAnswer} from './api-state.ts';
 import type {AccessView, CellAddress, ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
 
 // The whole app's state as one reducer: which pane has focus, the overlay, the status line, and each
@@ -15,6 +16,7 @@ export const panes = [
 	{id: 'history', title: 'History'},
 	{id: 'access', title: 'Access'},
 	{id: 'certificates', title: 'Certificates'},
+	{id: 'api', title: 'API'},
 ] as const;
 
 export type PaneId = (typeof panes)[number]['id'];
@@ -28,11 +30,12 @@ export type Request = {id: number} & (
 	| {kind: 'rename-context'; from: string; to: string}
 	| {kind: 'delete-context'; name: string}
 	| {kind: 'explain'; cell: CellAddress; key: string}
+	| {kind: 'raw-get'; path: string}
 	| {kind: 'quit'}
 );
 
 /** A question the app is waiting on: every other key goes to it until it is answered. */
-export type Prompt = {kind: 'confirm-delete'; name: string} | {kind: 'rename'; name: string; value: string} | {kind: 'access-namespace'; value: string};
+export type Prompt = {kind: 'confirm-delete'; name: string} | {kind: 'rename'; name: string; value: string} | {kind: 'access-namespace'; value: string} | {kind: 'api-path'; value: string};
 
 type RequestBody = Request extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
 
@@ -68,6 +71,7 @@ export type AppState = {
 	generation: number;
 	access: AccessPane;
 	certificates: CertificatesPane;
+	api: ApiPane;
 };
 
 export type AppAction =
@@ -87,6 +91,9 @@ export type AppAction =
 	| {type: 'certificates'; contexts: readonly ContextCertificates[]; generation: number}
 	| {type: 'certificate-probe'; key: string; probe: ProbeResult; generation: number}
 	| {type: 'certificates-failed'; message: string; generation: number}
+	| {type: 'api'; view: ApiView; generation: number}
+	| {type: 'api-failed'; message: string; generation: number}
+	| {type: 'api-answer'; path: string; answer?: RawAnswer; error?: string}
 	| {type: 'focus'; by: number}
 	| {type: 'resize'; height: number}
 	| {type: 'key'; key: KeyEvent};
@@ -99,7 +106,7 @@ export function createAppState(height: number): AppState {
 		prompt: undefined,
 		help: false,
 		status: undefined,
-		lists: {contexts: empty, namespaces: empty, history: empty, access: createListState([], accessRows(height)), certificates: createListState([], certificateRows(height))},
+		lists: {contexts: empty, namespaces: empty, history: empty, access: createListState([], accessRows(height)), certificates: createListState([], certificateRows(height)), api: createListState([], apiRows(height))},
 		current: '',
 		currentNamespace: '',
 		details: undefined,
@@ -108,7 +115,21 @@ export function createAppState(height: number): AppState {
 		generation: 0,
 		access: {status: {kind: 'loading'}, namespace: undefined, column: 0, onlyWithAccess: false, generation: 0, refresh: false, explanation: undefined},
 		certificates: {status: {kind: 'loading'}, allContexts: false, contexts: [], probes: new Map(), rows: [], generation: 0, now: new Date(), thresholds: defaultThresholds},
+		api: {status: {kind: 'loading'}, generation: 0, refresh: false, console: undefined},
 	};
+}
+
+/** The API pane keeps its filter line and five lines for the selected entry outside the tree. */
+const apiRows = (height: number) => Math.max(1, height - 5);
+
+function reloadApi(state: AppState, refresh: boolean): AppState {
+	return {...state, api: {...state.api, refresh, console: undefined, status: {kind: 'loading'}, generation: state.api.generation + 1}};
+}
+
+export function selectedApiEntry(state: AppState): ApiEntry | undefined {
+	if (state.api.status.kind !== 'ready') return undefined;
+	const key = selectedItem(state.lists.api)?.key;
+	return apiEntries(state.api.status.view).find((entry) => entryKey(entry) === key);
 }
 
 /** The Certificates pane spends its filter, column heads and eight lines of checklist outside the rows. */
@@ -213,6 +234,17 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'access-failed':
 			return action.generation === state.access.generation ? {...state, access: {...state.access, status: {kind: 'error', message: action.message}}} : state;
+		case 'api':
+			if (action.generation !== state.api.generation) return state;
+			return withList({...state, api: {...state.api, status: {kind: 'ready', view: action.view}}}, 'api', {type: 'items', items: apiItems(action.view)});
+		case 'api-failed':
+			return action.generation === state.api.generation ? {...state, api: {...state.api, status: {kind: 'error', message: action.message}}} : state;
+		case 'api-answer': {
+			if (state.api.console?.path !== action.path) return state;
+			const lines = action.answer ? consoleLines(action.answer) : [action.error ?? 'no answer'];
+			return {...state, api: {...state.api, console: {path: action.path, answer: action.answer, error: action.error, lines, offset: 0}}};
+		}
+
 		case 'certificates':
 			if (action.generation !== state.certificates.generation) return state;
 			return withCertificates(state, {contexts: action.contexts, status: {kind: 'ready'}});
@@ -271,6 +303,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 					history: listReducer(state.lists.history, {type: 'resize', height: action.height}),
 					access: listReducer(state.lists.access, {type: 'resize', height: accessRows(action.height)}),
 					certificates: listReducer(state.lists.certificates, {type: 'resize', height: certificateRows(action.height)}),
+					api: listReducer(state.lists.api, {type: 'resize', height: apiRows(action.height)}),
 				},
 			};
 		case 'key':
@@ -281,6 +314,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 export function scopesOf(state: AppState): Scope[] {
 	if (state.pane === 'access') return ['global', 'access', 'list'];
 	if (state.pane === 'certificates') return ['global', 'certificates', 'list'];
+	if (state.pane === 'api') return state.api.console ? ['global', 'console'] : ['global', 'api', 'list'];
 	return state.pane === 'contexts' ? ['global', 'list', 'contexts'] : state.pane === 'history' ? ['global', 'list', 'history'] : ['global', 'list'];
 }
 
@@ -350,7 +384,34 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 		case 'access-namespace':
 			return {...state, prompt: {kind: 'access-namespace', value: state.access.namespace ?? (state.access.status.kind === 'ready' ? state.access.status.view.matrix.namespace : state.currentNamespace)}};
 		case 'refresh':
+			if (state.pane === 'api') return reloadApi(state, true);
 			return state.pane === 'certificates' ? reloadCertificates(state, {}) : reloadAccess(state, {refresh: true});
+		case 'get-selected': {
+			const entry = selectedApiEntry(state);
+			if (!entry) return state;
+			const path = entryPath(entry, state.currentNamespace || 'default');
+			return {...state, api: {...state.api, console: {path, lines: [`GET ${path} …`], offset: 0}}, request: {id: (state.request?.id ?? 0) + 1, kind: 'raw-get', path}};
+		}
+
+		case 'raw-get': {
+			const entry = selectedApiEntry(state);
+			return {...state, prompt: {kind: 'api-path', value: entry ? entryPath(entry, state.currentNamespace || 'default') : '/api'}};
+		}
+
+		case 'console-up':
+		case 'console-down':
+		case 'console-page-up':
+		case 'console-page-down': {
+			const console = state.api.console;
+			if (!console) return state;
+			const page = Math.max(1, state.lists.api.height + 4);
+			const by = {'console-up': -1, 'console-down': 1, 'console-page-up': -page, 'console-page-down': page}[binding.action];
+			const offset = Math.max(0, Math.min(console.lines.length - page, console.offset + by));
+			return {...state, api: {...state.api, console: {...console, offset}}};
+		}
+
+		case 'console-close':
+			return {...state, api: {...state.api, console: undefined}};
 		case 'all-contexts':
 			return reloadCertificates(state, {allContexts: !state.certificates.allContexts});
 		case 'rename':
@@ -375,6 +436,12 @@ function promptReducer(state: AppState, prompt: Prompt, key: KeyEvent): AppState
 	if (key.ctrl && key.input === 'c') return request({kind: 'quit'});
 	if (prompt.kind === 'confirm-delete') return key.input === 'y' || key.input === 'Y' ? request({kind: 'delete-context', name: prompt.name}) : cancel();
 	if (key.escape) return cancel();
+	if (key.return && prompt.kind === 'api-path') {
+		const path = prompt.value.trim().startsWith('/') ? prompt.value.trim() : `/${prompt.value.trim()}`;
+		const next = {...state, prompt: undefined, api: {...state.api, console: {path, lines: [`GET ${path} …`], offset: 0}}};
+		return {...next, request: {id: (state.request?.id ?? 0) + 1, kind: 'raw-get', path}};
+	}
+
 	if (key.return && prompt.kind === 'access-namespace') return prompt.value.trim() ? reloadAccess({...state, prompt: undefined}, {namespace: prompt.value.trim()}) : cancel();
 	if (key.return && prompt.kind === 'rename') return prompt.value && prompt.value !== prompt.name ? request({kind: 'rename-context', from: prompt.name, to: prompt.value}) : cancel();
 	if (key.backspace || key.delete) return {...state, prompt: {...prompt, value: [...prompt.value].slice(0, -1).join('')}};

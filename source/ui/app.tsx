@@ -5,6 +5,7 @@ import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
 import {footerBindings, keymap, type KeyEvent} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
 import {AccessPane} from './panes/access-pane.tsx';
+import {ApiPane} from './panes/api-pane.tsx';
 import {CertificatesPane} from './panes/certificates-pane.tsx';
 import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
@@ -116,6 +117,18 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 		);
 	}, [services, state.loading, state.pane, state.certificates.generation]);
 
+	// The API pane: discovery through the proxy, when the pane is first shown and on refresh.
+	const fetchedApi = useRef(-1);
+	useEffect(() => {
+		const {generation, refresh} = state.api;
+		if (state.loading || state.pane !== 'api' || fetchedApi.current === generation) return;
+		fetchedApi.current = generation;
+		services.api(refresh).then(
+			(view) => dispatch({type: 'api', view, generation}),
+			(error: Error) => dispatch({type: 'api-failed', message: error.message, generation}),
+		);
+	}, [services, state.loading, state.pane, state.api.generation]);
+
 	const finish = (switchedTo?: string) => {
 		onExit({switchedTo});
 		exit();
@@ -154,6 +167,11 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 					(text) => dispatch({type: 'explained', key: request.key, text}),
 					(error: Error) => dispatch({type: 'explained', key: request.key, text: `the server could not say: ${error.message}`}),
 				);
+			case 'raw-get':
+				return void services.rawGet(request.path).then(
+					(answer) => dispatch({type: 'api-answer', path: request.path, answer}),
+					(error: Error) => dispatch({type: 'api-answer', path: request.path, error: error.message}),
+				);
 			case 'delete-context':
 				return void services.deleteContext(request.name).then(() => (dispatch({type: 'deleted', name: request.name}), refreshHistory()), fail);
 		}
@@ -171,6 +189,7 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 		if (state.pane === 'namespaces') return <NamespacesPane state={state.lists.namespaces} current={state.currentNamespace} status={state.namespaces} width={columns} color={color} />;
 		if (state.pane === 'history') return <HistoryPane state={state.lists.history} width={columns} color={color} />;
 		if (state.pane === 'access') return <AccessPane state={state.lists.access} access={state.access} width={columns} color={color} />;
+		if (state.pane === 'api') return <ApiPane state={state.lists.api} api={state.api} access={state.access} namespace={state.currentNamespace || 'default'} width={columns} color={color} />;
 		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} />;
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
@@ -198,6 +217,8 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 						? `Delete context "${label(state.prompt.name, columns - 40)}" from its kubeconfig file? y/N`
 						: state.prompt.kind === 'access-namespace'
 							? `Check access in namespace: ${escapeForTerminal(state.prompt.value)}█  (Enter to check, Esc to cancel)`
+							: state.prompt.kind === 'api-path'
+								? `GET ${escapeForTerminal(state.prompt.value)}█  (Enter to send through the proxy, Esc to cancel)`
 							: `Rename "${label(state.prompt.name, 30)}" to: ${escapeForTerminal(state.prompt.value)}█  (Enter to rename, Esc to cancel)`}
 				</Text>
 			) : (
@@ -223,6 +244,7 @@ export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
 		if (char === '\r' || char === '\n') keys.push({...plain, return: true});
 		else if (char === '\t') keys.push({...plain, tab: true});
 		else if (char === '\u007F' || char === '\b') keys.push({...plain, backspace: true});
+		else if (char >= '\u0001' && char <= '\u001A') keys.push({...plain, ctrl: true, input: String.fromCharCode(char.charCodeAt(0) + 96)});
 		else keys.push({...plain, input: char});
 	}
 

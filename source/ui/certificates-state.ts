@@ -49,7 +49,7 @@ export function checklist(entry: ContextCertificates, probe: ProbeResult | undef
 		{
 			label: 'Issuer',
 			ok: probed ? probed.trusted : undefined,
-			detail: probed ? (probed.trusted ? `server chain signed by the kubeconfig's CA (${leaf?.issuer ?? '?'})` : `server certificate issued by ${leaf?.issuer ?? '?'}, not by the kubeconfig's CA`) : probe ? 'server unreachable' : entry.probeTarget ? 'checking…' : 'no HTTPS server to check',
+			detail: probed ? (probed.trusted ? `server chain signed by the kubeconfig's CA (${leaf?.issuer ?? '?'})` : `no valid chain from the server certificate (issuer ${leaf?.issuer ?? '?'}) to the kubeconfig's CA`) : probe ? 'server unreachable' : entry.probeTarget ? 'checking…' : 'no HTTPS server to check',
 		},
 		{
 			label: 'Subject',

@@ -1,7 +1,7 @@
 // Every key kubehop's UI understands, as data: the input handlers, the footer and the `?` overlay are
 // all generated from this list, so a key cannot work without being documented, or the reverse.
 
-export type Scope = 'global' | 'list' | 'contexts' | 'history' | 'access' | 'certificates';
+export type Scope = 'global' | 'list' | 'contexts' | 'history' | 'access' | 'certificates' | 'api' | 'console';
 
 export type KeyEvent = {
 	input: string;
@@ -54,7 +54,14 @@ export type Action =
 	| 'only-with-access'
 	| 'access-namespace'
 	| 'refresh'
-	| 'all-contexts';
+	| 'all-contexts'
+	| 'raw-get'
+	| 'get-selected'
+	| 'console-up'
+	| 'console-down'
+	| 'console-page-up'
+	| 'console-page-down'
+	| 'console-close';
 
 export const keymap: readonly Binding[] = [
 	// The Access pane's keys come first: there ← and → move between verbs, and Enter explains a cell.
@@ -66,6 +73,14 @@ export const keymap: readonly Binding[] = [
 	{action: 'refresh', scope: 'access', keys: 'Ctrl-R', description: 'Access: ask again (no cache)', hint: 'refresh', matches: (key) => key.ctrl && key.input === 'r'},
 	{action: 'all-contexts', scope: 'certificates', keys: 'Ctrl-A', description: 'Certificates: every context, or the current one', hint: 'all/current', matches: (key) => key.ctrl && key.input === 'a'},
 	{action: 'refresh', scope: 'certificates', keys: 'Ctrl-R', description: 'Certificates: read and check again', hint: 'refresh', matches: (key) => key.ctrl && key.input === 'r'},
+	{action: 'get-selected', scope: 'api', keys: 'Enter', description: 'API: GET the selected group or resource through the proxy', hint: 'GET', matches: (key) => key.return},
+	{action: 'raw-get', scope: 'api', keys: 'Ctrl-G', description: 'API: GET any path through the proxy (read-only)', hint: 'GET path', matches: (key) => key.ctrl && key.input === 'g'},
+	{action: 'refresh', scope: 'api', keys: 'Ctrl-R', description: 'API: discover again', hint: 'refresh', matches: (key) => key.ctrl && key.input === 'r'},
+	{action: 'console-up', scope: 'console', keys: '↑', description: 'console: scroll up', matches: (key) => key.upArrow},
+	{action: 'console-down', scope: 'console', keys: '↓', description: 'console: scroll down', hint: 'scroll', matches: (key) => key.downArrow},
+	{action: 'console-page-up', scope: 'console', keys: 'PgUp', description: 'console: page up', matches: (key) => key.pageUp},
+	{action: 'console-page-down', scope: 'console', keys: 'PgDn', description: 'console: page down', matches: (key) => key.pageDown},
+	{action: 'console-close', scope: 'console', keys: 'Esc', description: 'console: close', hint: 'close', matches: (key) => key.escape},
 	{action: 'quit', scope: 'global', keys: 'q/Esc/^C', description: 'quit (q, Esc: with an empty filter)', hint: 'quit', matches: (key, empty) => (key.ctrl && key.input === 'c') || (empty && (key.escape || key.input === 'q'))},
 	{action: 'help', scope: 'global', keys: '?', description: 'show or hide this help', hint: 'help', matches: (key, empty) => empty && key.input === '?'},
 	{action: 'next-pane', scope: 'global', keys: 'Tab', description: 'next pane', hint: 'pane', matches: (key) => (key.tab && !key.shift) || key.rightArrow},

@@ -2,6 +2,7 @@ import type {Identity} from '../access/access-check.ts';
 import type {AccessMatrix} from '../access/matrix.ts';
 import type {ContextCertificates} from '../certificates/fleet.ts';
 import type {ProbeResult} from '../certificates/tls-probe.ts';
+import type {ApiView, RawAnswer} from './api-state.ts';
 
 // What the UI may ask of the world. The commands layer implements it with the core; tests pass fakes.
 // Hooks and components never do IO themselves.
@@ -56,6 +57,10 @@ export type UiServices = {
 	 * The certificates of the current context (or all): the kubeconfig's part resolves at once; each
 	 * server's handshake reaches `onProbe` when it completes, a bounded number at a time.
 	 */
+	/** Discovery through a kubectl-proxy-compatible proxy (started on a free loopback port, or the user's). */
+	api(refresh: boolean): Promise<ApiView>;
+	/** A read-only GET through the same proxy. */
+	rawGet(path: string): Promise<RawAnswer>;
 	certificates(allContexts: boolean, now: Date, onProbe: (key: string, probe: ProbeResult) => void): Promise<readonly ContextCertificates[]>;
 	renameContext(from: string, to: string): Promise<void>;
 	deleteContext(name: string): Promise<void>;

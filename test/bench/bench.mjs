@@ -463,12 +463,16 @@ if (process.env.BENCH_SKIP_ACCESS !== '1' && !SKIP_KUBEHOP) {
 	try {
 		const cache = path.join(ROOT, 'node_modules', '.cache');
 		const {build} = await import('esbuild');
-		for (const [entry, out] of [['access-bench.ts', 'kubehop-access-bench.mjs'], ['ssar-fanout.ts', 'kubehop-ssar-fanout.mjs']]) {
+		for (const [entry, out] of [['access-bench.ts', 'kubehop-access-bench.mjs'], ['ssar-fanout.ts', 'kubehop-ssar-fanout.mjs'], ['certs-bench.ts', 'kubehop-certs-bench.mjs']]) {
 			await build({entryPoints: [path.join(ROOT, 'test', 'bench', entry)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: path.join(cache, out), logLevel: 'warning'});
 		}
 		const {runAccessBench} = await import(pathToFileURL(path.join(cache, 'kubehop-access-bench.mjs')).href);
 		access = await runAccessBench({cli: CLI, runs: QUICK ? 3 : RUNS || 7, log});
 		log(access.markdown);
+		const {runCertsBench} = await import(pathToFileURL(path.join(cache, 'kubehop-certs-bench.mjs')).href);
+		const certs = await runCertsBench({cli: CLI, runs: QUICK ? 3 : RUNS || 7, log, nodeMs: results.node[SIZES[0]]?.medianMs});
+		log(certs.markdown);
+		access = {markdown: access.markdown + certs.markdown, json: {access: access.json, certs: certs.json}};
 	} catch (error) {
 		access = {markdown: `\n### Access\n\nerror: ${error.message.split('\n')[0]}\n`, json: {error: error.message}};
 		log(`access: error: ${error.message}`);

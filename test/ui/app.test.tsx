@@ -1,6 +1,6 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {App} from '../../source/ui/app.tsx';
+import {App, splitTypedAhead} from '../../source/ui/app.tsx';
 import type {Cell} from '../../source/access/matrix.ts';
 import {probeKey} from '../../source/ui/certificates-state.ts';
 import type {AccessView, ContextDetails, UiServices} from '../../source/ui/services.ts';
@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[]};
+	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[]};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
@@ -43,6 +43,26 @@ function fakeServices(names: string[], current: string) {
 			state.accessAsked.push(namespace ?? '(own)');
 			if (state.accessFails) throw new Error('context "dev" (https://dev.example:6443) did not answer within 5s');
 			return fakeAccessView(namespace ?? 'default');
+		},
+		async api() {
+			return {
+				proxyUrl: 'http://127.0.0.1:8001',
+				groups: [
+					{name: '', paths: ['/api/v1'], versions: [{version: 'v1', preferred: true, stability: 'GA', stale: false, resources: 1}], origin: 'built-in'},
+					{name: 'flights.com', paths: ['/apis/flights.com/v1'], versions: [{version: 'v1', preferred: true, stability: 'GA', stale: false, resources: 1}], origin: 'CRD'},
+				],
+				resources: [
+					{group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, verbs: ['get', 'list'], shortNames: ['po'], categories: ['all'], subresources: [{name: 'log', verbs: ['get'], kind: 'Pod'}]},
+					{group: 'flights.com', version: 'v1', resource: 'flighttickets', singular: 'flightticket', kind: 'FlightTicket', namespaced: true, verbs: ['get', 'list'], shortNames: ['ft'], categories: [], subresources: []},
+				],
+				aggregated: true,
+				requests: 2,
+				elapsedMs: 5,
+			};
+		},
+		async rawGet(path) {
+			state.rawPaths.push(path);
+			return {status: 200, contentType: 'application/json', body: JSON.stringify({kind: 'FlightTicketList', items: [{metadata: {name: 'my-ticket'}}]})};
 		},
 		async certificates(allContexts, now, onProbe) {
 			state.certificatesAsked.push(allContexts);
@@ -220,6 +240,12 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
 	});
 
+	it('reads a control key inside a typed-ahead chunk as that control key', () => {
+		const plain = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, return: false, escape: false, ctrl: false, tab: false, shift: false, backspace: false, delete: false, meta: false};
+		const keys = splitTypedAhead('ft\u0007\r', plain);
+		expect(keys.map((key) => [key.input, key.ctrl, key.return])).toEqual([['f', false, false], ['t', false, false], ['g', true, false], ['', false, true]]);
+	});
+
 	it('shows the Access matrix when its pane opens, moves between verbs, explains a cell, and checks another namespace', async () => {
 		const app = start(names, 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));
@@ -263,6 +289,28 @@ describe('the kubehop app', () => {
 		app.stdin.write('\u0001');
 		await until(app.lastFrame, (text) => text.includes('all contexts'));
 		expect(app.state.certificatesAsked).toEqual([false, true]);
+	});
+
+	it('browses API groups and resources, finds a CRD by its short name, and GETs a path through the proxy', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t\t\t');
+		const tree = await until(app.lastFrame, (text) => text.includes('flights.com/v1') && text.includes('aggregated discovery: 2 requests'));
+		expect(tree).toMatch(/flights\.com\/v1\s+GA · preferred · CRD/);
+		app.stdin.write('ft');
+		const found = await until(app.lastFrame, (text) => text.includes('FlightTicket (flights.com/v1)'));
+		expect(found).toContain('curl http://127.0.0.1:8001/apis/flights.com/v1/namespaces/default/flighttickets');
+		app.stdin.write('\r');
+		const answer = await until(app.lastFrame, (text) => text.includes('HTTP 200') && text.includes('"my-ticket"'));
+		expect(answer).toContain('"kind": "FlightTicketList"');
+		expect(app.state.rawPaths).toEqual(['/apis/flights.com/v1/namespaces/default/flighttickets']);
+		app.stdin.write('\u001B');
+		await until(app.lastFrame, (text) => text.includes('> ft'));
+		app.stdin.write('\u0007');
+		await until(app.lastFrame, (text) => text.includes('GET /apis/flights.com/v1/namespaces/default/flighttickets█'));
+		app.stdin.write('\u007F'.repeat(60) + '/version\r');
+		await until(app.lastFrame, (text) => text.includes('GET /version  HTTP 200'));
+		expect(app.state.rawPaths.at(-1)).toBe('/version');
 	});
 });
 

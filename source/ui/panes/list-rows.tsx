@@ -44,13 +44,16 @@ function Row({match, selected, current, width, color, note}: {match: Match; sele
 	);
 }
 
+const truncateStart = (text: string, width: number) => ([...text].length > width ? `…${[...text].slice(-(width - 1)).join('')}` : text);
+
 export function FilterLine({state, color, extra}: {state: ListState; color: boolean; extra?: string}) {
 	return (
-		<Box>
+		// One line whatever the query's length: the start of a long query gives way to its end.
+		<Text wrap="truncate">
 			<Text color={color ? 'cyan' : undefined}>{'> '}</Text>
-			<Text>{escapeForTerminal(state.query)}</Text>
+			<Text>{truncateStart(escapeForTerminal(state.query), 40)}</Text>
 			<Text inverse> </Text>
-			<Text dimColor wrap="truncate">{`  ${state.matches.length}/${state.items.length}${extra ? `  ${extra}` : ''}`}</Text>
-		</Box>
+			<Text dimColor>{`  ${state.matches.length}/${state.items.length}${extra ? `  ${extra}` : ''}`}</Text>
+		</Text>
 	);
 }

@@ -1,0 +1,66 @@
+import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {paint, printJson, shown} from '../terminal/output.ts';
+import type {CommandContext} from './command-context.ts';
+
+// `kubehop api`: what `kubectl api-resources -o wide` lists, plus every group's versions, their
+// stability and where they come from, in as few requests as the server allows.
+
+export async function runApi(operands: string[], context: CommandContext): Promise<number> {
+	let contextName: string | undefined;
+	for (let index = 0; index < operands.length; index++) {
+		const argument = operands[index]!;
+		if (argument === '--context') contextName = operands[++index];
+		else if (argument.startsWith('--context=')) contextName = argument.slice('--context='.length);
+		else throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop api --help');
+		if (contextName === undefined) throw new UsageError('flag --context needs a value');
+	}
+
+	const config = await context.load();
+	const name = contextName ?? config.currentContext;
+	if (!name) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
+	const [{connect}, {discover, preferredResources}, {groupOrigins, summariseGroups}] = await Promise.all([
+		import('../cluster/api-client.ts'),
+		import('../discovery/discovery.ts'),
+		import('../discovery/api-groups.ts'),
+	]);
+	const client = await connect(config, name, {timeoutMs: context.flags.timeoutMs});
+	try {
+		const discovery = await discover(client);
+		const discoveryRequests = client.requests;
+		const origins = await groupOrigins(client);
+		const groups = summariseGroups(discovery, origins);
+		const resources = preferredResources(discovery);
+		if (context.flags.json) {
+			printJson(context.output, {context: name, aggregated: discovery.aggregated, discoveryRequests, requests: client.requests, groups, resources, failures: discovery.failures});
+			return discovery.failures.length > 0 ? 1 : 0;
+		}
+
+		const {output} = context;
+		const color = output.color.stdout;
+		const rows = resources.map((resource) => [
+			resource.resource,
+			resource.shortNames.join(','),
+			resource.group ? `${resource.group}/${resource.version}` : resource.version,
+			String(resource.namespaced),
+			resource.kind,
+			`[${resource.verbs.join(' ')}]`,
+			resource.categories.join(','),
+		]);
+		const header = ['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', 'VERBS', 'CATEGORIES'];
+		const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+		const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]! + 3))).join('').trimEnd();
+		const lines = [paint(color, 'bold', line(header)), ...rows.map((row) => shown(output.stdout, line(row)))];
+		lines.push('', paint(color, 'bold', 'GROUP                                VERSIONS (* preferred)                 ORIGIN'));
+		for (const group of groups) {
+			const versions = group.versions.map((version) => `${version.version}${version.preferred ? '*' : ''}${version.stability === 'GA' ? '' : ` ${version.stability}`}${version.stale ? ' STALE' : ''}`).join(', ');
+			lines.push(shown(output.stdout, `${(group.name || '(core) /api').padEnd(37)}${versions.padEnd(39)}${group.origin}`));
+		}
+
+		lines.push('', paint(color, 'dim', `${discovery.aggregated ? 'aggregated discovery' : 'discovery one group version at a time'}: ${discoveryRequests} requests`));
+		output.stdout.write(`${lines.join('\n')}\n`);
+		for (const failure of discovery.failures) context.output.stderr.write(`warning: ${failure.groupVersion}: ${failure.message}\n`);
+		return discovery.failures.length > 0 ? 1 : 0;
+	} finally {
+		client.close();
+	}
+}

@@ -1,0 +1,126 @@
+import {Box, Text} from 'ink';
+import {cellGlyph} from '../../access/matrix.ts';
+import {escapeForTerminal} from '../../terminal/output.ts';
+import type {AccessPane} from '../app-state.ts';
+import {apiEntries, entryKey, entryPath, type ApiEntry, type ApiPane as ApiState} from '../api-state.ts';
+import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
+import {truncateMiddle} from '../truncate.ts';
+import {FilterLine} from './list-rows.tsx';
+import {Spinner} from './spinner.tsx';
+
+// API groups, versions and resources as the seed notes explore them with `kubectl proxy` and curl:
+// every view shows the curl command that reads the same thing through the same proxy.
+
+export function ApiPane({state, api, access, namespace, width, color}: {state: ListState; api: ApiState; access: AccessPane; namespace: string; width: number; color: boolean}) {
+	const height = state.height + 6;
+	if (api.status.kind === 'loading') {
+		return (
+			<Box height={height}>
+				<Spinner />
+				<Text> starting a proxy and reading /api and /apis…</Text>
+			</Box>
+		);
+	}
+
+	if (api.status.kind === 'error') {
+		return (
+			<Box flexDirection="column" height={height} overflowY="hidden">
+				<Text color={color ? 'red' : undefined} wrap="wrap">{escapeForTerminal(api.status.message)}</Text>
+				<Text dimColor>Ctrl-R tries again; the other panes keep working.</Text>
+			</Box>
+		);
+	}
+
+	const {view} = api.status;
+	if (api.console) {
+		const {console} = api;
+		const rows = Math.max(1, height - 2);
+		return (
+			<Box flexDirection="column" height={height} overflowY="hidden">
+				<Text bold wrap="truncate">
+					{`GET ${escapeForTerminal(console.path)}  ${console.answer ? `HTTP ${console.answer.status}` : console.error ? 'failed' : '…'}  ${console.lines.length} lines`}
+				</Text>
+				<Text dimColor wrap="truncate">{`curl ${view.proxyUrl}${escapeForTerminal(console.path)}`}</Text>
+				{console.lines.slice(console.offset, console.offset + rows).map((line, index) => (
+					<Text key={console.offset + index} wrap="truncate" color={color && console.answer && console.answer.status >= 400 ? 'red' : undefined}>
+						{escapeForTerminal(line) || ' '}
+					</Text>
+				))}
+			</Box>
+		);
+	}
+
+	const entries = new Map(apiEntries(view).map((entry) => [entryKey(entry), entry]));
+	const selected = entries.get(selectedItem(state)?.key ?? '');
+	const groupVersions = view.groups.reduce((count, group) => count + group.versions.length, 0);
+	return (
+		<Box flexDirection="column" height={height} overflowY="hidden">
+			<FilterLine state={state} color={color} extra={`${view.groups.length} groups, ${groupVersions} versions, ${view.resources.length} resources · ${view.aggregated ? 'aggregated discovery' : 'discovery per group version'}: ${view.requests} requests, ${Math.round(view.elapsedMs)} ms`} />
+			{visibleMatches(state).map((match, index) => {
+				const entry = entries.get(match.item.key);
+				if (!entry) return null;
+				return <EntryRow key={match.item.key} entry={entry} selected={state.offset + index === state.selected} width={width} color={color} />;
+			})}
+			<Box flexGrow={1} />
+			{selected ? <Detail entry={selected} proxyUrl={view.proxyUrl} namespace={namespace} access={access} width={width} color={color} /> : <Text> </Text>}
+		</Box>
+	);
+}
+
+const truncateEnd = (text: string, width: number) => ([...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
+
+function EntryRow({entry, selected, width, color}: {entry: ApiEntry; selected: boolean; width: number; color: boolean}) {
+	if (entry.kind === 'group') {
+		const {group, version} = entry;
+		const name = group.name ? `${group.name}/${version.version}` : `core /api/${version.version}`;
+		const badges = [version.stability, version.preferred ? 'preferred' : '', group.origin === 'CRD' || group.origin === 'aggregated' ? group.origin : '', version.stale ? 'STALE' : ''].filter(Boolean).join(' · ');
+		return (
+			<Text wrap="truncate">
+				<Text bold inverse={selected}>{truncateMiddle(escapeForTerminal(name), Math.max(10, width - badges.length - 4))}</Text>
+				<Text color={color ? (version.stale ? 'red' : version.stability === 'GA' ? 'green' : 'yellow') : undefined}>{`  ${badges}`}</Text>
+			</Text>
+		);
+	}
+
+	const {resource} = entry;
+	const names = `${resource.resource}${resource.shortNames.length > 0 ? ` (${resource.shortNames.join(',')})` : ''}`;
+	const rest = `  ${truncateMiddle(resource.kind, 30).padEnd(30)} ${resource.namespaced ? 'namespaced' : 'cluster   '}  ${resource.verbs.join(',')}`;
+	return (
+		<Text wrap="truncate">
+			<Text inverse={selected}>{`  ${truncateMiddle(escapeForTerminal(names), 36).padEnd(36)}`}</Text>
+			<Text dimColor>{truncateEnd(escapeForTerminal(rest), Math.max(1, width - 39))}</Text>
+		</Text>
+	);
+}
+
+function Detail({entry, proxyUrl, namespace, access, width, color}: {entry: ApiEntry; proxyUrl: string; namespace: string; access: AccessPane; width: number; color: boolean}) {
+	const path = entryPath(entry, namespace);
+	const line = (text: string) => truncateMiddle(escapeForTerminal(text), width - 1);
+	if (entry.kind === 'group') {
+		const {group, version} = entry;
+		return (
+			<Box flexDirection="column">
+				<Text bold wrap="truncate">{line(`${group.name || 'core'} ${version.version}: ${version.stability}${version.preferred ? ', the preferred version' : ''}, ${version.resources} resources, ${group.origin === 'unknown' ? 'origin unknown (APIServices not readable)' : group.origin}`)}</Text>
+				<Text wrap="truncate">{line(`versions: ${group.versions.map((candidate) => `${candidate.version}${candidate.preferred ? '*' : ''}`).join(', ')}`)}</Text>
+				{version.stale ? <Text wrap="truncate" color={color ? 'red' : undefined}>{line('its API server is unavailable: the resources may be out of date')}</Text> : <Text> </Text>}
+				<Text wrap="truncate" color={color ? 'cyan' : undefined}>{line(`curl ${proxyUrl}${path}`)}</Text>
+				<Text wrap="truncate" dimColor>{line('Ctrl-G sends a GET for this path (or any other) through the proxy')}</Text>
+			</Box>
+		);
+	}
+
+	const {resource} = entry;
+	const rowName = resource.group ? `${resource.resource}.${resource.group}` : resource.resource;
+	const matrix = access.status.kind === 'ready' ? access.status.view.matrix : undefined;
+	const row = matrix?.rows.find((candidate) => candidate.name === rowName);
+	const permissions = row && matrix ? `can-i in ${row.namespaced ? matrix.namespace : 'the cluster'}: ${matrix.verbs.map((verb) => `${verb} ${cellGlyph[row.cells[verb]?.state ?? 'unknown']}`).join('  ')}` : 'can-i: open the Access pane once to see this resource\'s row here';
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="truncate">{line(`${resource.kind} (${resource.group || 'core'}/${resource.version}) · ${resource.namespaced ? 'namespaced' : 'cluster-scoped'} · short names ${resource.shortNames.join(', ') || '-'} · categories ${resource.categories.join(', ') || '-'}`)}</Text>
+			<Text wrap="truncate">{line(`verbs ${resource.verbs.join(', ') || '-'} · subresources ${resource.subresources.map((sub) => sub.name).join(', ') || '-'}`)}</Text>
+			<Text wrap="truncate">{line(permissions)}</Text>
+			<Text wrap="truncate" color={color ? 'cyan' : undefined}>{line(`curl ${proxyUrl}${path}`)}</Text>
+			<Text wrap="truncate" dimColor>{line('Ctrl-G sends a GET through the proxy; Esc closes the answer')}</Text>
+		</Box>
+	);
+}
