@@ -7,8 +7,14 @@ import type {CommandContext} from './command-context.ts';
 
 export async function runApi(operands: string[], context: CommandContext): Promise<number> {
 	let contextName: string | undefined;
+	let withOrigins = false;
 	for (let index = 0; index < operands.length; index++) {
 		const argument = operands[index]!;
+		if (argument === '--origins') {
+			withOrigins = true;
+			continue;
+		}
+
 		if (argument === '--context') contextName = operands[++index];
 		else if (argument.startsWith('--context=')) contextName = argument.slice('--context='.length);
 		else throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop api --help');
@@ -27,11 +33,17 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 	try {
 		const discovery = await discover(client);
 		const discoveryRequests = client.requests;
-		const origins = await groupOrigins(client);
+		// Origins cost a third request (the APIServices), so they are asked for only with --origins.
+		const origins = withOrigins ? await groupOrigins(client) : undefined;
 		const groups = summariseGroups(discovery, origins);
 		const resources = preferredResources(discovery);
+		// Like kubectl's "unable to retrieve the complete list of server APIs", whatever the output format.
+		const warn = () => {
+			for (const failure of discovery.failures) context.output.stderr.write(`warning: ${failure.groupVersion}: ${failure.message}\n`);
+		};
 		if (context.flags.json) {
 			printJson(context.output, {context: name, aggregated: discovery.aggregated, discoveryRequests, requests: client.requests, groups, resources, failures: discovery.failures});
+			warn();
 			return discovery.failures.length > 0 ? 1 : 0;
 		}
 
@@ -50,15 +62,15 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 		const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
 		const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]! + 3))).join('').trimEnd();
 		const lines = [paint(color, 'bold', line(header)), ...rows.map((row) => shown(output.stdout, line(row)))];
-		lines.push('', paint(color, 'bold', 'GROUP                                VERSIONS (* preferred)                 ORIGIN'));
+		lines.push('', paint(color, 'bold', `GROUP                                VERSIONS (* preferred)${withOrigins ? '                 ORIGIN' : ''}`));
 		for (const group of groups) {
 			const versions = group.versions.map((version) => `${version.version}${version.preferred ? '*' : ''}${version.stability === 'GA' ? '' : ` ${version.stability}`}${version.stale ? ' STALE' : ''}`).join(', ');
-			lines.push(shown(output.stdout, `${(group.name || '(core) /api').padEnd(37)}${versions.padEnd(39)}${group.origin}`));
+			lines.push(shown(output.stdout, `${(group.name || '(core) /api').padEnd(37)}${withOrigins ? `${versions.padEnd(39)}${group.origin}` : versions}`));
 		}
 
 		lines.push('', paint(color, 'dim', `${discovery.aggregated ? 'aggregated discovery' : 'discovery one group version at a time'}: ${discoveryRequests} requests`));
 		output.stdout.write(`${lines.join('\n')}\n`);
-		for (const failure of discovery.failures) context.output.stderr.write(`warning: ${failure.groupVersion}: ${failure.message}\n`);
+		warn();
 		return discovery.failures.length > 0 ? 1 : 0;
 	} finally {
 		client.close();

@@ -83,3 +83,53 @@ export function parseDuration(text: string): number {
 	const unit = match[2] ?? 's';
 	return Math.round(amount * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
 }
+
+export type CommandFlag = {
+	argument: string;
+	/** `--port` for `--port=8001` as for `--port 8001`. */
+	name: string;
+	/** The flag's value: after `=`, or the next argument (taken). */
+	value(): string;
+	/** pflag's booleans: `--flag`, `--flag=true`, `--flag=false`. */
+	boolean(): boolean;
+};
+
+/** A command's own flags, one at a time, as kubectl's pflag reads them. */
+export function* commandFlags(operands: readonly string[]): Generator<CommandFlag> {
+	for (let index = 0; index < operands.length; index++) {
+		const argument = operands[index]!;
+		const equals = argument.startsWith('-') ? argument.indexOf('=') : -1;
+		const name = equals === -1 ? argument : argument.slice(0, equals);
+		yield {
+			argument,
+			name,
+			value() {
+				if (equals !== -1) return argument.slice(equals + 1);
+				const next = operands[++index];
+				if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
+				return next;
+			},
+			boolean() {
+				if (equals === -1) return true;
+				const text = argument.slice(equals + 1);
+				if (text === 'true') return true;
+				if (text === 'false') return false;
+				throw new UsageError(`invalid value "${text}" for ${name}: use true or false`);
+			},
+		};
+	}
+}
+
+/** kubectl's --as, --as-group (repeatable) and --as-uid; false for any other flag. */
+export function readImpersonation(flag: CommandFlag, into: {user?: string; groups?: readonly string[]; uid?: string}): boolean {
+	if (flag.name === '--as') into.user = flag.value();
+	else if (flag.name === '--as-group') into.groups = [...(into.groups ?? []), flag.value()];
+	else if (flag.name === '--as-uid') into.uid = flag.value();
+	else return false;
+	return true;
+}
+
+/** As kubectl: groups and a uid only go with a user. */
+export function requireImpersonatedUser(impersonate: {user?: string; groups?: readonly string[]; uid?: string}): void {
+	if ((impersonate.groups?.length || impersonate.uid) && !impersonate.user) throw new UsageError('--as-group and --as-uid need --as, as in kubectl');
+}

@@ -4,6 +4,7 @@ import type {Impersonation} from '../cluster/api-client.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {paint, printJson, shown, warn} from '../terminal/output.ts';
+import {commandFlags, readImpersonation, requireImpersonatedUser} from './arguments.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop can-i`: the whole can-i matrix for the current user (or an impersonated one) in one go.
@@ -12,18 +13,8 @@ export type CanIOptions = {namespaces: string[]; allNamespaces: boolean; verbs?:
 
 export function parseCanIArguments(operands: string[]): CanIOptions {
 	const options: CanIOptions = {namespaces: [], allNamespaces: false, impersonate: {}, onlyAllowed: false};
-	const groups: string[] = [];
-	for (let index = 0; index < operands.length; index++) {
-		const argument = operands[index]!;
-		const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
-		const name = equals === -1 ? argument : argument.slice(0, equals);
-		const value = () => {
-			if (equals !== -1) return argument.slice(equals + 1);
-			const next = operands[++index];
-			if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
-			return next;
-		};
-
+	for (const flag of commandFlags(operands)) {
+		const {argument, name, value} = flag;
 		switch (name) {
 			case '-n':
 			case '--namespace':
@@ -36,15 +27,6 @@ export function parseCanIArguments(operands: string[]): CanIOptions {
 			case '--verbs':
 				options.verbs = value().split(',').map((verb) => verb.trim()).filter(Boolean);
 				break;
-			case '--as':
-				options.impersonate.user = value();
-				break;
-			case '--as-group':
-				groups.push(value());
-				break;
-			case '--as-uid':
-				options.impersonate.uid = value();
-				break;
 			case '--context':
 				options.context = value();
 				break;
@@ -52,12 +34,11 @@ export function parseCanIArguments(operands: string[]): CanIOptions {
 				options.onlyAllowed = true;
 				break;
 			default:
-				throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop can-i --help');
+				if (!readImpersonation(flag, options.impersonate)) throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop can-i --help');
 		}
 	}
 
-	if (groups.length > 0) options.impersonate.groups = groups;
-	if ((groups.length > 0 || options.impersonate.uid) && !options.impersonate.user) throw new UsageError('--as-group and --as-uid need --as, as in kubectl');
+	requireImpersonatedUser(options.impersonate);
 	if (options.verbs?.length === 0) throw new UsageError('--verbs needs at least one verb');
 	return options;
 }

@@ -2,6 +2,7 @@ import type {ContextCertificates, FleetRow, Severity, Thresholds} from '../certi
 import type {ProbeResult, ProbeTarget} from '../certificates/tls-probe.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {paint, printJson, shown} from '../terminal/output.ts';
+import {commandFlags} from './arguments.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop certs`: certificate expiry and TLS health of the current context, or of every context.
@@ -11,17 +12,7 @@ export type CertsOptions = {allContexts: boolean; thresholds: Thresholds; probe:
 
 export function parseCertsArguments(operands: string[]): CertsOptions {
 	const options: CertsOptions = {allContexts: false, thresholds: {warnDays: 30, criticalDays: 7}, probe: true};
-	for (let index = 0; index < operands.length; index++) {
-		const argument = operands[index]!;
-		const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
-		const name = equals === -1 ? argument : argument.slice(0, equals);
-		const value = () => {
-			if (equals !== -1) return argument.slice(equals + 1);
-			const next = operands[++index];
-			if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
-			return next;
-		};
-
+	for (const {argument, name, value} of commandFlags(operands)) {
 		const days = () => {
 			const parsed = Number(value());
 			if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`${name} needs a whole number of days`);

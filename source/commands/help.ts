@@ -128,5 +128,7 @@ export const apiHelp = `USAGE
 
 FLAGS
   --context NAME              another context than the current one
+  --origins                   also say which groups come from CRDs or aggregated API servers
+                              (one more request: the APIService objects)
   --json                      JSON output (groups, every version's resources, request counts)
 `;

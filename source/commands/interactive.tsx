@@ -145,17 +145,15 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		async api(refresh) {
 			const started = performance.now();
 			const {client, url} = await apiThroughProxy(refresh);
-			const before = client.requests;
 			const [{discover}, {groupOrigins, summariseGroups}] = await Promise.all([import('../discovery/discovery.ts'), import('../discovery/api-groups.ts')]);
-			const discovery = await discover(client);
-			const requests = client.requests - before;
-			const origins = await groupOrigins(client);
+			// The origins (CRD, aggregated) come from the APIServices, asked alongside discovery.
+			const [discovery, origins] = await Promise.all([discover(client), groupOrigins(client)]);
 			return {
 				proxyUrl: url,
 				groups: summariseGroups(discovery, origins),
 				resources: discovery.groups.flatMap((group) => group.versions.flatMap((version) => version.resources)),
 				aggregated: discovery.aggregated,
-				requests,
+				requests: discovery.requests,
 				elapsedMs: performance.now() - started,
 			};
 		},

@@ -3,7 +3,7 @@ import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createFilter, defaultAcceptHosts, defaultAcceptPaths, defaultRejectMethods, defaultRejectPaths, FilterPatternError} from '../proxy/filter.ts';
 import {normalizePrefix} from '../proxy/routing.ts';
 import {paint, shown, warn} from '../terminal/output.ts';
-import {parseDuration} from './arguments.ts';
+import {commandFlags, parseDuration, readImpersonation, requireImpersonatedUser} from './arguments.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import type {CommandContext} from './command-context.ts';
 import {version} from './help.ts';
@@ -42,27 +42,8 @@ export function parseProxyArguments(operands: string[]): ProxyArguments {
 		keepAliveMs: 0,
 		impersonate: {},
 	};
-	const groups: string[] = [];
-	for (let index = 0; index < operands.length; index++) {
-		const argument = operands[index]!;
-		const equals = argument.startsWith('-') ? argument.indexOf('=') : -1;
-		const name = equals === -1 ? argument : argument.slice(0, equals);
-		const value = () => {
-			if (equals !== -1) return argument.slice(equals + 1);
-			const next = operands[++index];
-			if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
-			return next;
-		};
-
-		// pflag booleans: --flag, --flag=true, --flag=false.
-		const boolean = () => {
-			if (equals === -1) return true;
-			const text = argument.slice(equals + 1);
-			if (text === 'true') return true;
-			if (text === 'false') return false;
-			throw new UsageError(`invalid value "${text}" for ${name}: use true or false`);
-		};
-
+	for (const flag of commandFlags(operands)) {
+		const {argument, name, value, boolean} = flag;
 		switch (name) {
 			case '-p':
 			case '--port': {
@@ -106,27 +87,17 @@ export function parseProxyArguments(operands: string[]): ProxyArguments {
 			case '--context':
 				options.context = value();
 				break;
-			case '--as':
-				options.impersonate.user = value();
-				break;
-			case '--as-group':
-				groups.push(value());
-				break;
-			case '--as-uid':
-				options.impersonate.uid = value();
-				break;
 			case '-w':
 			case '--www':
 			case '-P':
 			case '--www-prefix':
 				throw new UsageError(`kubehop proxy serves the API only: ${name} (static files) is not supported`, 'serve static files with kubectl proxy --www, or any static file server');
 			default:
-				throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop proxy --help');
+				if (!readImpersonation(flag, options.impersonate)) throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop proxy --help');
 		}
 	}
 
-	if (groups.length > 0) options.impersonate.groups = groups;
-	if ((groups.length > 0 || options.impersonate.uid) && !options.impersonate.user) throw new UsageError('--as-group and --as-uid need --as, as in kubectl');
+	requireImpersonatedUser(options.impersonate);
 	// kubectl compares the port with its default, so "--port 8001 --unix-socket PATH" passes.
 	if (options.unixSocket !== undefined && options.port !== defaultProxyPort) throw new UsageError('cannot set --unix-socket and --port at the same time');
 	if (!options.apiPrefix.startsWith('/')) throw new UsageError(`--api-prefix must start with "/" (got "${options.apiPrefix}")`);

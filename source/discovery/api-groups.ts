@@ -47,6 +47,12 @@ export async function groupOrigins(client: ApiClient): Promise<GroupOrigins | un
 	return {origins, unavailable};
 }
 
+/**
+ * The aggregator's own group: served by the API server itself, yet without an APIService of its own
+ * (Kubernetes 1.37 registers none), so the list cannot say so.
+ */
+const aggregatorGroup = 'apiregistration.k8s.io';
+
 export type GroupSummary = {
 	name: string;
 	/** `/api/v1` for the core group, `/apis/<group>/<version>` for the others. */
@@ -70,6 +76,6 @@ export function summariseGroups(discovery: Discovery, origins?: GroupOrigins): G
 			stale: version.stale || origins?.unavailable.has(`${group.name}/${version.version}`) === true,
 			resources: version.resources.length,
 		})),
-		origin: group.name === '' ? 'built-in' : (origins?.origins.get(group.name) ?? 'unknown'),
+		origin: group.name === '' ? 'built-in' : (origins?.origins.get(group.name) ?? (origins && group.name === aggregatorGroup ? 'built-in' : 'unknown')),
 	}));
 }

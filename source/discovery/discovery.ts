@@ -31,6 +31,8 @@ export type Discovery = {
 	groups: readonly ApiGroup[];
 	/** True when the server answered with aggregated discovery. */
 	aggregated: boolean;
+	/** HTTP requests discovery took: two with aggregated discovery, two plus one per group version without. */
+	requests: number;
 	/** Group versions that could not be read (an unavailable aggregated API server, say). */
 	failures: ReadonlyArray<{groupVersion: string; message: string}>;
 };
@@ -58,7 +60,16 @@ export async function discover(client: ApiClient, {concurrency = 8} = {}): Promi
 	const [core, named] = await Promise.all([client.raw('GET', '/api', {accept: aggregatedAccept}), client.raw('GET', '/apis', {accept: aggregatedAccept})]);
 	for (const response of [core, named]) if (response.status < 200 || response.status >= 300) throw discoveryError(where, response);
 	if (isAggregated(core) && isAggregated(named)) {
-		return {groups: [...fromAggregated(JSON.parse(core.body) as AggregatedList), ...fromAggregated(JSON.parse(named.body) as AggregatedList)], aggregated: true, failures: []};
+		const groups = [...fromAggregated(JSON.parse(core.body) as AggregatedList), ...fromAggregated(JSON.parse(named.body) as AggregatedList)];
+		// A Stale version is one whose aggregated API server is unavailable: the failure the classic walk
+		// meets as an error status on /apis/<group>/<version>, so it is reported the same way.
+		const failures = groups.flatMap((group) =>
+			group.versions.filter((version) => version.stale).map((version) => {
+				const groupVersion = group.name ? `${group.name}/${version.version}` : version.version;
+				return {groupVersion, message: `stale GroupVersion discovery: ${groupVersion} (its API server is unavailable)`};
+			}),
+		);
+		return {groups, aggregated: true, requests: 2, failures};
 	}
 
 	return legacyDiscovery(client, JSON.parse(core.body) as {versions?: string[]}, JSON.parse(named.body) as GroupList, concurrency);
@@ -72,12 +83,15 @@ function discoveryError(where: string, response: RawResponse): ClusterError {
 export function fromAggregated(list: AggregatedList): ApiGroup[] {
 	return (list.items ?? []).map((item) => {
 		const group = item.metadata?.name ?? '';
+		const versions = item.versions ?? [];
+		// The server lists versions in preference order; as in client-go, a Stale version is passed over
+		// (unless every version is stale): the preferred one is the first the server can still serve.
+		const preferredIndex = Math.max(0, versions.findIndex((entry) => entry.freshness !== 'Stale'));
 		return {
 			name: group,
-			versions: (item.versions ?? []).map((entry, index) => ({
+			versions: versions.map((entry, index) => ({
 				version: entry.version,
-				// The server lists versions in preference order.
-				preferred: index === 0,
+				preferred: index === preferredIndex,
 				stale: entry.freshness === 'Stale',
 				resources: (entry.resources ?? []).map((resource) => ({
 					group,
@@ -122,7 +136,7 @@ async function legacyDiscovery(client: ApiClient, core: {versions?: string[]}, n
 		versions.push({version: entry.version, preferred: entry.preferred, stale: list === undefined, resources: list ? fromResourceList(entry.group, entry.version, list) : []});
 	}
 
-	return {groups: [...groups].map(([name, versions]) => ({name, versions})), aggregated: false, failures};
+	return {groups: [...groups].map(([name, versions]) => ({name, versions})), aggregated: false, requests: 2 + wanted.length, failures};
 }
 
 function fromResourceList(group: string, version: string, list: ResourceList): ApiResource[] {
@@ -145,7 +159,20 @@ function fromResourceList(group: string, version: string, list: ResourceList): A
 		}));
 }
 
-/** The resources of each group's preferred version, as `kubectl api-resources` lists them. */
+/**
+ * Each group's resources as `kubectl api-resources` lists them (client-go's ServerPreferredResources):
+ * every resource once, from the preferred version when that serves it, else from the first version that
+ * does (a resource dropped in the preferred version stays listed); nothing from a stale version, and no
+ * resource without verbs.
+ */
 export function preferredResources(discovery: Discovery): ApiResource[] {
-	return discovery.groups.flatMap((group) => (group.versions.find((version) => version.preferred) ?? group.versions[0])?.resources ?? []);
+	return discovery.groups.flatMap((group) => {
+		const versions = group.versions.filter((version) => !version.stale);
+		const chosen = new Map<string, ApiResource>();
+		for (const version of [...versions.filter((candidate) => candidate.preferred), ...versions.filter((candidate) => !candidate.preferred)]) {
+			for (const resource of version.resources) if (resource.verbs.length > 0 && !chosen.has(resource.resource)) chosen.set(resource.resource, resource);
+		}
+
+		return [...chosen.values()];
+	});
 }

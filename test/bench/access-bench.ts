@@ -33,8 +33,8 @@ function rakkess(log: Log): {file?: string; skipped?: string} {
 	return {skipped: `go install github.com/corneliusweig/rakkess@v0.5.0 failed: ${why.trim()}`};
 }
 
-/** First paint of the matrix in the TUI: from the Tab that opens the Access pane to its rows on screen. */
-async function tuiFirstPaint(cli: string, env: NodeJS.ProcessEnv): Promise<number> {
+/** First paint of a pane in the TUI: from the Tabs that open it to `painted` on screen. */
+async function tuiFirstPaint(cli: string, env: NodeJS.ProcessEnv, tabs = '\t\t\t', painted = 'RESOURCE'): Promise<number> {
 	const child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec ${process.execPath} ${cli}`, '/dev/null'], {env: {...env, TERM: 'xterm-256color', NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'ignore']});
 	let screen = '';
 	const waitFor = (text: string) =>
@@ -55,8 +55,8 @@ async function tuiFirstPaint(cli: string, env: NodeJS.ProcessEnv): Promise<numbe
 		await waitFor('/3');
 		screen = '';
 		const sent = performance.now();
-		child.stdin.write('\t\t\t');
-		return (await waitFor('requests,')) - sent;
+		child.stdin.write(tabs);
+		return (await waitFor(painted)) - sent;
 	} finally {
 		child.stdin.write('\u0003');
 		setTimeout(() => child.kill('SIGKILL'), 2000).unref();
@@ -117,6 +117,42 @@ export async function runAccessBench({cli, runs, log}: {cli: string; runs: numbe
 			firstPaint = `error: ${(error as Error).message.split('\n')[0]}`;
 		}
 
+		// Discovery: `kubehop api` against `kubectl api-resources` with a cold cache (a fresh --cache-dir
+		// each run), requests counted from each tool's own report (kubectl's -v=6 request log).
+		const discoveryRows: Array<{label: string; ms: number; requests: string}> = [];
+		{
+			const kubehopTimes: number[] = [];
+			let kubehopRequests = '';
+			for (let run = 0; run < runs; run++) {
+				const result = timed(process.execPath, [cli, 'api', '--json', '--context', cluster.contexts.admin], env);
+				kubehopTimes.push(result.ms);
+				const json = JSON.parse(result.stdout) as {discoveryRequests: number; requests: number};
+				kubehopRequests = `${json.discoveryRequests} discovery + ${json.requests - json.discoveryRequests} APIServices`;
+			}
+
+			const kubectlTimes: number[] = [];
+			let kubectlRequests = 0;
+			for (let run = 0; run < runs; run++) {
+				const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-bench-kubectl-cache-'));
+				const result = timed(kubectl, ['--context', cluster.contexts.admin, '--cache-dir', cache, '-v=6', 'api-resources', '-o', 'wide'], env);
+				fs.rmSync(cache, {recursive: true, force: true});
+				kubectlTimes.push(result.ms);
+				kubectlRequests = result.stderr.split('\n').filter((line) => /"Response" verb="GET"|GET https?:\/\//.test(line)).length;
+			}
+
+			discoveryRows.push({label: '`kubehop api` (groups, versions, resources, origins)', ms: median(kubehopTimes), requests: kubehopRequests});
+			discoveryRows.push({label: '`kubectl api-resources -o wide`, cold cache', ms: median(kubectlTimes), requests: String(kubectlRequests)});
+		}
+
+		let apiPaint: number | string;
+		try {
+			const paints: number[] = [];
+			for (let run = 0; run < Math.max(3, Math.min(runs, 5)); run++) paints.push(await tuiFirstPaint(cli, {...env, XDG_CACHE_HOME: path.join(cluster.home, '.cache')}, '\t\t\t\t\t', 'aggregated discovery'));
+			apiPaint = median(paints);
+		} catch (error) {
+			apiPaint = `error: ${(error as Error).message.split('\n')[0]}`;
+		}
+
 		const lines = [
 			'',
 			`### Access: the can-i matrix (${runs} runs each, median; real kube-apiserver on loopback)`,
@@ -132,8 +168,16 @@ export async function runAccessBench({cli, runs, log}: {cli: string; runs: numbe
 			'',
 			`TUI: from the Tab that opens the Access pane to the painted matrix (the kubeconfig's current context, admin): ${typeof firstPaint === 'number' ? `${firstPaint.toFixed(0)} ms median` : firstPaint}.`,
 			'',
+			`### API discovery (${runs} runs each, median)`,
+			'',
+			'| command | median | HTTP requests |',
+			'| --- | ---: | ---: |',
+			...discoveryRows.map((row) => `| ${row.label} | ${row.ms.toFixed(0)} ms | ${row.requests} |`),
+			'',
+			`TUI: from the Tabs that open the API pane (starting its proxy) to the painted group tree: ${typeof apiPaint === 'number' ? `${apiPaint.toFixed(0)} ms median` : apiPaint}.`,
+			'',
 		];
-		return {markdown: lines.join('\n'), json: {rows, tuiFirstPaintMs: firstPaint}};
+		return {markdown: lines.join('\n'), json: {rows, tuiFirstPaintMs: firstPaint, discovery: discoveryRows, apiPaneFirstPaintMs: apiPaint}};
 	} finally {
 		await cluster.stop();
 	}

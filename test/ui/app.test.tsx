@@ -251,7 +251,7 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('4/4'));
 		app.stdin.write('\t\t\t');
 		const frame = await until(app.lastFrame, (text) => text.includes('RESOURCE') && text.includes('pods/log'));
-		expect(frame).toContain('jane  groups system:authenticated  ns default');
+		expect(frame).toContain('jane  ns default  groups system:authenticated  4 requests');
 		expect(frame).toMatch(/pods\s+✓\s+✓\s+✗\s+✓/);
 		expect(frame).toContain('non-resource URLs: get /healthz');
 		expect(app.state.accessAsked).toEqual(['(own)']);
@@ -264,7 +264,7 @@ describe('the kubehop app', () => {
 		app.stdin.write('\u0014');
 		await until(app.lastFrame, (text) => text.includes('Check access in namespace: default'));
 		app.stdin.write('\u007F'.repeat(7) + 'prod\r');
-		await until(app.lastFrame, (text) => text.includes('ns prod'));
+		await until(app.lastFrame, (text) => text.includes('jane  ns prod'));
 		expect(app.state.accessAsked).toEqual(['(own)', 'prod']);
 	});
 

@@ -188,4 +188,34 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		expect(currentContext(setup)).toBe('ops@kubehop-local');
 		expect(currentNamespace(setup)).toBe('kube-system');
 	}, timeout);
+
+	itWithCluster('the Access, Certificates and API panes show the real cluster, and the app keeps working', async () => {
+		const tui = app();
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
+		for (let tab = 0; tab < 3; tab++) tui.keys('Tab');
+		const access = await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('RESOURCE')) && lines.some((line) => line.startsWith('admin  ns default')), 20_000, 'the can-i matrix');
+		expect(access.join('\n')).toContain('system:masters: no RBAC');
+		expect(access.some((line) => /^bindings\s+·\s+·\s+·\s+✓/.test(line))).toBe(true);
+
+		tui.keys('Tab');
+		const certificates = await tui.waitForScreen((lines) => lines.some((line) => line.includes('kubectl will connect')), 20_000, 'the checked server certificate');
+		expect(certificates.join('\n')).toContain('O=system:masters');
+		expect(certificates.some((line) => line.startsWith('✓ SANs     127.0.0.1 is in'))).toBe(true);
+
+		tui.keys('Tab');
+		await tui.waitForScreen((lines) => lines.some((line) => line.includes('aggregated discovery: 2 requests')) && lines.some((line) => line.startsWith('core /api/v1')), 20_000, 'the API group tree');
+		tui.type('ft');
+		const found = await tui.waitForScreen((lines) => lines.some((line) => line.includes('FlightTicket (flights.com/v1)')), 5000, 'FlightTicket found by its short name');
+		expect(found.some((line) => line.startsWith('flights.com/v1') && line.includes('CRD'))).toBe(true);
+		tui.keys('Enter');
+		const answer = await tui.waitForScreen((lines) => lines.some((line) => line.includes('HTTP 200')) && lines.some((line) => line.includes('"apiVersion": "flights.com/v1"')), 10_000, 'the GET through the proxy');
+		expect(answer.some((line) => /^curl http:\/\/127\.0\.0\.1:\d+\/apis\/flights\.com\/v1\/namespaces\/default\/flighttickets$/.test(line))).toBe(true);
+		// The answer scrolls: the ticket's name is further down.
+		for (let page = 0; page < 3; page++) tui.keys('PageDown');
+		await tui.waitForScreen((lines) => lines.some((line) => line.includes('"my-ticket"') || line.includes('"New York"')), 5000, 'the ticket further down the answer');
+		tui.keys('Escape');
+		tui.keys('Tab');
+		await tui.waitForScreen((lines) => listLoaded(lines) && lines.some((line) => line.startsWith('>')), 5000, 'the Contexts pane again');
+	}, timeout);
 });
+

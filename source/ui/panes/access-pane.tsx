@@ -13,6 +13,7 @@ import {Spinner} from './spinner.tsx';
 const stateColor: Record<CellState, string | undefined> = {allowed: 'green', denied: 'red', 'n/a': undefined, limited: 'yellow', unknown: undefined, error: 'magenta'};
 const heading = (verb: string) => ({deletecollection: 'delcol', impersonate: 'imprsn', escalate: 'escal'})[verb] ?? verb.slice(0, 6);
 const columnWidth = 7;
+const truncateEnd = (text: string, width: number) => ([...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
 const scopeWidth = 8;
 
 export function AccessPane({state, access, width, color}: {state: ListState; access: AccessPaneState; width: number; color: boolean}) {
@@ -47,18 +48,19 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 	const cell = row?.cells[verb];
 	const explanation = access.explanation?.key === `${selectedName}\u0000${verb}` ? access.explanation.text : undefined;
 	const extra = Object.entries(identity.extra).map(([key, values]) => `${key.slice(key.lastIndexOf('/') + 1)}=${values.join(',')}`);
+	// Longest last: a narrow terminal cuts the extra fields, not who or where.
 	const summary = [
 		escapeForTerminal(who),
-		identity.uid ? `uid ${escapeForTerminal(identity.uid)}` : '',
-		`groups ${escapeForTerminal(identity.groups.join(', ') || '-')}`,
 		`ns ${escapeForTerminal(matrix.namespace)}`,
+		`groups ${escapeForTerminal(identity.groups.join(', ') || '-')}`,
 		`${view.requests} requests, ${Math.round(view.elapsedMs)} ms`,
+		identity.uid ? `uid ${escapeForTerminal(identity.uid)}` : '',
 		extra.length > 0 ? `extra ${escapeForTerminal(extra.join(' '))}` : '',
 	].filter(Boolean).join('  ');
 	return (
 		<Box flexDirection="column" height={state.height + 5}>
 			<Box>
-				<Text wrap="truncate">{truncateMiddle(summary, Math.max(20, width - (identity.bypassesRbac ? 26 : 0)))}</Text>
+				<Text wrap="truncate">{truncateEnd(summary, Math.max(20, width - (identity.bypassesRbac ? 26 : 0)))}</Text>
 				{identity.bypassesRbac ? <Text color={color ? 'yellow' : undefined} bold>{'  system:masters: no RBAC'}</Text> : null}
 			</Box>
 			<FilterLine state={state} color={color} extra={[matrix.incomplete ? `incomplete review: ${matrix.accessReviews} cells asked one by one` : '', access.onlyWithAccess ? 'only with access' : ''].filter(Boolean).join(', ')} />
