@@ -15,7 +15,15 @@ import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.
 
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
-export async function runInteractive(mode: 'picker' | 'app', context: CommandContext): Promise<number> {
+export async function runInteractive(mode: 'picker' | 'app', commandContext: CommandContext): Promise<number> {
+	// The merged kubeconfig, parsed once for the cluster panes until kubehop writes the file again.
+	let config: ReturnType<CommandContext['load']> | undefined;
+	const load = () =>
+		commandContext.load().catch((error: unknown) => {
+			config = undefined;
+			throw error;
+		});
+	const context: CommandContext = {...commandContext, load: () => (config ??= load())};
 	// One read of the kubeconfig serves the list, the preview and the history; a write drops it. Only
 	// what the screen needs is kept: switching reads the files again under the lock anyway. Files whose
 	// stat still matches their cached index are not read at all (56 MB at 10,000 contexts).
@@ -32,6 +40,7 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 	await index();
 	const written = <T,>(result: T) => {
 		loaded = undefined;
+		config = undefined;
 		return result;
 	};
 
@@ -106,8 +115,8 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 		},
 		namespaces: () => namespacesOfCurrentContext(context),
 		// The names on screen came from the cluster or the kubeconfig, so no second existence check.
-		switchNamespace: async (name) => void (await setNamespace(name, context, true)),
-		previousNamespace: async () => setNamespace(await previousNamespace(1, context), context, true),
+		switchNamespace: async (name) => void written(await setNamespace(name, context, true)),
+		previousNamespace: async () => written(await setNamespace(await previousNamespace(1, context), context, true)),
 		async renameContext(from, to) {
 			written(await renameContext(context.selection, from, to));
 			await context.history().renameContext(from, to);
@@ -117,6 +126,8 @@ export async function runInteractive(mode: 'picker' | 'app', context: CommandCon
 			await context.history().deleteContext(name);
 		},
 		async access(namespace, refresh) {
+			// A refresh asks again who the user is and what the server serves, not only the rules.
+			if (refresh) connections.delete((await context.load()).currentContext);
 			const {contextName, namespace: own, client, identity, resources} = await connection();
 			const target = namespace ?? own;
 			const key = `${contextName}\u0000${target}`;

@@ -140,7 +140,7 @@ export async function runAccessBench({cli, runs, log}: {cli: string; runs: numbe
 				kubectlRequests = result.stderr.split('\n').filter((line) => /"Response" verb="GET"|GET https?:\/\//.test(line)).length;
 			}
 
-			discoveryRows.push({label: '`kubehop api` (groups, versions, resources, origins)', ms: median(kubehopTimes), requests: kubehopRequests});
+			discoveryRows.push({label: '`kubehop api` (groups, versions, resources)', ms: median(kubehopTimes), requests: kubehopRequests});
 			discoveryRows.push({label: '`kubectl api-resources -o wide`, cold cache', ms: median(kubectlTimes), requests: String(kubectlRequests)});
 		}
 
