@@ -12,6 +12,8 @@ export type GlobalFlags = {
 	timeoutMs?: number;
 	/** The API pane reads through this kubectl-proxy-compatible proxy instead of starting its own. */
 	proxyUrl?: string;
+	/** `kubehop --as USER`: the app's cluster panes act as that identity. */
+	impersonate?: {user?: string; groups?: readonly string[]; uid?: string};
 };
 
 export type ParsedArguments = {flags: GlobalFlags; operands: string[]};
@@ -132,4 +134,15 @@ export function readImpersonation(flag: CommandFlag, into: {user?: string; group
 /** As kubectl: groups and a uid only go with a user. */
 export function requireImpersonatedUser(impersonate: {user?: string; groups?: readonly string[]; uid?: string}): void {
 	if ((impersonate.groups?.length || impersonate.uid) && !impersonate.user) throw new UsageError('--as-group and --as-uid need --as, as in kubectl');
+}
+
+/** Operands that are only --as, --as-group and --as-uid, as kubectl reads them. */
+export function impersonationFlags(operands: readonly string[]): {user?: string; groups?: readonly string[]; uid?: string} {
+	const impersonate: {user?: string; groups?: readonly string[]; uid?: string} = {};
+	for (const flag of commandFlags(operands)) {
+		if (!readImpersonation(flag, impersonate)) throw new UsageError(`unknown command or flag "${flag.argument}"`, 'run kubehop --help for the commands');
+	}
+
+	requireImpersonatedUser(impersonate);
+	return impersonate;
 }

@@ -19,6 +19,8 @@ FLAGS
   --json                      JSON output for lists, -c and history
   --no-color                  plain output (NO_COLOR is honoured too)
   --request-timeout DURATION  cluster request timeout (default 5s)
+  --as USER [--as-group G]    open the app as another identity: the Access and API panes use it
+                              (with --as-uid too, as kubectl; \`kubehop --as jane\`)
   --proxy-url URL             the API pane reads through this proxy (e.g. kubectl proxy's
                               http://127.0.0.1:8001) instead of starting its own
   -h, --help                  help; -V, --version  version

@@ -56,7 +56,18 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		if (!connecting) {
 			connecting = (async () => {
 				const [{connect}, access, {discover, preferredResources}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../discovery/discovery.ts')]);
-				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs});
+				const {impersonate} = context.flags;
+				if (impersonate) {
+					// Said plainly in the pane, before any 403 that would not say which part was refused.
+					const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs});
+					try {
+						await access.checkImpersonation(real, impersonate);
+					} finally {
+						real.close();
+					}
+				}
+
+				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate});
 				return {client, identity: access.whoAmI(client), resources: discover(client).then(preferredResources)};
 			})();
 			// A failed connection is not kept: the next attempt starts afresh.
@@ -87,7 +98,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 
 			if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
 			const {startProxy} = await import('../proxy/server.ts');
-			const proxy = await startProxy({config, context: config.currentContext, port: 0});
+			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate});
 			proxies.add(proxy);
 			const client = connectThroughProxy(proxy.url, context.flags.timeoutMs);
 			return {client, url: proxy.url, context: config.currentContext, stop: async () => (client.close(), proxies.delete(proxy), proxy.close())};
@@ -200,7 +211,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	process.stdout.write('\u001B[?1049h\u001B[H');
 	process.once('exit', leaveAlternateScreen);
 	try {
-		const instance = render(<App services={services} initial={initial} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
+		const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
 			exitOnCtrlC: false,
 			// Ink's default 30 fps cap alone would put a key 33 ms from its frame; only changed lines are redrawn.
 			maxFps: 120,

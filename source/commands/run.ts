@@ -1,6 +1,6 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
-import {parseArguments} from './arguments.ts';
+import {impersonationFlags, parseArguments} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
 import {runComplete, runCompletion} from './completion.ts';
 import {runCtx} from './ctx.ts';
@@ -35,8 +35,15 @@ export async function run(invocation: Invocation): Promise<number> {
 
 	const {flags, operands} = parsed;
 	const output = createOutput(stdout, stderr, env, flags.noColor);
-	const [command, ...rest] = operands;
+	let [command, ...rest] = operands;
 	try {
+		// `kubehop --as USER [--as-group G]... [--as-uid U]`: the app, seeing the clusters as that identity.
+		if (command?.startsWith('--as')) {
+			flags.impersonate = impersonationFlags(operands);
+			command = undefined;
+			rest = [];
+		}
+
 		if (flags.version) {
 			stdout.write(`kubehop ${version}\n`);
 			return 0;

@@ -20,6 +20,8 @@ export type AppProps = {
 	color: boolean;
 	/** The list for the first frame, when the caller already has it: the app then opens on it, not on a loading state. */
 	initial?: ContextList;
+	/** `kubehop --as USER`: shown in the header, since every cluster pane then speaks as that user. */
+	impersonating?: string;
 	onExit: (result: {switchedTo?: string}) => void;
 };
 
@@ -39,7 +41,7 @@ function useTerminalSize(): {columns: number; rows: number} {
 	return size;
 }
 
-export function App({services, mode, color, initial, onExit}: AppProps) {
+export function App({services, mode, color, initial, impersonating, onExit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const listHeight = Math.max(3, rows - chromeRows);
@@ -197,6 +199,7 @@ export function App({services, mode, color, initial, onExit}: AppProps) {
 		<Box flexDirection="column" width={columns} height={rows}>
 			<Box>
 				<Text bold>kubehop </Text>
+				{impersonating ? <Text color={color ? 'yellow' : undefined} bold>{`as ${label(impersonating, 24)} `}</Text> : null}
 				<Text color={color ? (production ? 'red' : 'green') : undefined} bold inverse={production}>
 					{label(state.current || '(no current context)', Math.max(10, columns - 60))}
 				</Text>

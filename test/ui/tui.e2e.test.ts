@@ -217,5 +217,15 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		tui.keys('Tab');
 		await tui.waitForScreen((lines) => listLoaded(lines) && lines.some((line) => line.startsWith('>')), 5000, 'the Contexts pane again');
 	}, timeout);
+
+	itWithCluster('kubehop --as jane shows the Access matrix as jane, and says so in the header', async () => {
+		const tui = app(['--as', 'jane']);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop as jane admin@kubehop-local') && listLoaded(lines), 20_000, 'the app, impersonating');
+		for (let tab = 0; tab < 3; tab++) tui.keys('Tab');
+		const access = await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('jane  ns default')), 20_000, 'the matrix as jane');
+		expect(access.join('\n')).not.toContain('system:masters');
+		tui.type('pods');
+		await tui.waitForScreen((lines) => lines.some((line) => /^pods\s+✓\s+✓\s+✗\s+✓/.test(line)), 5000, "jane's row for pods: get, list and create");
+	}, timeout);
 });
 
