@@ -138,7 +138,8 @@ export class FileIndexCache {
 			offset += segment.length;
 		}
 
-		if (stat && !sameStat(entry.stat, stat)) this.store(file, entry.segments, entry.index, stat);
+		// Rewritten only to learn a settled stat: a file changed moments ago is not worth a write yet.
+		if (stat && settled(stat) && !sameStat(entry.stat, stat)) this.store(file, entry.segments, entry.index, stat);
 		return {index: entry.index, segments: entry.segments};
 	}
 
