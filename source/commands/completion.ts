@@ -9,7 +9,7 @@ const scripts: Record<string, string> = {
 _kubehop_names() { kubehop __complete "$1" 2>/dev/null; }
 _kubehop() {
   local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]}
-  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "ctx ns history completion" -- "$cur")); return; fi
+  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "ctx ns history can-i certs api proxy completion" -- "$cur")); return; fi
   local IFS=$'\\n'
   case "$cmd" in
     ctx) COMPREPLY=($(compgen -W "$(_kubehop_names contexts)" -- "$cur")) ;;
@@ -31,7 +31,7 @@ _kubehop() {
     kubectx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names; return ;;
     kubens) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names; return ;;
   esac
-  if (( CURRENT == 2 )); then compadd ctx ns history completion; return; fi
+  if (( CURRENT == 2 )); then compadd ctx ns history can-i certs api proxy completion; return; fi
   case "$words[2]" in
     ctx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names ;;
     ns) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names ;;
@@ -42,7 +42,7 @@ compdef _kubehop kubehop kubectx kubens
 `,
 	fish: `# kubehop fish completion: kubehop completion fish | source
 complete -c kubehop -f
-complete -c kubehop -n __fish_use_subcommand -a 'ctx ns history completion'
+complete -c kubehop -n __fish_use_subcommand -a 'ctx ns history can-i certs api proxy completion'
 complete -c kubehop -n '__fish_seen_subcommand_from ctx' -a '(kubehop __complete contexts 2>/dev/null)'
 complete -c kubehop -n '__fish_seen_subcommand_from ns' -a '(kubehop __complete namespaces 2>/dev/null)'
 complete -c kubehop -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'

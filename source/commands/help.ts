@@ -3,6 +3,8 @@ export const version = '0.1.0';
 export const mainHelp = `kubehop: hop between Kubernetes contexts and namespaces, safely
 
 USAGE
+  kubehop                     on a terminal: the full-screen app (Contexts, Namespaces, History,
+                              Access, Certificates and API panes; ? lists the keys)
   kubehop ctx [ARGS]          switch contexts (kubectx-compatible)
   kubehop ns [ARGS]           switch namespaces (kubens-compatible)
   kubehop history             show the previous stack (--json)
