@@ -46,6 +46,15 @@ export async function probeServer(target: ProbeTarget, {now, timeoutMs = 3000}: 
 		return {kind: 'unreachable', message: (error as Error).message};
 	}
 
+	try {
+		return checkChain(target, handshake, checkedName, now);
+	} catch (error) {
+		// A certificate Node accepted in the handshake but that cannot be read here: said, not thrown.
+		return {kind: 'unreachable', message: `${host}:${port} sent a certificate kubehop cannot read: ${(error as Error).message}`};
+	}
+}
+
+function checkChain(target: ProbeTarget, handshake: {raw: Buffer[]; dateHeader: string | undefined}, checkedName: string, now: Date): ProbeResult {
 	const chain = handshake.raw.map((der) => describeCertificate(new X509Certificate(der), now));
 	const leaf = chain[0]!;
 	// Go's order (crypto/x509 Certificate.Verify): the leaf's validity, then its names, then the chain

@@ -39,7 +39,7 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 		const resources = preferredResources(discovery);
 		// Like kubectl's "unable to retrieve the complete list of server APIs", whatever the output format.
 		const warn = () => {
-			for (const failure of discovery.failures) context.output.stderr.write(`warning: ${failure.groupVersion}: ${failure.message}\n`);
+			for (const failure of discovery.failures) context.output.stderr.write(`warning: ${shown(context.output.stderr, `${failure.groupVersion}: ${failure.message}`)}\n`);
 		};
 		if (context.flags.json) {
 			printJson(context.output, {context: name, aggregated: discovery.aggregated, discoveryRequests, requests: client.requests, groups, resources, failures: discovery.failures});

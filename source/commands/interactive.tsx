@@ -34,7 +34,12 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		return {currentContext: index.currentContext, contexts: index.contexts, overview: () => (overview ??= contextOverview(index))};
 	};
 
-	const index = () => (loaded ??= (async () => summarise(peekKubeconfigIndex(context.selection, context.indexCache) ?? (await context.loadIndex())))());
+	const index = () =>
+		(loaded ??= (async () => summarise(peekKubeconfigIndex(context.selection, context.indexCache) ?? (await context.loadIndex())))().catch((error: unknown) => {
+			// A kubeconfig broken mid-session is reported, and read again on the next attempt.
+			loaded = undefined;
+			throw error;
+		}));
 	// A kubeconfig that cannot be read is reported like any command's error (file, field, exit 1),
 	// before the screen is taken over.
 	await index();
@@ -68,10 +73,16 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				}
 
 				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate});
-				return {client, identity: access.whoAmI(client), resources: discover(client).then(preferredResources)};
+				const identity = access.whoAmI(client);
+				const resources = discover(client).then(preferredResources);
+				// Awaited together later; a failure of either must not go unobserved meanwhile and end the app.
+				identity.catch(() => {});
+				resources.catch(() => {});
+				return {client, identity, resources};
 			})();
-			// A failed connection is not kept: the next attempt starts afresh.
-			connecting.catch(() => connections.delete(contextName));
+			// A failed connection is not kept: the next attempt starts afresh (unless a newer one replaced it).
+			const attempt = connecting;
+			connecting.catch(() => connections.get(contextName) === attempt && connections.delete(contextName));
 			connections.set(contextName, connecting);
 		}
 
@@ -84,7 +95,15 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	type ProxyConnection = {client: ApiClient; url: string; context: string; stop(): Promise<void>};
 	const proxies = new Set<{close(): Promise<void>}>();
 	let apiProxy: Promise<ProxyConnection> | undefined;
-	const apiThroughProxy = async (fresh: boolean): Promise<ProxyConnection> => {
+	// One caller at a time: two panes asking at once after a switch must not start two proxies.
+	let proxyTurn: Promise<unknown> = Promise.resolve();
+	const apiThroughProxy = (fresh: boolean): Promise<ProxyConnection> => {
+		const turn = proxyTurn.then(() => acquireProxy(fresh));
+		proxyTurn = turn.catch(() => {});
+		return turn;
+	};
+
+	const acquireProxy = async (fresh: boolean): Promise<ProxyConnection> => {
 		const config = await context.load();
 		const current = await apiProxy?.catch(() => undefined);
 		if (!fresh && current && (context.flags.proxyUrl || current.context === config.currentContext)) return current;
@@ -138,7 +157,12 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		},
 		async access(namespace, refresh) {
 			// A refresh asks again who the user is and what the server serves, not only the rules.
-			if (refresh) connections.delete((await context.load()).currentContext);
+			if (refresh) {
+				const name = (await context.load()).currentContext;
+				const old = connections.get(name);
+				connections.delete(name);
+				void old?.then((previous) => previous.client.close(), () => {});
+			}
 			const {contextName, namespace: own, client, identity, resources} = await connection();
 			const target = namespace ?? own;
 			const key = `${contextName}\u0000${target}`;
@@ -148,8 +172,9 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					const started = performance.now();
 					const before = client.requests;
 					const [{accessSource}, {computeAccessMatrix}] = await Promise.all([import('../access/access-check.ts'), import('../access/matrix.ts')]);
-					const matrix = await computeAccessMatrix(accessSource(client), await resources, {namespace: target});
-					return {context: contextName, identity: await identity, matrix, requests: client.requests - before, elapsedMs: performance.now() - started};
+					const [who, list] = await Promise.all([identity, resources]);
+					const matrix = await computeAccessMatrix(accessSource(client), list, {namespace: target});
+					return {context: contextName, identity: who, matrix, requests: client.requests - before, elapsedMs: performance.now() - started};
 				})();
 				view.catch(() => matrices.delete(key));
 				matrices.set(key, view);
@@ -193,7 +218,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			const {contexts} = await certificateReport(context, {allContexts, thresholds: {warnDays: 30, criticalDays: 7}, probe: false}, now);
 			const targets = new Map(contexts.flatMap((entry) => (entry.probeTarget ? [[probeKey(entry.probeTarget), entry.probeTarget] as const] : [])));
 			// In the background: each result is shown as it comes; one dead server only holds its own row.
-			void inParallel([...targets], 64, async ([key, target]) => onProbe(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000})));
+			void inParallel([...targets], 64, async ([key, target]) => onProbe(key, await probeServer(target, {now, timeoutMs: context.flags.timeoutMs ?? 3000}))).catch(() => {});
 			return contexts;
 		},
 		async history() {

@@ -100,7 +100,8 @@ export function statOf(file: string): FileStat | undefined {
 const sameStat = (a: FileStat | undefined, b: FileStat | undefined) =>
 	a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 
-const settled = (stat: FileStat) => Date.now() - Number(BigInt(stat.ctimeNs) / 1_000_000n) >= settledMs;
+/** Whole-second timestamps (ext3, HFS+, FAT, some NFS) get a wait of two seconds instead. */
+const settled = (stat: FileStat) => Date.now() - Number(BigInt(stat.ctimeNs) / 1_000_000n) >= (BigInt(stat.ctimeNs) % 1_000_000_000n === 0n ? 2000 : settledMs);
 
 export type CacheHit = {index: FileIndex; segments: Segment[]};
 

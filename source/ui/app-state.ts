@@ -267,7 +267,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			const cleared = withList(state, state.pane, {type: 'clear'});
 			const namespace = state.details?.get(action.name)?.namespace || 'default';
 			const switched = reloadAccess({...cleared, current: action.name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}}, {namespace: undefined});
-			const next = switched.certificates.allContexts ? switched : reloadCertificates(switched, {});
+			const withCertificates = switched.certificates.allContexts ? switched : reloadCertificates(switched, {});
+			// The API pane reads through a proxy for the current context: a new context is a new proxy.
+			const next = withCertificates.api.status.kind === 'loading' && withCertificates.api.generation === 0 ? withCertificates : reloadApi(withCertificates, false);
 			return {...withList(next, 'contexts', {type: 'items', items: state.lists.contexts.items, keepKey: action.name}), status: {kind: 'info', text: `Switched to context "${action.name}".`}};
 		}
 

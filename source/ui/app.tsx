@@ -196,23 +196,24 @@ export function App({services, mode, color, initial, impersonating, onExit}: App
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
 	return (
-		<Box flexDirection="column" width={columns} height={rows}>
-			<Box>
+		<Box flexDirection="column" width={columns} height={rows} overflow="hidden">
+			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}
+			<Text wrap="truncate">
 				<Text bold>kubehop </Text>
 				{impersonating ? <Text color={color ? 'yellow' : undefined} bold>{`as ${label(impersonating, 24)} `}</Text> : null}
 				<Text color={color ? (production ? 'red' : 'green') : undefined} bold inverse={production}>
-					{label(state.current || '(no current context)', Math.max(10, columns - 60))}
+					{label(state.current || '(no current context)', Math.max(10, columns - 60 - (impersonating ? [...impersonating].length + 4 : 0)))}
 				</Text>
-				<Text dimColor wrap="truncate">
+				<Text dimColor>
 					{details ? `  ${label(details.server, 30)}  user ${label(details.user, 14)}` : ''}
 					{state.current ? `  ns ${label(state.currentNamespace || 'default', 16)}` : ''}
 				</Text>
-			</Box>
-			<Box>
+			</Text>
+			<Text wrap="truncate">
 				{panes.map((entry) => (
 					<Text key={entry.id} inverse={entry.id === state.pane} bold={entry.id === state.pane}>{` ${entry.title} `}</Text>
 				))}
-			</Box>
+			</Text>
 			{pane}
 			{state.prompt ? (
 				<Text color={color ? 'yellow' : undefined} bold wrap="truncate">

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[]};
+	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
@@ -45,6 +45,7 @@ function fakeServices(names: string[], current: string) {
 			return fakeAccessView(namespace ?? 'default');
 		},
 		async api() {
+			state.apiCalls++;
 			return {
 				proxyUrl: 'http://127.0.0.1:8001',
 				groups: [
@@ -311,6 +312,20 @@ describe('the kubehop app', () => {
 		app.stdin.write('\u007F'.repeat(60) + '/version\r');
 		await until(app.lastFrame, (text) => text.includes('GET /version  HTTP 200'));
 		expect(app.state.rawPaths.at(-1)).toBe('/version');
+	});
+
+	it('reads the API again after a context switch: the proxy it went through belonged to the old context', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('aggregated discovery: 2 requests'));
+		expect(app.state.apiCalls).toBe(1);
+		app.stdin.write('\t');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('stag\r');
+		await until(app.lastFrame, (text) => text.includes('Switched to context "staging".'));
+		app.stdin.write('\t\t\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('aggregated discovery: 2 requests') && app.state.apiCalls === 2);
 	});
 });
 

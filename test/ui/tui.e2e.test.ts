@@ -227,5 +227,25 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		tui.type('pods');
 		await tui.waitForScreen((lines) => lines.some((line) => /^pods\s+✓\s+✓\s+✗\s+✓/.test(line)), 5000, "jane's row for pods: get, list and create");
 	}, timeout);
-});
 
+	itWithCluster('every pane fits an 80x24 terminal', async () => {
+		setup = multiFileKubeconfig();
+		const tui = (session = new TmuxSession(setup.directory, [...environment(setup), process.execPath, cli], {width: 80, height: 24}));
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
+		// What each pane shows once loaded: the frame must fit with it on screen.
+		const loaded: Record<string, (lines: string[]) => boolean> = {
+			Namespaces: (lines) => lines.some((line) => /\bstaging\b/.test(line)),
+			History: (lines) => lines.some((line) => line.startsWith('> ')) && !lines.some((line) => /\bstaging\b/.test(line)),
+			Access: (lines) => lines.some((line) => line.startsWith('RESOURCE')),
+			Certificates: (lines) => lines.some((line) => line.startsWith('STATUS')) && lines.some((line) => line.includes('kubectl will connect')),
+			API: (lines) => lines.some((line) => line.startsWith('core /api/v1')),
+		};
+		for (const [pane, shown] of Object.entries(loaded)) {
+			tui.keys('Tab');
+			// The footer's hints are cut at 80 columns; quit comes before the cut.
+			const lines = await tui.waitForScreen((lines) => lines.length === 24 && /quit/.test(lines.findLast((line) => line.trim() !== '') ?? '') && shown(lines), 20_000, `the ${pane} pane at 80x24`);
+			expect(lines[0], `${pane}:\n${lines.join("\n")}`).toMatch(/^kubehop admin@kubehop-local/);
+			expect(lines[1]).toMatch(/^ Contexts {2}Namespaces/);
+		}
+	}, timeout);
+});

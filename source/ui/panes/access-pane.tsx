@@ -40,7 +40,10 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 
 	const {view} = status;
 	const {identity, matrix} = view;
-	const nameWidth = Math.max(12, Math.min(48, width - matrix.verbs.length * columnWidth - scopeWidth - 3));
+	// Narrow terminals and many verb columns: tighter cells, then no scope column, before names go below 12.
+	const cellWidth = width - 14 - scopeWidth >= matrix.verbs.length * columnWidth ? columnWidth : width - 14 >= matrix.verbs.length * 6 ? 6 : 5;
+	const showScope = width - 14 - scopeWidth >= matrix.verbs.length * cellWidth;
+	const nameWidth = Math.max(12, Math.min(48, width - matrix.verbs.length * cellWidth - (showScope ? scopeWidth : 0) - 3));
 	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username || '(anonymous)';
 	const verb = matrix.verbs[access.column] ?? '';
 	const selectedName = selectedItem(state)?.key;
@@ -68,10 +71,10 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 				<Text bold>{'RESOURCE'.padEnd(nameWidth + 2)}</Text>
 				{matrix.verbs.map((name, index) => (
 					<Text key={name} bold inverse={index === access.column}>
-						{heading(name).padEnd(columnWidth - 1)}
+						{heading(name).slice(0, cellWidth - 1).padEnd(cellWidth - 1)}
 					</Text>
 				)).flatMap((element, index) => [element, <Text key={`gap-${index}`}> </Text>])}
-				<Text bold>{'SCOPE'}</Text>
+				{showScope ? <Text bold>{'SCOPE'}</Text> : null}
 			</Box>
 			{visibleMatches(state).map((match, index) => {
 				const matrixRow = matrix.rows.find((candidate) => candidate.name === match.item.key);
@@ -84,11 +87,11 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 							const state = matrixRow?.cells[name]?.state ?? 'unknown';
 							return (
 								<Text key={name} color={color ? stateColor[state] : undefined} dimColor={state === 'n/a'} inverse={selected && column === access.column}>
-									{` ${cellGlyph[state]}     `.slice(0, columnWidth)}
+									{` ${cellGlyph[state]}     `.slice(0, cellWidth)}
 								</Text>
 							);
 						})}
-						<Text dimColor>{matrixRow && !matrixRow.namespaced ? 'cluster' : ''}</Text>
+						{showScope ? <Text dimColor>{matrixRow && !matrixRow.namespaced ? 'cluster' : ''}</Text> : null}
 					</Box>
 				);
 			})}
