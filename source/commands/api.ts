@@ -1,6 +1,19 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {paint, printJson, shown} from '../terminal/output.ts';
+import type {GroupSummary} from '../discovery/api-groups.ts';
+import type {ApiResource, Discovery} from '../discovery/discovery.ts';
 import type {CommandContext} from './command-context.ts';
+
+/** What `kubehop api --json` prints. */
+export type ApiJson = {
+	context: string;
+	aggregated: boolean;
+	discoveryRequests: number;
+	requests: number;
+	groups: GroupSummary[];
+	resources: ApiResource[];
+	failures: Discovery['failures'];
+};
 
 // `kubehop api`: what `kubectl api-resources -o wide` lists, plus every group's versions, their
 // stability and where they come from, in as few requests as the server allows.
@@ -42,7 +55,7 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 			for (const failure of discovery.failures) context.output.stderr.write(`warning: ${shown(context.output.stderr, `${failure.groupVersion}: ${failure.message}`)}\n`);
 		};
 		if (context.flags.json) {
-			printJson(context.output, {context: name, aggregated: discovery.aggregated, discoveryRequests, requests: client.requests, groups, resources, failures: discovery.failures});
+			printJson(context.output, {context: name, aggregated: discovery.aggregated, discoveryRequests, requests: client.requests, groups, resources, failures: discovery.failures} satisfies ApiJson);
 			warn();
 			return discovery.failures.length > 0 ? 1 : 0;
 		}

@@ -14,6 +14,7 @@ import {contextNames} from '../cluster/control-plane/control-plane.ts';
 import {controlPlane, homeFor, itWithCluster} from '../support/control-plane.ts';
 import {cliPath} from '../support/kubehop-binary.ts';
 import {byKey, comparable, fromKubehop, parseApiResources, parseApiVersions} from '../support/kubectl-tables.ts';
+import type {ApiJson} from '../../source/commands/api.ts';
 
 // `kubehop api` and the API pane's reads against a real kube-apiserver, with the version-matched kubectl
 // as the oracle: the group versions (`kubectl api-versions`), the resources (`kubectl api-resources -o
@@ -22,15 +23,6 @@ import {byKey, comparable, fromKubehop, parseApiResources, parseApiVersions} fro
 
 type Result = {status: number; stdout: string; stderr: string};
 type Home = ReturnType<typeof homeFor>;
-type ApiJson = {
-	context: string;
-	aggregated: boolean;
-	discoveryRequests: number;
-	requests: number;
-	groups: Array<{name: string; paths: string[]; versions: Array<{version: string; preferred: boolean; stability: string; stale: boolean; resources: number}>; origin: string}>;
-	resources: Array<{group: string; version: string; resource: string; singular: string; kind: string; namespaced: boolean; verbs: string[]; shortNames: string[]; categories: string[]; subresources: Array<{name: string; verbs: string[]; kind: string}>}>;
-	failures: Array<{groupVersion: string; message: string}>;
-};
 
 const spawned = (command: string, args: string[], env: Record<string, string | undefined>) =>
 	new Promise<Result>((resolve) => {

@@ -11,6 +11,7 @@ import {aggregatedAccept, discover, preferredResources} from '../../source/disco
 import {controlPlane, itWithCluster} from '../support/control-plane.ts';
 import {byKey, fromKubehop, parseApiResources, parseApiVersions, comparable} from '../support/kubectl-tables.ts';
 import {tempTree} from '../support/temp-tree.ts';
+import type {ApiJson} from '../../source/commands/api.ts';
 
 // Discovery against a plain-HTTP stand-in for the API server: the classic walk (an old server, or one
 // that ignores the aggregated Accept), aggregated discovery v2, a group version whose aggregated API
@@ -61,15 +62,6 @@ async function kubehopApi(server: string, argv: string[] = []) {
 	return {status, stdout, stderr, kubeconfig: path.join(tree.home, '.kube', 'config'), json: () => JSON.parse(stdout) as ApiJson};
 }
 
-type ApiJson = {
-	context: string;
-	aggregated: boolean;
-	discoveryRequests: number;
-	requests: number;
-	groups: Array<{name: string; paths: string[]; versions: Array<{version: string; preferred: boolean; stability: string; stale: boolean; resources: number}>; origin: string}>;
-	resources: Array<{group: string; version: string; resource: string; singular: string; kind: string; namespaced: boolean; verbs: string[]; shortNames: string[]; categories: string[]; subresources: Array<{name: string; verbs: string[]; kind: string}>}>;
-	failures: Array<{groupVersion: string; message: string}>;
-};
 
 const crud = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const unavailable: Route = {status: 503, body: {kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503}};
