@@ -65,14 +65,16 @@ async function compareWithKubectl(home: Home): Promise<ApiJson> {
 	return json;
 }
 
-/** Polls (no fixed wait) until the condition holds, or fails after the deadline saying what it waited for. */
+/**
+ * Asks again until the condition holds, or fails after the deadline saying what it waited for. Each
+ * probe runs kubehop or kubectl, which paces the asking; there is no pause of its own.
+ */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
 

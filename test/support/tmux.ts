@@ -1,35 +1,79 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 
 // A real terminal for end-to-end tests: a detached tmux session on a private server, driven with
 // send-keys and read with capture-pane, the way a person at a keyboard would see it.
 
 let sessions = 0;
 
-/** Polls until `check` returns something other than undefined; on timeout the error says what was last seen. */
-export async function poll<T>(check: () => T | undefined, {timeoutMs, what, seen}: {timeoutMs: number; what: string; seen: () => string}): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const result = check();
-		if (result !== undefined) return result;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; last seen:\n${seen()}`);
-		await delay(50);
-	}
+/** Calls `notify` whenever something may have changed; returns how to stop. */
+export type Changes = (notify: () => void) => () => void;
+
+/** Every change to these files, or to the entries of these directories (renames included). */
+export function fileChanges(...paths: string[]): Changes {
+	return (notify) => {
+		const watchers = paths.map((file) => fs.watch(file, notify));
+		return () => {
+			for (const watcher of watchers) watcher.close();
+		};
+	};
+}
+
+/**
+ * Resolves with the first value `check` returns other than undefined, checking now and again after
+ * each change it is told of (bursts of changes are checked once); on timeout the error says what was
+ * last seen. No fixed pauses: a loaded machine only makes the changes come later.
+ */
+export function poll<T>(check: () => T | undefined, {timeoutMs, what, seen, changes}: {timeoutMs: number; what: string; seen: () => string; changes: Changes}): Promise<T> {
+	return new Promise<T>((resolve, reject) => {
+		let pending = false;
+		let settled = false;
+		const settle = (finish: () => void) => {
+			settled = true;
+			stop();
+			clearTimeout(deadline);
+			finish();
+		};
+
+		const attempt = () => {
+			pending = false;
+			if (settled) return;
+			try {
+				const result = check();
+				if (result !== undefined) settle(() => resolve(result));
+			} catch (error) {
+				settle(() => reject(error));
+			}
+		};
+
+		const stop = changes(() => {
+			if (!pending) {
+				pending = true;
+				setImmediate(attempt);
+			}
+		});
+		const deadline = setTimeout(() => settle(() => reject(new Error(`timed out after ${timeoutMs}ms waiting for ${what}; last seen:\n${seen()}`))), timeoutMs);
+		attempt();
+	});
 }
 
 export class TmuxSession {
 	/** The private server's socket name (`tmux -L`): nothing is shared with the user's tmux or other tests. */
 	readonly socket = `kubehop-e2e-${process.pid}-${++sessions}`;
 	private readonly config: string;
+	/** Everything the pane's program writes, copied by tmux (`pipe-pane`): each write may change the screen. */
+	private readonly output: string;
 
 	/** Starts `command` (an argv, run without a shell) in a detached window of the given size. */
 	constructor(directory: string, command: readonly string[], {width = 100, height = 30} = {}) {
 		this.config = path.join(directory, `${this.socket}.conf`);
 		// No status line (the pane is the whole window), and a crashed program leaves its last screen to read.
+		this.output = path.join(directory, `${this.socket}.out`);
+		fs.writeFileSync(this.output, '');
 		fs.writeFileSync(this.config, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 0\n');
 		this.tmux(['new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), ...command]);
+		this.tmux(['pipe-pane', '-t', 'main', '-o', `cat >> '${this.output}'`]);
 	}
 
 	/** Named keys (`Enter`, `Tab`, `C-c`, `-`...). */
@@ -55,7 +99,7 @@ export class TmuxSession {
 		return poll(() => {
 			const lines = this.screen();
 			return predicate(lines) ? lines : undefined;
-		}, {timeoutMs, what, seen: () => this.screen().join('\n')});
+		}, {timeoutMs, what, seen: () => this.screen().join('\n'), changes: fileChanges(this.output)});
 	}
 
 	/** Kills the server and waits for the programs in its panes to be gone, so nothing writes to HOME afterwards. */
@@ -70,28 +114,42 @@ export class TmuxSession {
 			// Already gone.
 		}
 
-		// A zombie waiting for its new parent (here a slow-reaping init) to collect it has finished too.
-		const alive = (pid: number) => {
-			try {
-				process.kill(pid, 0);
-			} catch {
-				return false;
-			}
-
-			try {
-				return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-			} catch {
-				return true;
-			}
-		};
-
-		await poll(() => (pids.some(alive) ? undefined : true), {timeoutMs: 10_000, what: `panes ${pids.join(', ')} to exit`, seen: () => ''});
+		await waitForExit(pids);
 		fs.rmSync(this.config, {force: true});
+		fs.rmSync(this.output, {force: true});
 		// tmux 3.3 leaves the socket file of a killed server behind.
 		if (socketPath) fs.rmSync(socketPath, {force: true});
 	}
 
 	private tmux(args: string[]): string {
 		return execFileSync('tmux', ['-u', '-L', this.socket, '-f', this.config, ...args], {encoding: 'utf8', env: {PATH: process.env.PATH, LANG: 'C.UTF-8'}, timeout: 10_000});
+	}
+}
+
+/** A process that has ended, or is a zombie waiting for its new parent (a slow-reaping init) to collect it. */
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+	} catch {
+		return false;
+	}
+
+	try {
+		return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return true;
+	}
+}
+
+/**
+ * Waits for processes that are not ours to end. Linux tells a parent, not a stranger, when a process
+ * exits, and tmux's pane-died hook did not fire reliably for programs killed with the server; so this
+ * one wait looks again every 20 ms, bounded by a deadline, instead of sleeping a fixed time.
+ */
+async function waitForExit(pids: readonly number[], timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (pids.some(alive)) {
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for panes ${pids.join(', ')} to exit`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 }

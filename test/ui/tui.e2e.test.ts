@@ -6,7 +6,7 @@ import {afterAll, afterEach, beforeAll, describe, expect} from 'vitest';
 import {controlPlane, itWithCluster} from '../support/control-plane.ts';
 import {cliPath} from '../support/kubehop-binary.ts';
 import {tempTree} from '../support/temp-tree.ts';
-import {poll, TmuxSession} from '../support/tmux.ts';
+import {fileChanges, poll, TmuxSession} from '../support/tmux.ts';
 
 // The real binary in a real terminal (tmux), typed at as a person would, against the run's real
 // kube-apiserver and a kubeconfig split over two files; kubectl, reading the same KUBECONFIG, is the oracle.
@@ -62,10 +62,11 @@ function kubectl(setup: Setup, args: string[]): string {
 const currentContext = (setup: Setup) => kubectl(setup, ['config', 'current-context']);
 const currentNamespace = (setup: Setup) => kubectl(setup, ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']);
 
-/** Waits for kubectl to report `expected` (the write may land just after the screen updates). */
-async function kubectlSays(read: () => string, expected: string): Promise<void> {
+/** Waits for kubectl to report `expected`, asking again whenever the kubeconfig's directory changes (the write may land just after the screen updates). */
+async function kubectlSays(setup: Setup, read: () => string, expected: string): Promise<void> {
 	let last = '';
-	await poll(() => ((last = read()) === expected ? true : undefined), {timeoutMs: 10_000, what: `kubectl to report ${expected}`, seen: () => last});
+	const directories = [...new Set(setup.kubeconfig.split(path.delimiter).map((file) => path.dirname(file)))];
+	await poll(() => ((last = read()) === expected ? true : undefined), {timeoutMs: 10_000, what: `kubectl to report ${expected}`, seen: () => last, changes: fileChanges(...directories)});
 }
 
 const header = (lines: string[]) => lines[0] ?? '';
@@ -124,11 +125,11 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> devkub')), 5000, 'the query');
 		tui.keys('Enter');
 		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop dev@kubehop-local'), 10_000, 'the header to show dev@kubehop-local');
-		await kubectlSays(() => currentContext(setup), 'dev@kubehop-local');
+		await kubectlSays(setup, () => currentContext(setup), 'dev@kubehop-local');
 
 		tui.keys('-');
 		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local'), 10_000, 'the header to show admin@kubehop-local again');
-		await kubectlSays(() => currentContext(setup), 'admin@kubehop-local');
+		await kubectlSays(setup, () => currentContext(setup), 'admin@kubehop-local');
 	}, timeout);
 
 	itWithCluster('the Namespaces pane lists the cluster namespaces, filters, and Enter switches the namespace', async () => {
@@ -140,7 +141,7 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		tui.type('stag');
 		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> stag')), 5000, 'the query');
 		tui.keys('Enter');
-		await kubectlSays(() => currentNamespace(setup), 'staging');
+		await kubectlSays(setup, () => currentNamespace(setup), 'staging');
 		expect(currentContext(setup)).toBe('admin@kubehop-local');
 	}, timeout);
 
