@@ -174,6 +174,13 @@ const aggregatedRoutes: Record<string, Route> = {
 const findGroup = (json: ApiJson, name: string) => json.groups.find((group) => group.name === name)!;
 const findResource = (json: ApiJson, apiVersion: string, name: string) => json.resources.find((resource) => (resource.group ? `${resource.group}/${resource.version}` : resource.version) === apiVersion && resource.resource === name);
 
+/** The pods resource as discovery should read it from either form of the stand-in. */
+const podSubresources = [
+	{name: 'exec', verbs: ['create', 'get'], kind: 'PodExecOptions'},
+	{name: 'log', verbs: ['get'], kind: 'Pod'},
+];
+const podsAsRead = (subresources: Array<{name: string; verbs: string[]; kind: string}>) => ({group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, verbs: crud, shortNames: ['po'], categories: ['all'], subresources});
+
 describe('stabilityOf', () => {
 	it('reads GA, beta and alpha from the version string, as Kubernetes names versions', () => {
 		expect(stabilityOf('v1')).toBe('GA');
@@ -203,22 +210,7 @@ describe('the classic discovery walk', () => {
 			expect(core.versions.map((version) => [version.version, version.preferred, version.stale])).toEqual([['v1', true, false]]);
 			const resources = core.versions[0]!.resources;
 			expect(resources.map((resource) => resource.resource)).toEqual(['bindings', 'nodes', 'pods', 'verbless']);
-			expect(resources.find((resource) => resource.resource === 'pods')).toEqual({
-				group: '',
-				version: 'v1',
-				resource: 'pods',
-				singular: 'pod',
-				kind: 'Pod',
-				namespaced: true,
-				verbs: crud,
-				shortNames: ['po'],
-				categories: ['all'],
-				subresources: [
-					{name: 'exec', verbs: ['create', 'get'], kind: 'PodExecOptions'},
-					{name: 'log', verbs: ['get'], kind: 'Pod'},
-					{name: 'status', verbs: ['get', 'patch', 'update'], kind: 'Pod'},
-				],
-			});
+			expect(resources.find((resource) => resource.resource === 'pods')).toEqual(podsAsRead([...podSubresources, {name: 'status', verbs: ['get', 'patch', 'update'], kind: 'Pod'}]));
 			expect(resources.find((resource) => resource.resource === 'nodes')).toMatchObject({namespaced: false, kind: 'Node', shortNames: ['no'], categories: [], subresources: []});
 
 			const batch = discovery.groups.find((group) => group.name === 'batch')!;
@@ -297,21 +289,7 @@ describe('aggregated discovery', () => {
 			]);
 			expect(discovery.groups.map((group) => group.name)).toEqual(['', 'apps', 'metrics.k8s.io', 'flights.com']);
 			const pods = discovery.groups[0]!.versions[0]!.resources.find((resource) => resource.resource === 'pods');
-			expect(pods).toEqual({
-				group: '',
-				version: 'v1',
-				resource: 'pods',
-				singular: 'pod',
-				kind: 'Pod',
-				namespaced: true,
-				verbs: crud,
-				shortNames: ['po'],
-				categories: ['all'],
-				subresources: [
-					{name: 'exec', verbs: ['create', 'get'], kind: 'PodExecOptions'},
-					{name: 'log', verbs: ['get'], kind: 'Pod'},
-				],
-			});
+			expect(pods).toEqual(podsAsRead(podSubresources));
 			expect(discovery.groups[0]!.versions[0]!.resources.find((resource) => resource.resource === 'nodes')).toMatchObject({namespaced: false, kind: 'Node', shortNames: ['no'], categories: [], subresources: []});
 
 			const metrics = discovery.groups.find((group) => group.name === 'metrics.k8s.io')!;
