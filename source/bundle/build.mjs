@@ -2,8 +2,10 @@
 // Ink, React and the Kubernetes client sit in chunks that only the commands needing them import.
 import fs from 'node:fs';
 import {build} from 'esbuild';
+import {dependencyPatches} from './dependency-patches.mjs';
 
 const unused = './source/bundle/conf-unused-features.ts';
+
 fs.rmSync('dist', {recursive: true, force: true});
 const result = await build({
 	metafile: true,
@@ -25,6 +27,7 @@ const result = await build({
 	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts', 'yoga-layout': './source/bundle/yoga-without-fetch.mjs', 'string-width': './source/bundle/string-width-fast.mjs'},
 	// Some dependencies still call require() for Node built-ins from ESM.
 	banner: {js: "#!/usr/bin/env node\nimport {createRequire as __kubehopRequire} from 'node:module'; const require = __kubehopRequire(import.meta.url);"},
+	plugins: [dependencyPatches],
 	logLevel: 'warning',
 });
 fs.chmodSync('dist/cli.js', 0o755);

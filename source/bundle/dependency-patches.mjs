@@ -1,0 +1,77 @@
+// Source patches the bundle applies to a few dependencies, each a shortcut that gives the same answer
+// sooner. Every patch names the text it expects and fails the build when that text is gone, so an
+// upgrade cannot silently drop one; test/bundle holds each patched function to the original's answers.
+import fs from 'node:fs';
+
+/** Replaces `anchor` (once, exactly) in `source`, or explains which dependency changed shape. */
+function patched(source, file, anchor, replacement) {
+	const at = source.indexOf(anchor);
+	if (at < 0 || source.indexOf(anchor, at + 1) >= 0) {
+		throw new Error(`${file}: expected exactly one \`${anchor.split('\n')[0]}\`; the dependency changed, update source/bundle/dependency-patches.mjs`);
+	}
+
+	return source.slice(0, at) + replacement + source.slice(at + anchor.length);
+}
+
+export const patches = [
+	{
+		// string-width builds `/^\p{RGI_Emoji}$/v` as its module loads: ~12 ms of parsing on every start of
+		// the app, for an expression only emoji reach. Built on first use instead.
+		file: /[\\/]string-width[\\/]index\.js$/,
+		apply(source, file) {
+			const uses = source.match(/rgiEmojiRegex\b[^;]{0,6}/g) ?? [];
+			if (uses.slice(1).some((use) => !use.startsWith('rgiEmojiRegex.test('))) throw new Error(`${file}: rgiEmojiRegex is used other than through .test(); update source/bundle/dependency-patches.mjs`);
+			return patched(source, file, 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let rgiEmojiExpression; const rgiEmojiRegex = {test: (text) => (rgiEmojiExpression ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};");
+		},
+	},
+	{
+		// Ink turns every line it draws into styled characters, one grapheme at a time through
+		// Intl.Segmenter. Printable ASCII is one character per grapheme, one column each, never an escape.
+		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+		apply(source, file) {
+			return patched(
+				source,
+				file,
+				'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n',
+				'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n' +
+					'    if (/^[\\x20-\\x7E]*$/.test(str)) {\n' +
+					'        const plain = [];\n' +
+					'        for (let index = 0; index < str.length; index++) {\n' +
+					'            plain.push({ type: "char", value: str[index], fullWidth: false });\n' +
+					'            if (index + 1 >= endChar) break;\n' +
+					'        }\n' +
+					'        return plain;\n' +
+					'    }\n',
+			);
+		},
+	},
+	{
+		// Then it writes the screen back out character by character, diffing each one's styles against
+		// the previous one's: a Set and an array for every blank or plain cell, 3,000 of them a frame.
+		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/,
+		apply(source, file) {
+			return patched(
+				source,
+				file,
+				'export function diffAnsiCodes(from, to) {\n',
+				'export function diffAnsiCodes(from, to) {\n' + '    if (from.length === to.length && from.every((code, index) => code.code === to[index].code && code.endCode === to[index].endCode))\n' + '        return [];\n',
+			);
+		},
+	},
+	{
+		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/,
+		apply(source, file) {
+			return patched(source, file, 'export function ansiCodesToString(codes) {\n', 'export function ansiCodesToString(codes) {\n    if (codes.length === 0)\n        return "";\n');
+		},
+	},
+];
+
+/** The esbuild plugin that applies them. */
+export const dependencyPatches = {
+	name: 'kubehop-dependency-patches',
+	setup(build) {
+		for (const patch of patches) {
+			build.onLoad({filter: patch.file}, (args) => ({contents: patch.apply(fs.readFileSync(args.path, 'utf8'), args.path), loader: 'js'}));
+		}
+	},
+};

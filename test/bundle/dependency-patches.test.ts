@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import fc from 'fast-check';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+// @ts-expect-error: a plain JavaScript module of the bundle.
+import {patches} from '../../source/bundle/dependency-patches.mjs';
+
+// Each patch is a shortcut, so the patched dependency must answer exactly as the original does. The
+// patched copies live under node_modules/.cache so that their own imports still resolve.
+
+type Patch = {file: RegExp; apply: (source: string, file: string) => string};
+const root = path.resolve(import.meta.dirname, '../..');
+let copies: string;
+
+/** A copy of the package in `directory` with every patch that matches one of its files applied. */
+function patchedCopy(directory: string): string {
+	const copy = path.join(copies, path.relative(path.join(root, 'node_modules'), directory));
+	fs.cpSync(directory, copy, {recursive: true});
+	for (const name of fs.readdirSync(copy, {recursive: true}) as string[]) {
+		const patch = (patches as Patch[]).find((candidate) => candidate.file.test(path.join(directory, name)));
+		if (patch) fs.writeFileSync(path.join(copy, name), patch.apply(fs.readFileSync(path.join(copy, name), 'utf8'), name));
+	}
+
+	return copy;
+}
+
+type Tokenizer = {
+	tokenize: (text: string, endChar?: number) => unknown[];
+	styledCharsFromTokens: (tokens: unknown[]) => Array<{styles: unknown[]}>;
+	styledCharsToString: (chars: unknown[]) => string;
+	diffAnsiCodes: (from: unknown[], to: unknown[]) => unknown[];
+};
+
+let original: Tokenizer;
+let patched: Tokenizer;
+
+beforeAll(async () => {
+	copies = fs.mkdtempSync(path.join(root, 'node_modules', '.cache', 'kubehop-patches-'));
+	const tokenizer = path.join(root, 'node_modules', '@alcalzone', 'ansi-tokenize');
+	original = (await import(pathToFileURL(path.join(tokenizer, 'build', 'index.js')).href)) as Tokenizer;
+	patched = (await import(pathToFileURL(path.join(patchedCopy(tokenizer), 'build', 'index.js')).href)) as Tokenizer;
+});
+
+afterAll(() => fs.rmSync(copies, {recursive: true, force: true}));
+
+// Text as Ink draws it: plain ASCII, colours and styles, wide and combining characters, emoji, links.
+const piece = fc.oneof(
+	fc.string({unit: fc.constantFrom(...' abcXYZ019-_./:●…│')}),
+	fc.constantFrom('\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;208m', '\u001B[1;3;31m', '\u001B]8;;https://example.com\u0007', '\u001B]8;;\u0007'),
+	fc.constantFrom('日本', 'e\u0301', '👩‍💻', '🇩🇪', '\u2764\uFE0F', '\t'),
+);
+const text = fc.array(piece, {maxLength: 12}).map((pieces) => pieces.join(''));
+
+describe('the patched ANSI tokenizer', () => {
+	it('applies each patch to the installed version', () => {
+		for (const name of ['tokenize.js', 'diff.js', 'ansiCodes.js']) {
+			const file = path.join(root, 'node_modules', '@alcalzone', 'ansi-tokenize', 'build', name);
+			const patch = (patches as Patch[]).find((candidate) => candidate.file.test(file))!;
+			expect(patch.apply(fs.readFileSync(file, 'utf8'), file)).not.toBe(fs.readFileSync(file, 'utf8'));
+		}
+	});
+
+	it('tokenizes as the original does, with and without a width limit', () => {
+		fc.assert(
+			fc.property(text, fc.option(fc.nat({max: 20}), {nil: undefined}), (line, endChar) => {
+				expect(patched.tokenize(line, endChar)).toEqual(original.tokenize(line, endChar));
+			}),
+			{numRuns: 500},
+		);
+	});
+
+	it('writes styled characters back out as the original does', () => {
+		fc.assert(
+			fc.property(fc.array(text, {maxLength: 4}), (lines) => {
+				const chars = lines.flatMap((line) => original.styledCharsFromTokens(original.tokenize(line)));
+				expect(patched.styledCharsToString(chars)).toBe(original.styledCharsToString(chars));
+			}),
+			{numRuns: 500},
+		);
+	});
+
+	it('diffs any two styles as the original does', () => {
+		const styles = text.map((line) => original.styledCharsFromTokens(original.tokenize(`${line}x`)).at(-1)!.styles);
+		fc.assert(
+			fc.property(styles, styles, (from, to) => {
+				expect(patched.diffAnsiCodes(from, to)).toEqual(original.diffAnsiCodes(from, to));
+				expect(patched.diffAnsiCodes(from, from)).toEqual(original.diffAnsiCodes(from, from));
+			}),
+			{numRuns: 500},
+		);
+	});
+});
+
+describe('the patched string-width', () => {
+	it('measures as the original does, and builds the emoji expression only when asked', async () => {
+		const directory = path.join(root, 'node_modules', 'string-width');
+		const {default: stringWidth} = (await import(pathToFileURL(path.join(directory, 'index.js')).href)) as {default: (text: string) => number};
+		const copy = patchedCopy(directory);
+		expect(fs.readFileSync(path.join(copy, 'index.js'), 'utf8')).not.toMatch(/const rgiEmojiRegex = \//);
+		const {default: patchedWidth} = (await import(pathToFileURL(path.join(copy, 'index.js')).href)) as {default: (text: string) => number};
+		fc.assert(
+			fc.property(text, (line) => {
+				expect(patchedWidth(line)).toBe(stringWidth(line));
+			}),
+			{numRuns: 300},
+		);
+	});
+});
