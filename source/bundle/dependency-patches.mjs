@@ -2,6 +2,13 @@
 // sooner. Every patch names the text it expects and fails the build when that text is gone, so an
 // upgrade cannot silently drop one; test/bundle holds each patched function to the original's answers.
 import fs from 'node:fs';
+import {narrowSymbols} from './string-width-fast.mjs';
+
+/**
+ * Text that is one grapheme and one column per UTF-16 unit: printable ASCII and the symbols of
+ * kubehop's own chrome (borders, marks, spinner), as the source of a regular expression.
+ */
+const plainText = `^[\\x20-\\x7E${[...narrowSymbols].map((symbol) => `\\u${symbol.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]*$`;
 
 /** Replaces `anchor` (once, exactly) in `source`, or explains which dependency changed shape. */
 function patched(source, file, anchor, replacement) {
@@ -13,6 +20,17 @@ function patched(source, file, anchor, replacement) {
 	return source.slice(0, at) + replacement + source.slice(at + anchor.length);
 }
 
+/**
+ * Creates `name`'s Intl.Segmenter on first use: the first segmenter in a process loads ICU's break
+ * rules, ~7 ms, and with the shortcuts below no frame of plain text needs one.
+ */
+function lazySegmenter(source, file, name, options) {
+	const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+	const uses = code.match(new RegExp(`\\b${name}\\b.{0,9}`, 'g')) ?? [];
+	if (uses.slice(1).some((use) => !use.startsWith(`${name}.segment(`))) throw new Error(`${file}: ${name} is used other than through .segment(); update source/bundle/dependency-patches.mjs`);
+	return patched(source, file, `const ${name} = new Intl.Segmenter(${options});`, `let ${name}Instance; const ${name} = {segment: (text) => (${name}Instance ??= new Intl.Segmenter(${options})).segment(text)};`);
+}
+
 export const patches = [
 	{
 		// string-width builds `/^\p{RGI_Emoji}$/v` as its module loads: ~12 ms of parsing on every start of
@@ -21,20 +39,21 @@ export const patches = [
 		apply(source, file) {
 			const uses = source.match(/rgiEmojiRegex\b[^;]{0,6}/g) ?? [];
 			if (uses.slice(1).some((use) => !use.startsWith('rgiEmojiRegex.test('))) throw new Error(`${file}: rgiEmojiRegex is used other than through .test(); update source/bundle/dependency-patches.mjs`);
-			return patched(source, file, 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let rgiEmojiExpression; const rgiEmojiRegex = {test: (text) => (rgiEmojiExpression ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};");
+			const lazyEmoji = patched(source, file, 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let rgiEmojiExpression; const rgiEmojiRegex = {test: (text) => (rgiEmojiExpression ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};");
+			return lazySegmenter(lazyEmoji, file, 'segmenter', '');
 		},
 	},
 	{
 		// Ink turns every line it draws into styled characters, one grapheme at a time through
-		// Intl.Segmenter. Printable ASCII is one character per grapheme, one column each, never an escape.
+		// Intl.Segmenter. Plain text is one character per grapheme, one column each, never an escape.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
 		apply(source, file) {
 			return patched(
-				source,
+				lazySegmenter(source, file, 'segmenter', 'undefined, { granularity: "grapheme" }'),
 				file,
 				'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n',
 				'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n' +
-					'    if (/^[\\x20-\\x7E]*$/.test(str)) {\n' +
+					`    if (/${plainText}/.test(str)) {\n` +
 					'        const plain = [];\n' +
 					'        for (let index = 0; index < str.length; index++) {\n' +
 					'            plain.push({ type: "char", value: str[index], fullWidth: false });\n' +
@@ -57,6 +76,22 @@ export const patches = [
 				'export function diffAnsiCodes(from, to) {\n' + '    if (from.length === to.length && from.every((code, index) => code.code === to[index].code && code.endCode === to[index].endCode))\n' + '        return [];\n',
 			);
 		},
+	},
+	{
+		// Ink clips every line to its box through slice-ansi, which segments the line into graphemes.
+		file: /[\\/]slice-ansi[\\/]index\.js$/,
+		apply(source, file) {
+			return patched(
+				source,
+				file,
+				'export default function sliceAnsi(string, start, end) {\n',
+				'export default function sliceAnsi(string, start, end) {\n' + `\tif (/${plainText}/.test(string) && Number.isInteger(start) && start >= 0 && (end === undefined || (Number.isInteger(end) && end >= 0))) {\n` + '\t\treturn string.slice(start, end);\n' + '\t}\n',
+			);
+		},
+	},
+	{
+		file: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+		apply: (source, file) => lazySegmenter(source, file, 'GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}"),
 	},
 	{
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/,

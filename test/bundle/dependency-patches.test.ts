@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error: a plain JavaScript module of the bundle.
 import {patches} from '../../source/bundle/dependency-patches.mjs';
+// @ts-expect-error: a plain JavaScript module of the bundle.
+import {narrowSymbols} from '../../source/bundle/string-width-fast.mjs';
 
 // Each patch is a shortcut, so the patched dependency must answer exactly as the original does. The
 // patched copies live under node_modules/.cache so that their own imports still resolve.
@@ -46,7 +48,7 @@ afterAll(() => fs.rmSync(copies, {recursive: true, force: true}));
 
 // Text as Ink draws it: plain ASCII, colours and styles, wide and combining characters, emoji, links.
 const piece = fc.oneof(
-	fc.string({unit: fc.constantFrom(...' abcXYZ019-_./:●…│')}),
+	fc.string({unit: fc.constantFrom(...' abcXYZ019-_./:~', ...narrowSymbols)}),
 	fc.constantFrom('\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;208m', '\u001B[1;3;31m', '\u001B]8;;https://example.com\u0007', '\u001B]8;;\u0007'),
 	fc.constantFrom('日本', 'e\u0301', '👩‍💻', '🇩🇪', '\u2764\uFE0F', '\t'),
 );
@@ -54,8 +56,9 @@ const text = fc.array(piece, {maxLength: 12}).map((pieces) => pieces.join(''));
 
 describe('the patched ANSI tokenizer', () => {
 	it('applies each patch to the installed version', () => {
-		for (const name of ['tokenize.js', 'diff.js', 'ansiCodes.js']) {
-			const file = path.join(root, 'node_modules', '@alcalzone', 'ansi-tokenize', 'build', name);
+		const installed = ['@alcalzone/ansi-tokenize/build/tokenize.js', '@alcalzone/ansi-tokenize/build/diff.js', '@alcalzone/ansi-tokenize/build/ansiCodes.js', 'slice-ansi/index.js', 'slice-ansi/tokenize-ansi.js', 'string-width/index.js'];
+		for (const name of installed) {
+			const file = path.join(root, 'node_modules', name);
 			const patch = (patches as Patch[]).find((candidate) => candidate.file.test(file))!;
 			expect(patch.apply(fs.readFileSync(file, 'utf8'), file)).not.toBe(fs.readFileSync(file, 'utf8'));
 		}
@@ -88,6 +91,21 @@ describe('the patched ANSI tokenizer', () => {
 				expect(patched.diffAnsiCodes(from, from)).toEqual(original.diffAnsiCodes(from, from));
 			}),
 			{numRuns: 500},
+		);
+	});
+});
+
+describe('the patched slice-ansi', () => {
+	it('slices as the original does', async () => {
+		const directory = path.join(root, 'node_modules', 'slice-ansi');
+		type Slice = {default: (text: string, start?: number, end?: number) => string};
+		const {default: sliceAnsi} = (await import(pathToFileURL(path.join(directory, 'index.js')).href)) as Slice;
+		const {default: patchedSlice} = (await import(pathToFileURL(path.join(patchedCopy(directory), 'index.js')).href)) as Slice;
+		fc.assert(
+			fc.property(text, fc.nat({max: 24}), fc.option(fc.nat({max: 24}), {nil: undefined}), (line, start, end) => {
+				expect(patchedSlice(line, start, end)).toBe(sliceAnsi(line, start, end));
+			}),
+			{numRuns: 800},
 		);
 	});
 });

@@ -56,6 +56,23 @@ describe('the fuzzy filter', () => {
 		);
 	});
 
+	it('answers a list that has seen other queries as it answers a fresh copy of it', () => {
+		// Fields repeat from the row above (shared ids) and earlier words are remembered per string.
+		const field = fc.constantFrom('', 'dev', 'de', 'default', 'prod-eu', 'eu-dev', 'a-b', 'b.a');
+		fc.assert(
+			fc.property(fc.array(fc.array(field, {minLength: 1, maxLength: 3}), {maxLength: 30}), fc.array(fc.stringMatching(/^[a-z.-]{1,4}( [a-z]{1,2})?$/), {minLength: 1, maxLength: 6}), (fields, queries) => {
+				const items = fields.map((search) => ({search}));
+				for (const query of queries) {
+					const answer = fuzzyFilter(query, items);
+					expect(answer).toEqual(fuzzyFilter(query, items.map((item) => ({search: [...item.search]}))));
+					const words = query.split(' ').filter(Boolean);
+					const theirs = items.flatMap((item, position) => (words.every((word) => item.search.some((text) => fuzzysort.single(word, text))) ? [position] : []));
+					expect([...answer].sort((a, b) => a - b)).toEqual(theirs);
+				}
+			}),
+		);
+	});
+
 	it('highlights the label characters each word matched', () => {
 		expect(highlightedIndexes('pe', 'prod-eu')).toEqual([0, 5]);
 		expect(highlightedIndexes('prod eu', 'prod-eu')).toEqual([0, 1, 2, 3, 5, 6]);
