@@ -94,6 +94,7 @@ export const patches = [
 		apply: (source, file) => lazySegmenter(source, file, 'GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}"),
 	},
 	{
+		// ...and turns each of those diffs, nearly always empty, into text through a Set.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/,
 		apply(source, file) {
 			return patched(source, file, 'export function ansiCodesToString(codes) {\n', 'export function ansiCodesToString(codes) {\n    if (codes.length === 0)\n        return "";\n');

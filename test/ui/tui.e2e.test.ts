@@ -214,7 +214,9 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		// The answer scrolls: the ticket's name is further down.
 		for (let page = 0; page < 3; page++) tui.keys('PageDown');
 		await tui.waitForScreen((lines) => lines.some((line) => line.includes('"my-ticket"') || line.includes('"New York"')), 5000, 'the ticket further down the answer');
+		// Esc and Tab read together would be Alt-Tab, so the next key waits for the answer to close, as a person would.
 		tui.keys('Escape');
+		await tui.waitForScreen((lines) => !lines.some((line) => line.includes('HTTP 200')), 5000, 'the answer closed');
 		tui.keys('Tab');
 		await tui.waitForScreen((lines) => listLoaded(lines) && lines.some((line) => line.startsWith('>')), 5000, 'the Contexts pane again');
 	}, timeout);
