@@ -1,35 +1,80 @@
 // Bundles kubehop into dist/ with code splitting: the switching paths load a few small chunks, while
-// Ink, React and the Kubernetes client sit in chunks that only the commands needing them import.
+// Ink, React and the Kubernetes client sit in chunks that only the commands needing them import. Ink,
+// React, Yoga and fuzzysort are a separate classic script that source/bundle/ui-vendor-loader.mjs
+// compiles with V8's code cache; the modules importing them get generated stand-ins that read its exports.
+import {createHash} from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import {build} from 'esbuild';
 import {dependencyPatches} from './dependency-patches.mjs';
 
 const unused = './source/bundle/conf-unused-features.ts';
-
-fs.rmSync('dist', {recursive: true, force: true});
-const result = await build({
-	metafile: true,
-	entryPoints: ['source/cli.tsx'],
+const vendorModules = ['ink', 'react', 'react/jsx-runtime', 'fuzzysort'];
+const vendorNames = {ink: 'ink', react: 'react', 'react/jsx-runtime': 'jsxRuntime', fuzzysort: 'fuzzysort'};
+const shared = {
 	bundle: true,
-	splitting: true,
-	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	outdir: 'dist',
-	chunkNames: 'chunks/[name]-[hash]',
 	minifySyntax: true,
+	minifyWhitespace: !process.env.KUBEHOP_READABLE_BUNDLE,
 	// React and its reconciler pick their production builds on this; the development ones are several
 	// times slower per render and hold far more memory.
 	define: {'process.env.NODE_ENV': '"production"'},
-	minifyWhitespace: !process.env.KUBEHOP_READABLE_BUNDLE,
 	// Ink imports React DevTools only when DEV=true; it is an optional peer kubehop does not ship.
 	external: ['react-devtools-core'],
-	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts', 'yoga-layout': './source/bundle/yoga-without-fetch.mjs', 'string-width': './source/bundle/string-width-fast.mjs'},
-	// Some dependencies still call require() for Node built-ins from ESM.
-	banner: {js: "#!/usr/bin/env node\nimport {createRequire as __kubehopRequire} from 'node:module'; const require = __kubehopRequire(import.meta.url);"},
 	plugins: [dependencyPatches],
 	logLevel: 'warning',
+};
+
+fs.rmSync('dist', {recursive: true, force: true});
+await build({
+	...shared,
+	entryPoints: ['source/bundle/ui-vendor.mjs'],
+	format: 'iife',
+	globalName: '__kubehopUiVendor',
+	// A function of `require`, for the Node built-ins the dependencies use; the loader passes one.
+	banner: {js: '(function (require) {'},
+	footer: {js: 'return __kubehopUiVendor;\n})'},
+	outfile: 'dist/chunks/ui-vendor.js',
+	alias: {'yoga-layout': './source/bundle/yoga-without-fetch.mjs', 'string-width': './source/bundle/string-width-fast.mjs'},
 });
+const vendorDigest = createHash('sha256').update(fs.readFileSync('dist/chunks/ui-vendor.js')).digest('hex').slice(0, 16);
+
+// Each module the vendor script carries becomes a stand-in exporting the same names from it.
+const vendorStandIns = {
+	name: 'kubehop-ui-vendor',
+	setup(build) {
+		build.onResolve({filter: new RegExp(`^(?:${vendorModules.map((name) => name.replaceAll('/', '\\/')).join('|')})$`)}, (args) => ({path: args.path, namespace: 'kubehop-ui-vendor'}));
+		build.onLoad({filter: /.*/, namespace: 'kubehop-ui-vendor'}, async (args) => {
+			const names = Object.keys(await import(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+			const from = `uiVendor.${vendorNames[args.path]}`;
+			return {
+				contents: `import {uiVendor} from ${JSON.stringify(path.resolve('source/bundle/ui-vendor-loader.mjs'))};\nexport const {${names.join(', ')}} = ${from};\nexport default ${from}.default ?? ${from};\n`,
+				loader: 'js',
+				resolveDir: path.resolve('source/bundle'),
+			};
+		});
+	},
+};
+
+const result = await build({
+	...shared,
+	metafile: true,
+	entryPoints: ['source/cli.tsx'],
+	splitting: true,
+	format: 'esm',
+	outdir: 'dist',
+	chunkNames: 'chunks/[name]-[hash]',
+	define: {...shared.define, KUBEHOP_UI_VENDOR_DIGEST: JSON.stringify(vendorDigest)},
+	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts'},
+	// Some dependencies still call require() for Node built-ins from ESM.
+	banner: {js: "#!/usr/bin/env node\nimport {createRequire as __kubehopRequire} from 'node:module'; const require = __kubehopRequire(import.meta.url);"},
+	plugins: [...shared.plugins, vendorStandIns],
+});
+// The loader finds the vendor script next to itself.
+for (const [output, {inputs}] of Object.entries(result.metafile.outputs)) {
+	if (Object.keys(inputs).some((input) => input.endsWith('ui-vendor-loader.mjs')) && path.dirname(output) !== 'dist/chunks') throw new Error(`${output}: the UI vendor loader must be bundled into dist/chunks, beside ui-vendor.js`);
+}
 fs.chmodSync('dist/cli.js', 0o755);
 // Which sources went into which chunk, for the test that keeps heavy dependencies off the switching path.
 fs.mkdirSync('node_modules/.cache', {recursive: true});

@@ -94,6 +94,16 @@ export const patches = [
 		apply: (source, file) => lazySegmenter(source, file, 'GRAPHEME_SEGMENTER', "undefined, {granularity: 'grapheme'}"),
 	},
 	{
+		// Ink's reconciler awaits at its top level, only when DEV=true (React DevTools, its own
+		// package.json). The UI bundle is a classic script, which cannot await there; kubehop ships no
+		// DevTools, so DEV=true gets Ink's own "not installed" warning.
+		file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+		apply(source, file) {
+			const withoutDevTools = patched(source, file, "        await import('./devtools.js');\n", "        throw Object.assign(new Error('React DevTools are not bundled with kubehop'), { code: 'ERR_MODULE_NOT_FOUND' });\n");
+			return patched(withoutDevTools, file, 'const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };\n', 'const packageJson = { name: undefined, version: undefined };\n');
+		},
+	},
+	{
 		// ...and turns each of those diffs, nearly always empty, into text through a Set.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/,
 		apply(source, file) {

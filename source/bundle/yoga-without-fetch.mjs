@@ -2,6 +2,10 @@
 // through `fetch(data:…)` whenever `fetch` exists, and the first touch of Node's `fetch` loads undici:
 // ~16 ms of a ~100 ms first frame. With `fetch` out of sight for that one synchronous call, the loader
 // decodes the same bytes itself.
+//
+// The engine is bound late: Ink's modules only use it once something renders, and the UI bundle is a
+// classic script (so that V8 can cache its compiled code), which has no top-level await. Whoever renders
+// first awaits `layoutEngineReady`.
 import loadYogaImpl from '../../node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js';
 import wrapAssembly from '../../node_modules/yoga-layout/dist/src/wrapAssembly.js';
 
@@ -17,5 +21,8 @@ try {
 	else delete globalThis.fetch;
 }
 
-const Yoga = wrapAssembly(await loading);
-export default Yoga;
+let Yoga;
+export {Yoga as default};
+export const layoutEngineReady = loading.then((assembly) => {
+	Yoga = wrapAssembly(assembly);
+});

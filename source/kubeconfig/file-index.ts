@@ -116,13 +116,29 @@ export function fingerprint(bytes: Buffer, index: FileIndex): Segment[] {
 	return segmentsOf([bytes.subarray(0, template.start), bytes.subarray(template.start, template.end), bytes.subarray(template.end)]);
 }
 
+/** Where kubehop keeps what it can always rebuild: $XDG_CACHE_HOME/kubehop, else ~/.cache/kubehop. */
+export function kubehopCacheDirectory(env: Record<string, string | undefined>): string {
+	return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'kubehop');
+}
+
+/** Replaces `target` whole (0600, in a 0700 directory) or not at all; a cache that cannot be written only costs speed. */
+export function writeCacheFile(target: string, data: string | Uint8Array): void {
+	const temporary = `${target}.${process.pid}.tmp`;
+	try {
+		fs.mkdirSync(path.dirname(target), {recursive: true, mode: 0o700});
+		fs.writeFileSync(temporary, data, {mode: 0o600});
+		fs.renameSync(temporary, target);
+	} catch {
+		fs.rmSync(temporary, {force: true});
+	}
+}
+
 /** A private cache (0700 directory, 0600 files); a missing or damaged entry is simply a miss. */
 export class FileIndexCache {
 	constructor(readonly directory: string) {}
 
 	static forEnvironment(env: Record<string, string | undefined>): FileIndexCache {
-		const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-		return new FileIndexCache(path.join(base, 'kubehop', 'index'));
+		return new FileIndexCache(path.join(kubehopCacheDirectory(env), 'index'));
 	}
 
 	/**
@@ -162,17 +178,8 @@ export class FileIndexCache {
 
 	/** `stat` is taken before the bytes were read; it is kept only when it still holds and has settled. */
 	store(file: string, segments: Segment[], index: FileIndex, stat?: FileStat): void {
-		const target = this.#pathFor(file);
-		const temporary = `${target}.${process.pid}.tmp`;
 		const current = stat && settled(stat) && sameStat(stat, statOf(file)) ? stat : undefined;
-		try {
-			fs.mkdirSync(this.directory, {recursive: true, mode: 0o700});
-			fs.writeFileSync(temporary, JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index, stat: current} satisfies CacheEntry), {mode: 0o600});
-			fs.renameSync(temporary, target);
-		} catch {
-			// A cache that cannot be written only costs speed.
-			fs.rmSync(temporary, {force: true});
-		}
+		writeCacheFile(this.#pathFor(file), JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index, stat: current} satisfies CacheEntry));
 	}
 
 	#read(file: string): CacheEntry | undefined {

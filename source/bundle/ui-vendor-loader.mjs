@@ -1,0 +1,37 @@
+// Loads the terminal UI's third-party code (Ink, React, Yoga, fuzzysort: dist/chunks/ui-vendor.js) as a
+// classic script with V8's code cache. Node 20 has no compile cache for modules, and parsing and lazily
+// compiling these ~600 KB is a third of the time to the first frame. The cache holds V8's compiled
+// code, not state: it is keyed by the script's digest (V8 itself only checks the length), Node's
+// version and the architecture, and one that V8 rejects or that is missing is written again at exit.
+import fs from 'node:fs';
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import vm from 'node:vm';
+import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/file-index.ts';
+
+const script = fileURLToPath(new URL('ui-vendor.js', import.meta.url));
+const directory = path.join(kubehopCacheDirectory(process.env), 'code');
+// eslint-disable-next-line no-undef -- defined by source/bundle/build.mjs
+const cacheFile = path.join(directory, `ui-vendor-${KUBEHOP_UI_VENDOR_DIGEST}-${process.version}-${process.arch}.v8`);
+
+let cachedData;
+try {
+	cachedData = fs.readFileSync(cacheFile);
+} catch {}
+
+const compiled = new vm.Script(fs.readFileSync(script, 'utf8'), {filename: script, cachedData});
+export const uiVendor = compiled.runInThisContext()(createRequire(script));
+
+if (!cachedData || compiled.cachedDataRejected) {
+	// At exit the cache also holds what rendering and typing compiled; writing it costs that one exit ~15 ms.
+	process.once('exit', () => {
+		writeCacheFile(cacheFile, compiled.createCachedData());
+		// Caches of earlier versions of kubehop or Node go.
+		try {
+			for (const name of fs.readdirSync(directory)) if (name.startsWith('ui-vendor-') && name !== path.basename(cacheFile)) fs.rmSync(path.join(directory, name), {force: true});
+		} catch {}
+	});
+}
+
+await uiVendor.layoutEngineReady;

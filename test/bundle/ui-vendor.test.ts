@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import {afterEach, describe, expect, it} from 'vitest';
+import {cliPath} from '../support/kubehop-binary.ts';
+import {tempTree} from '../support/temp-tree.ts';
+import {fileChanges, poll, TmuxSession} from '../support/tmux.ts';
+
+// The bundled UI keeps V8's compiled code of Ink and React in the user's cache: written when missing,
+// written again when V8 refuses it, and never needed for the app to work.
+
+const vendorScript = path.join(path.dirname(cliPath), 'chunks', 'ui-vendor.js');
+const earlierVersion = 'ui-vendor-0123456789abcdef-v20.0.0-x64.v8';
+let session: TmuxSession | undefined;
+
+afterEach(async () => {
+	await session?.kill();
+	session = undefined;
+});
+
+describe('the compiled-code cache of the bundled UI', () => {
+	it('is written on the first exit, accepted by V8, and replaced when damaged', async () => {
+		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: c}\n  name: first\n- context: {cluster: c}\n  name: second\ncurrent-context: first\n'});
+		const directory = path.join(tree.home, '.cache', 'kubehop', 'code');
+		fs.mkdirSync(directory, {recursive: true, mode: 0o700});
+		const entries = () => fs.readdirSync(directory).filter((name) => !name.endsWith('.tmp'));
+
+		/** One launch: the list on screen, q, and the cache file as the exit left it. */
+		const launchAndQuit = async (previous?: Buffer): Promise<{name: string; bytes: Buffer}> => {
+			session = new TmuxSession(tree.root, ['env', '-i', `PATH=${process.env.PATH}`, `HOME=${tree.home}`, 'TERM=xterm-256color', process.execPath, cliPath]);
+			await session.waitForScreen((lines) => lines.some((line) => line.includes('2/2')), 20_000, 'the context list');
+			session.keys('q');
+			const written = await poll(
+				() => {
+					const name = entries().find((entry) => entry !== earlierVersion);
+					const bytes = name === undefined ? undefined : fs.readFileSync(path.join(directory, name));
+					return name !== undefined && bytes && !bytes.equals(previous ?? Buffer.alloc(0)) ? {name, bytes} : undefined;
+				},
+				{timeoutMs: 15_000, what: 'the cache file written at exit', seen: () => entries().join(', '), changes: fileChanges(directory)},
+			);
+			await session.kill();
+			session = undefined;
+			return written;
+		};
+
+		const first = await launchAndQuit();
+		expect(first.name).toMatch(new RegExp(`^ui-vendor-[0-9a-f]{16}-${process.version}-${process.arch}\\.v8$`));
+		expect(fs.statSync(path.join(directory, first.name)).mode & 0o777).toBe(0o600);
+		const accepted = new vm.Script(fs.readFileSync(vendorScript, 'utf8'), {filename: vendorScript, cachedData: first.bytes});
+		expect(accepted.cachedDataRejected).toBe(false);
+
+		const damaged = Buffer.from('not a code cache');
+		fs.writeFileSync(path.join(directory, first.name), damaged);
+		fs.writeFileSync(path.join(directory, earlierVersion), damaged);
+		const second = await launchAndQuit(damaged);
+		expect(second.name).toBe(first.name);
+		expect(new vm.Script(fs.readFileSync(vendorScript, 'utf8'), {filename: vendorScript, cachedData: second.bytes}).cachedDataRejected).toBe(false);
+		// The cache of an earlier kubehop or Node went with that write.
+		expect(entries()).toEqual([first.name]);
+	});
+});
