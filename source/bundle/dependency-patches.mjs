@@ -8,7 +8,10 @@ import {narrowSymbols} from './string-width-fast.mjs';
  * Text that is one grapheme and one column per UTF-16 unit: printable ASCII and the symbols of
  * kubehop's own chrome (borders, marks, spinner), as the source of a regular expression.
  */
-const plainText = `^[\\x20-\\x7E${[...narrowSymbols].map((symbol) => `\\u${symbol.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]*$`;
+const plainCharacter = `[\\x20-\\x7E${[...narrowSymbols].map((symbol) => `\\u${symbol.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`;
+const plainText = `^${plainCharacter}*$`;
+/** The same, with colours and styles: SGR sequences (ESC [ digits and semicolons m) between the characters. */
+const plainTextWithStyles = `^(?:${plainCharacter}|\\x1b\\[[0-9;]*m)*$`;
 
 /** Replaces `anchor` (once, exactly) in `source`, or explains which dependency changed shape. */
 function patched(source, file, anchor, replacement) {
@@ -45,19 +48,31 @@ export const patches = [
 	},
 	{
 		// Ink turns every line it draws into styled characters, one grapheme at a time through
-		// Intl.Segmenter. Plain text is one character per grapheme, one column each, never an escape.
+		// Intl.Segmenter. Plain text is one character per grapheme, one column each; its only escapes
+		// are the styles, read as the original reads them.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
 		apply(source, file) {
+			for (const used of ['function parseSGRSequence(string, offset) {', 'function splitCompoundSGRSequences(code) {', ' getEndCode, ']) {
+				if (!source.includes(used)) throw new Error(`${file}: the shortcut uses \`${used.trim()}\`, which is gone; update source/bundle/dependency-patches.mjs`);
+			}
+
 			return patched(
 				lazySegmenter(source, file, 'segmenter', 'undefined, { granularity: "grapheme" }'),
 				file,
 				'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n',
 				'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {\n' +
-					`    if (/${plainText}/.test(str)) {\n` +
+					`    if (/${plainTextWithStyles}/.test(str)) {\n` +
 					'        const plain = [];\n' +
+					'        let visible = 0;\n' +
 					'        for (let index = 0; index < str.length; index++) {\n' +
+					'            if (str.charCodeAt(index) === 0x1b) {\n' +
+					'                const code = parseSGRSequence(str, index);\n' +
+					'                for (const individualCode of splitCompoundSGRSequences(code)) plain.push({ type: "ansi", code: individualCode, endCode: getEndCode(individualCode) });\n' +
+					'                index += code.length - 1;\n' +
+					'                continue;\n' +
+					'            }\n' +
 					'            plain.push({ type: "char", value: str[index], fullWidth: false });\n' +
-					'            if (index + 1 >= endChar) break;\n' +
+					'            if (++visible >= endChar) break;\n' +
 					'        }\n' +
 					'        return plain;\n' +
 					'    }\n',

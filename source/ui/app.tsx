@@ -196,7 +196,7 @@ export function App({services, mode, color, initial, impersonating, onExit}: App
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
 	return (
-		<Box flexDirection="column" width={columns} height={rows} overflow="hidden">
+		<Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
 			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}
 			<Text wrap="truncate">
 				<Text bold>kubehop </Text>

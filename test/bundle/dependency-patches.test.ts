@@ -49,7 +49,7 @@ afterAll(() => fs.rmSync(copies, {recursive: true, force: true}));
 // Text as Ink draws it: plain ASCII, colours and styles, wide and combining characters, emoji, links.
 const piece = fc.oneof(
 	fc.string({unit: fc.constantFrom(...' abcXYZ019-_./:~', ...narrowSymbols)}),
-	fc.constantFrom('\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;208m', '\u001B[1;3;31m', '\u001B]8;;https://example.com\u0007', '\u001B]8;;\u0007'),
+	fc.constantFrom('\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;208m', '\u001B[1;3;31m', '\u001B[m', '\u001B[38;2;1;2;3m', '\u001B]8;;https://example.com\u0007', '\u001B]8;;\u0007'),
 	fc.constantFrom('日本', 'e\u0301', '👩‍💻', '🇩🇪', '\u2764\uFE0F', '\t'),
 );
 const text = fc.array(piece, {maxLength: 12}).map((pieces) => pieces.join(''));
