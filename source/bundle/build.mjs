@@ -45,11 +45,14 @@ const vendorStandIns = {
 	name: 'kubehop-ui-vendor',
 	setup(build) {
 		build.onResolve({filter: new RegExp(`^(?:${vendorModules.map((name) => name.replaceAll('/', '\\/')).join('|')})$`)}, (args) => ({path: args.path, namespace: 'kubehop-ui-vendor'}));
+		const loader = JSON.stringify(path.resolve('source/bundle/ui-vendor-loader.mjs'));
+		build.onResolve({filter: /[\\/]ui[\\/]layout-engine\.ts$/}, () => ({path: 'layout-engine', namespace: 'kubehop-ui-vendor-layout'}));
+		build.onLoad({filter: /.*/, namespace: 'kubehop-ui-vendor-layout'}, () => ({contents: `import {uiVendor} from ${loader};\nexport const {layoutEngineReady} = uiVendor;\n`, loader: 'js', resolveDir: path.resolve('source/bundle')}));
 		build.onLoad({filter: /.*/, namespace: 'kubehop-ui-vendor'}, async (args) => {
 			const names = Object.keys(await import(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
 			const from = `uiVendor.${vendorNames[args.path]}`;
 			return {
-				contents: `import {uiVendor} from ${JSON.stringify(path.resolve('source/bundle/ui-vendor-loader.mjs'))};\nexport const {${names.join(', ')}} = ${from};\nexport default ${from}.default ?? ${from};\n`,
+				contents: `import {uiVendor} from ${loader};\nexport const {${names.join(', ')}} = ${from};\nexport default ${from}.default ?? ${from};\n`,
 				loader: 'js',
 				resolveDir: path.resolve('source/bundle'),
 			};

@@ -33,5 +33,3 @@ if (!cachedData || compiled.cachedDataRejected) {
 		} catch {}
 	});
 }
-
-await uiVendor.layoutEngineReady;

@@ -8,6 +8,7 @@ import {contextOverview, peekKubeconfigIndex, switchContextIndexed} from '../kub
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
 import {App} from '../ui/app.tsx';
+import {layoutEngineReady} from '../ui/layout-engine.ts';
 import type {AccessView, UiServices} from '../ui/services.ts';
 import type {CommandContext} from './command-context.ts';
 import {announce, switchBack} from './ctx.ts';
@@ -230,6 +231,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 
 	// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
 	const initial = await services.contexts();
+	await layoutEngineReady;
 	let switchedTo: string | undefined;
 	// A full-screen app draws on the alternate screen and gives the user's scrollback back on any exit.
 	const leaveAlternateScreen = () => process.stdout.write('\u001B[?1049l');

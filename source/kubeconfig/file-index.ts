@@ -64,7 +64,7 @@ function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
 }
 
 // Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
-const cacheFormat = 4;
+const cacheFormat = 5;
 
 /**
  * The file's fingerprint, as sha256 digests of consecutive byte ranges split around current-context's
@@ -79,7 +79,36 @@ export type Segment = {length: number; digest: string};
  */
 export type FileStat = {dev: string; ino: string; size: string; mtimeNs: string; ctimeNs: string};
 
-type CacheEntry = {format: number; file: string; segments: Segment[]; index: FileIndex; stat?: FileStat};
+type CacheEntry = {format: number; file: string; segments: Segment[]; index: StoredIndex; stat?: FileStat};
+
+type Details = Pick<FileIndex, 'contextFields' | 'servers' | 'auth'>;
+
+/**
+ * An index as cached: what a switch and the first frame need, and the preview's details as JSON text.
+ * At 10,000 contexts parsing those details is two thirds of reading the entry, and only a preview needs them.
+ */
+type StoredIndex = Omit<FileIndex, keyof Details> & {details: string};
+
+function stored({contextFields, servers, auth, ...rest}: FileIndex): StoredIndex {
+	return {...rest, details: JSON.stringify({contextFields, servers, auth} satisfies Details)};
+}
+
+function restored({details, ...rest}: StoredIndex): FileIndex {
+	let parsed: Details | undefined;
+	const read = () => (parsed ??= JSON.parse(details) as Details);
+	return {
+		...rest,
+		get contextFields() {
+			return read().contextFields;
+		},
+		get servers() {
+			return read().servers;
+		},
+		get auth() {
+			return read().auth;
+		},
+	};
+}
 
 /**
  * A stat is only recorded once the file has been left alone this long. Two writes inside one tick of
@@ -156,8 +185,9 @@ export class FileIndexCache {
 		}
 
 		// Rewritten only to learn a settled stat: a file changed moments ago is not worth a write yet.
-		if (stat && settled(stat) && !sameStat(entry.stat, stat)) this.store(file, entry.segments, entry.index, stat);
-		return {index: entry.index, segments: entry.segments};
+		const index = restored(entry.index);
+		if (stat && settled(stat) && !sameStat(entry.stat, stat)) this.store(file, entry.segments, index, stat);
+		return {index, segments: entry.segments};
 	}
 
 	/**
@@ -173,13 +203,13 @@ export class FileIndexCache {
 		}
 
 		const entry = this.#read(file);
-		return entry?.stat && sameStat(entry.stat, statOf(file)) ? entry.index : undefined;
+		return entry?.stat && sameStat(entry.stat, statOf(file)) ? restored(entry.index) : undefined;
 	}
 
 	/** `stat` is taken before the bytes were read; it is kept only when it still holds and has settled. */
 	store(file: string, segments: Segment[], index: FileIndex, stat?: FileStat): void {
 		const current = stat && settled(stat) && sameStat(stat, statOf(file)) ? stat : undefined;
-		writeCacheFile(this.#pathFor(file), JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index, stat: current} satisfies CacheEntry));
+		writeCacheFile(this.#pathFor(file), JSON.stringify({format: cacheFormat, file: path.resolve(file), segments, index: stored(index), stat: current} satisfies CacheEntry));
 	}
 
 	#read(file: string): CacheEntry | undefined {

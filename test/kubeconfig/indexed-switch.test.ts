@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {FileIndexCache} from '../../source/kubeconfig/file-index.ts';
-import {loadKubeconfigIndex, peekKubeconfigIndex, switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
+import {contextOverview, loadKubeconfigIndex, peekKubeconfigIndex, switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {useContext} from '../../source/kubeconfig/operations.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
@@ -99,7 +99,7 @@ async function settle(file: string) {
 
 describe('the index by stat, for what is only shown', () => {
 	it('is used once a settled file was read in full, and dropped by any change, even to bytes of the same length', async () => {
-		const tree = tempTree({'a.yaml': file('x', ['x', 'dev'])});
+		const tree = tempTree({'a.yaml': `${file('x', ['x', 'dev'])}clusters:\n- cluster:\n    server: https://c.example:6443\n  name: c\n`});
 		const target = path.join(tree.root, 'a.yaml');
 		const selection = selectKubeconfigFiles({env: {KUBECONFIG: target}, cwd: tree.root});
 		const cache = new FileIndexCache(path.join(tree.root, 'cache'));
@@ -108,7 +108,11 @@ describe('the index by stat, for what is only shown', () => {
 		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
 		await settle(target);
 		await loadKubeconfigIndex(selection, cache);
-		expect(peekKubeconfigIndex(selection, cache)).toMatchObject({currentContext: 'x', contexts: new Set(['x', 'dev'])});
+		const peeked = peekKubeconfigIndex(selection, cache);
+		expect(peeked).toMatchObject({currentContext: 'x', contexts: new Set(['x', 'dev'])});
+		// The preview's details, kept as text in the cache, read back as the file has them.
+		expect(contextOverview(peeked!).get('dev')?.server).toBe('https://c.example:6443');
+		expect(contextOverview(peeked!)).toEqual(contextOverview(await loadKubeconfigIndex(selection, new FileIndexCache(path.join(tree.root, 'fresh')))));
 
 		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: dev', 'name: qa_'));
 		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
