@@ -4,7 +4,7 @@ import type {ApiClient} from '../cluster/api-client.ts';
 import type {ApiResource} from '../discovery/discovery.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
-import {contextOverview, peekKubeconfigIndex, switchContextIndexed} from '../kubeconfig/indexed-switch.ts';
+import {pacedContextOverview, peekKubeconfigIndex, switchContextIndexed, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
 import {App} from '../ui/app.tsx';
@@ -28,11 +28,13 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// One read of the kubeconfig serves the list, the preview and the history; a write drops it. Only
 	// what the screen needs is kept: switching reads the files again under the lock anyway. Files whose
 	// stat still matches their cached index are not read at all (56 MB at 10,000 contexts).
-	type Summary = {currentContext: string; contexts: Set<string>; overview: () => ReturnType<typeof contextOverview>};
+	type Summary = {currentContext: string; contexts: Set<string>; overview: () => Promise<Map<string, ContextOverview>>};
 	let loaded: Promise<Summary> | undefined;
-	const summarise = (index: Parameters<typeof contextOverview>[0] & {currentContext: string; contexts: Set<string>}): Summary => {
-		let overview: ReturnType<typeof contextOverview> | undefined;
-		return {currentContext: index.currentContext, contexts: index.contexts, overview: () => (overview ??= contextOverview(index))};
+	// The preview is worked out after the first frame, in slices between which keys are read.
+	const betweenKeys = () => new Promise<void>((resolve) => setImmediate(resolve));
+	const summarise = (index: Parameters<typeof pacedContextOverview>[0] & {currentContext: string; contexts: Set<string>}): Summary => {
+		let overview: Promise<Map<string, ContextOverview>> | undefined;
+		return {currentContext: index.currentContext, contexts: index.contexts, overview: () => (overview ??= pacedContextOverview(index, betweenKeys))};
 	};
 
 	const index = () =>

@@ -64,7 +64,7 @@ function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
 }
 
 // Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
-const cacheFormat = 5;
+const cacheFormat = 6;
 
 /**
  * The file's fingerprint, as sha256 digests of consecutive byte ranges split around current-context's
@@ -84,28 +84,28 @@ type CacheEntry = {format: number; file: string; segments: Segment[]; index: Sto
 type Details = Pick<FileIndex, 'contextFields' | 'servers' | 'auth'>;
 
 /**
- * An index as cached: what a switch and the first frame need, and the preview's details as JSON text.
- * At 10,000 contexts parsing those details is two thirds of reading the entry, and only a preview needs them.
+ * An index as cached: what a switch and the first frame need, and each of the preview's details as JSON
+ * text. At 10,000 contexts parsing those is two thirds of reading an entry, and only a preview needs
+ * them; parsed one by one, none holds up a key for long.
  */
-type StoredIndex = Omit<FileIndex, keyof Details> & {details: string};
+type StoredIndex = Omit<FileIndex, keyof Details> & {details: {[K in keyof Details]: string}};
 
 function stored({contextFields, servers, auth, ...rest}: FileIndex): StoredIndex {
-	return {...rest, details: JSON.stringify({contextFields, servers, auth} satisfies Details)};
+	return {...rest, details: {contextFields: JSON.stringify(contextFields), servers: JSON.stringify(servers), auth: JSON.stringify(auth)}};
 }
 
 function restored({details, ...rest}: StoredIndex): FileIndex {
-	let parsed: Details | undefined;
-	const read = () => (parsed ??= JSON.parse(details) as Details);
+	const parsed: Partial<Details> = {};
 	return {
 		...rest,
 		get contextFields() {
-			return read().contextFields;
+			return (parsed.contextFields ??= JSON.parse(details.contextFields) as Details['contextFields']);
 		},
 		get servers() {
-			return read().servers;
+			return (parsed.servers ??= JSON.parse(details.servers) as Details['servers']);
 		},
 		get auth() {
-			return read().auth;
+			return (parsed.auth ??= JSON.parse(details.auth) as Details['auth']);
 		},
 	};
 }

@@ -68,7 +68,24 @@ export function peekKubeconfigIndex(selection: KubeconfigSelection, cache: FileI
 export type ContextOverview = {cluster: string; user: string; namespace: string; server: string; auth: string; file: string; shadowedIn: string[]};
 
 /** What each context resolves to across the files, first definition winning as kubectl merges (R6). */
-export function contextOverview(index: {files: ReadonlyArray<Pick<IndexedFile, 'path' | 'index'>>}): Map<string, ContextOverview> {
+export function contextOverview(index: IndexedFiles): Map<string, ContextOverview> {
+	const overview = new Map<string, ContextOverview>();
+	for (const _ of overviewSteps(index, overview));
+	return overview;
+}
+
+/** The same, awaiting `pause` every `slice` contexts: at 10,000 a UI's keys would otherwise wait ~30 ms. */
+export async function pacedContextOverview(index: IndexedFiles, pause: () => Promise<void>, slice = 500): Promise<Map<string, ContextOverview>> {
+	const overview = new Map<string, ContextOverview>();
+	let done = 0;
+	for (const _ of overviewSteps(index, overview)) if (++done % slice === 0) await pause();
+	return overview;
+}
+
+type IndexedFiles = {files: ReadonlyArray<Pick<IndexedFile, 'path' | 'index'>>};
+
+/** Adds one context to `overview` per step. */
+function* overviewSteps(index: IndexedFiles, overview: Map<string, ContextOverview>): Generator<void> {
 	const firstDefinition = <T>(lookup: (file: Pick<IndexedFile, 'path' | 'index'>) => T | undefined) => {
 		for (const file of index.files) {
 			const found = lookup(file);
@@ -78,7 +95,6 @@ export function contextOverview(index: {files: ReadonlyArray<Pick<IndexedFile, '
 		return undefined;
 	};
 
-	const overview = new Map<string, ContextOverview>();
 	for (const file of index.files) {
 		for (const [position, name] of file.index.contexts.entries()) {
 			const existing = overview.get(name);
@@ -91,10 +107,9 @@ export function contextOverview(index: {files: ReadonlyArray<Pick<IndexedFile, '
 			const server = firstDefinition((candidate) => candidate.index.servers[cluster]) ?? '';
 			const auth = firstDefinition((candidate) => candidate.index.auth[user]) ?? 'none (no such user)';
 			overview.set(name, {cluster, user, namespace, server, auth, file: file.path, shadowedIn: []});
+			yield;
 		}
 	}
-
-	return overview;
 }
 
 export type Switch = {name: string; changed: boolean; previous: string};

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {FileIndexCache} from '../../source/kubeconfig/file-index.ts';
-import {contextOverview, loadKubeconfigIndex, peekKubeconfigIndex, switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
+import {contextOverview, loadKubeconfigIndex, pacedContextOverview, peekKubeconfigIndex, switchContextIndexed} from '../../source/kubeconfig/indexed-switch.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {useContext} from '../../source/kubeconfig/operations.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
@@ -112,6 +112,10 @@ describe('the index by stat, for what is only shown', () => {
 		expect(peeked).toMatchObject({currentContext: 'x', contexts: new Set(['x', 'dev'])});
 		// The preview's details, kept as text in the cache, read back as the file has them.
 		expect(contextOverview(peeked!).get('dev')?.server).toBe('https://c.example:6443');
+		// Worked out in slices for the UI, the overview is the same.
+		let pauses = 0;
+		expect(await pacedContextOverview(peeked!, async () => void pauses++, 1)).toEqual(contextOverview(peeked!));
+		expect(pauses).toBe(2);
 		expect(contextOverview(peeked!)).toEqual(contextOverview(await loadKubeconfigIndex(selection, new FileIndexCache(path.join(tree.root, 'fresh')))));
 
 		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: dev', 'name: qa_'));
