@@ -141,16 +141,17 @@ export function fuzzyFilter(query: string, items: readonly Searchable[], candida
 	}
 
 	// One numeric sort: the mean word score (quantised, best first) in the high digits, the position in the low ones.
-	const keys: number[] = [];
+	const keys = new Float64Array(count);
+	let matchedCount = 0;
 	for (let index = 0; index < count; index++) {
 		if (totals[index]! < 0) continue;
 		const position = candidates ? candidates[index]! : index;
-		keys.push((2e6 - Math.round((totals[index]! / words.length) * 1e6)) * 2 ** 24 + position);
+		keys[matchedCount++] = (2e6 - Math.round((totals[index]! / words.length) * 1e6)) * 2 ** 24 + position;
 	}
 
-	const sorted = Float64Array.from(keys).sort();
-	const positions = new Int32Array(sorted.length);
-	for (let index = 0; index < sorted.length; index++) positions[index] = sorted[index]! % 2 ** 24;
+	const sorted = keys.subarray(0, matchedCount).sort();
+	const positions = new Int32Array(matchedCount);
+	for (let index = 0; index < matchedCount; index++) positions[index] = sorted[index]! % 2 ** 24;
 	return positions;
 }
 
