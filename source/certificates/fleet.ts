@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {parseCertificates, type CertificateInfo} from './certificate.ts';
 import type {ProbeResult, ProbeTarget} from './tls-probe.ts';
+import {compareNaturally, naturalKey} from '../terminal/natural-order.ts';
 
 // Every context's credentials and cluster CA as rows with a severity, from the kubeconfig alone; the
 // live server check is added per context when it arrives. Key and token material never leaves here:
@@ -197,7 +198,9 @@ const severityOrder: Record<Severity, number> = {expired: 0, error: 1, critical:
 
 /** What needs attention first: by severity, then by what expires first. */
 export function sortRows(rows: readonly FleetRow[]): FleetRow[] {
-	return [...rows].sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity] || (a.expires?.getTime() ?? Infinity) - (b.expires?.getTime() ?? Infinity) || a.context.localeCompare(b.context));
+	const keyed = rows.map((row) => ({row, name: row.context, key: naturalKey(row.context)}));
+	keyed.sort((a, b) => severityOrder[a.row.severity] - severityOrder[b.row.severity] || (a.row.expires?.getTime() ?? Infinity) - (b.row.expires?.getTime() ?? Infinity) || compareNaturally(a, b));
+	return keyed.map((entry) => entry.row);
 }
 
 /** cron and CI: anything expired, expiring within the warning window, or failing TLS. */

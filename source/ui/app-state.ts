@@ -6,6 +6,7 @@ import type {ProbeResult} from '../certificates/tls-probe.ts';
 import {certificateItems, rebuildRows, type CertificatesPane} from './certificates-state.ts';
 import {apiEntries, apiItems, consoleLines, entryKey, entryPath, type ApiEntry, type ApiPane, type ApiView, type RawAnswer} from './api-state.ts';
 import type {AccessView, CellAddress, ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
+import {naturalOrder} from '../terminal/natural-order.ts';
 
 // The whole app's state as one reducer: which pane has focus, the overlay, the status line, and each
 // pane's list. Adding a pane means an entry in `panes`, a list here, and what Enter and `-` mean in it.
@@ -167,12 +168,6 @@ export function accessRowOf(state: AppState): MatrixRow | undefined {
  * Names in natural order (`ctx-2` before `ctx-10`), case-insensitively: sorted on keys whose digit runs
  * are padded to one width. A numeric Intl.Collator takes ~17 ms of the first frame at 10,000 names.
  */
-export function naturalOrder(names: readonly string[]): string[] {
-	const keyed = names.map((name) => ({name, key: name.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(20, '0'))}));
-	keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-	return keyed.map((entry) => entry.name);
-}
-
 /** The contexts the history ranks (recent and frequent) first, in its order, then the rest in natural order. */
 export function contextItems(list: ContextList, details?: ReadonlyMap<string, ContextDetails>): ListItem[] {
 	const names = new Set(list.names);

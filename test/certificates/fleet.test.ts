@@ -126,6 +126,8 @@ describe('severity thresholds, with the clock injected', () => {
 		const row = (context: string, severity: FleetRow['severity'], expires?: number): FleetRow => ({context, role: 'r', severity, summary: '', notes: [], ...(expires === undefined ? {} : {expires: new Date(expires)})});
 		const sorted = sortRows([row('a', 'ok', 5), row('b', 'info'), row('c', 'expired', 9), row('d', 'warning', 3), row('e', 'critical', 4), row('f', 'expired', 1), row('g', 'error')]);
 		expect(sorted.map((entry) => entry.context)).toEqual(['f', 'c', 'g', 'e', 'd', 'a', 'b']);
+		// Equal otherwise, contexts go in natural order.
+		expect(sortRows([row('ctx-10', 'ok', 5), row('ctx-9', 'ok', 5), row('Ctx-1', 'ok', 5)]).map((entry) => entry.context)).toEqual(['Ctx-1', 'ctx-9', 'ctx-10']);
 		expect(needsAttention([row('x', 'ok'), row('y', 'info')])).toBe(false);
 		expect(needsAttention([row('x', 'error')])).toBe(false);
 		expect(needsAttention([{...row('x', 'error'), notes: ['kubectl will fail: x509: certificate signed by unknown authority']}])).toBe(true);
