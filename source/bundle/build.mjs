@@ -9,7 +9,7 @@ import {build} from 'esbuild';
 import {dependencyPatches} from './dependency-patches.mjs';
 
 const unused = './source/bundle/conf-unused-features.ts';
-const vendorModules = ['ink', 'react', 'react/jsx-runtime', 'fuzzysort'];
+// The modules the vendor script carries, and the name of each one's exports in it (source/bundle/ui-vendor.mjs).
 const vendorNames = {ink: 'ink', react: 'react', 'react/jsx-runtime': 'jsxRuntime', fuzzysort: 'fuzzysort'};
 const shared = {
 	bundle: true,
@@ -44,7 +44,7 @@ const vendorDigest = createHash('sha256').update(fs.readFileSync('dist/chunks/ui
 const vendorStandIns = {
 	name: 'kubehop-ui-vendor',
 	setup(build) {
-		build.onResolve({filter: new RegExp(`^(?:${vendorModules.map((name) => name.replaceAll('/', '\\/')).join('|')})$`)}, (args) => ({path: args.path, namespace: 'kubehop-ui-vendor'}));
+		build.onResolve({filter: new RegExp(`^(?:${Object.keys(vendorNames).map((name) => name.replaceAll('/', '\\/')).join('|')})$`)}, (args) => ({path: args.path, namespace: 'kubehop-ui-vendor'}));
 		const loader = JSON.stringify(path.resolve('source/bundle/ui-vendor-loader.mjs'));
 		build.onResolve({filter: /[\\/]ui[\\/]layout-engine\.ts$/}, () => ({path: 'layout-engine', namespace: 'kubehop-ui-vendor-layout'}));
 		build.onLoad({filter: /.*/, namespace: 'kubehop-ui-vendor-layout'}, () => ({contents: `import {uiVendor} from ${loader};\nexport const {layoutEngineReady} = uiVendor;\n`, loader: 'js', resolveDir: path.resolve('source/bundle')}));

@@ -90,13 +90,18 @@ type Details = Pick<FileIndex, 'contextFields' | 'servers' | 'auth'>;
  */
 type StoredIndex = Omit<FileIndex, keyof Details> & {details: {[K in keyof Details]: string}};
 
-function stored({contextFields, servers, auth, ...rest}: FileIndex): StoredIndex {
-	return {...rest, details: {contextFields: JSON.stringify(contextFields), servers: JSON.stringify(servers), auth: JSON.stringify(auth)}};
+/** The details of indexes read from the cache, as the cache holds them: written back without a parse. */
+const detailsText = new WeakMap<FileIndex, StoredIndex['details']>();
+
+function stored(index: FileIndex): StoredIndex {
+	const {currentContext, contexts, currentContextTemplate} = index;
+	const details = detailsText.get(index) ?? {contextFields: JSON.stringify(index.contextFields), servers: JSON.stringify(index.servers), auth: JSON.stringify(index.auth)};
+	return {currentContext, contexts, currentContextTemplate, details};
 }
 
 function restored({details, ...rest}: StoredIndex): FileIndex {
 	const parsed: Partial<Details> = {};
-	return {
+	const index: FileIndex = {
 		...rest,
 		get contextFields() {
 			return (parsed.contextFields ??= JSON.parse(details.contextFields) as Details['contextFields']);
@@ -108,6 +113,14 @@ function restored({details, ...rest}: StoredIndex): FileIndex {
 			return (parsed.auth ??= JSON.parse(details.auth) as Details['auth']);
 		},
 	};
+	detailsText.set(index, details);
+	return index;
+}
+
+/** `index` after a switch: only where current-context sits changed, so a cached index's details stay unparsed. */
+export function withCurrentContext(index: FileIndex, currentContext: string, currentContextTemplate: FileIndex['currentContextTemplate']): FileIndex {
+	const details = detailsText.get(index);
+	return details ? restored({contexts: index.contexts, currentContext, currentContextTemplate, details}) : {...index, currentContext, currentContextTemplate};
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import {writeFileAtomically} from './atomic-write.ts';
-import {buildFileIndex, fingerprint, segmentsOf, statOf, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
+import {buildFileIndex, fingerprint, segmentsOf, statOf, withCurrentContext, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
 import {parseKubeconfigFile, readKubeconfigBytes} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {requireContext, useContext} from './operations.ts';
@@ -162,11 +162,7 @@ function spliceCurrentContext(index: KubeconfigIndex, name: string, cache: FileI
 	const pieces = [file.bytes.subarray(0, template.start), Buffer.from(piece), file.bytes.subarray(template.end)];
 	writeFileAtomically(file.path, pieces);
 	const scalarStart = template.start + Buffer.byteLength(template.before);
-	const updated: FileIndex = {
-		...file.index,
-		currentContext: name,
-		currentContextTemplate: {start: scalarStart, end: scalarStart + Buffer.byteLength(rendered), before: '', after: '', style: styleOf(rendered)},
-	};
+	const updated = withCurrentContext(file.index, name, {start: scalarStart, end: scalarStart + Buffer.byteLength(rendered), before: '', after: '', style: styleOf(rendered)});
 	cache.store(file.path, segmentsAfterSplice(file, pieces, updated), updated);
 	return true;
 }

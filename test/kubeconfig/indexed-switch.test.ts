@@ -126,6 +126,10 @@ describe('the index by stat, for what is only shown', () => {
 		// kubehop's own switch replaces the file: a new inode, so the old stat no longer holds.
 		await switchContextIndexed(selection, cache, () => 'qa_');
 		expect(peekKubeconfigIndex(selection, cache)).toBeUndefined();
+		// The entry the switch wrote from a cached index carries that index's details on.
+		await settle(target);
+		await loadKubeconfigIndex(selection, cache);
+		expect(contextOverview(peekKubeconfigIndex(selection, cache)!)).toEqual(contextOverview(await loadKubeconfigIndex(selection, new FileIndexCache(path.join(tree.root, 'fresh-after-switch')))));
 	});
 
 	it('never stands in for a file that cannot be read', async () => {
