@@ -66,7 +66,10 @@ export async function runCertsBench({cli, runs, log, nodeMs}: {cli: string; runs
 		const silent = net.createServer((socket) => sockets.add(socket));
 		const silentPort = await listen(silent);
 		closers.push(() => silent.close());
-		const refused = await listen(net.createServer());
+		// A port nothing listens on: taken, then given back.
+		const closed = net.createServer();
+		const refused = await listen(closed);
+		await new Promise((resolve) => closed.close(resolve));
 		const home = path.join(directory, 'home');
 		fs.mkdirSync(home);
 		const env = (file: string) => ({PATH: process.env.PATH, HOME: home, KUBECONFIG: file, XDG_CACHE_HOME: path.join(home, '.cache')});
