@@ -242,8 +242,9 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	try {
 		const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
 			exitOnCtrlC: false,
-			// Ink's default 30 fps cap alone would put a key 33 ms from its frame; only changed lines are redrawn.
-			maxFps: 120,
+			// A frame for every key: a cap only delays the key typed right after a frame (at Ink's default 30 fps,
+			// by up to 33 ms). React already batches a burst of updates into one commit, and only changed lines are redrawn.
+			maxFps: 1000,
 			incrementalRendering: true,
 		});
 		await instance.waitUntilExit();
