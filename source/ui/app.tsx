@@ -48,12 +48,15 @@ export function App({services, mode, color, initial, impersonating, onExit}: App
 	const [state, dispatch] = useReducer(appReducer, listHeight, (height) => (initial ? appReducer(createAppState(height), {type: 'loaded', list: initial}) : createAppState(height)));
 
 	useEffect(() => dispatch({type: 'resize', height: listHeight}), [listHeight]);
-	// Fuzzy targets are prepared once the full search fields have arrived, after the first frame.
+	// Fuzzy targets are prepared after the first frame, and again once the full search fields have arrived.
+	const contextTargets = state.lists.contexts.items;
 	useEffect(() => {
-		if (!state.details) return;
-		const timer = setTimeout(() => prepareForFiltering(state.lists.contexts.items), 0);
-		return () => clearTimeout(timer);
-	}, [state.details]);
+		let cancelled = false;
+		void prepareForFiltering(contextTargets, () => new Promise((resolve) => setImmediate(resolve)), () => cancelled);
+		return () => {
+			cancelled = true;
+		};
+	}, [contextTargets]);
 	useEffect(() => {
 		let live = true;
 		// The preview and the history are not needed for the first frame.

@@ -62,6 +62,17 @@ export function prepareTargets(items: readonly Searchable[]): Prepared {
 	return prepared;
 }
 
+/**
+ * Lower-cases the prepared strings of `items` from `from` on, `count` at a time, so that the first key
+ * does not: a caller with time to spare runs it in slices. Returns where to go on, or undefined when done.
+ */
+export function normaliseTargets(items: readonly Searchable[], from: number, count: number): number | undefined {
+	const prepared = prepareTargets(items);
+	const end = Math.min(prepared.texts.length, from + count);
+	for (let id = from; id < end; id++) prepared.normalised[id] ??= normalise(prepared.texts[id]!);
+	return end < prepared.texts.length ? end : undefined;
+}
+
 /** `word`'s score against one prepared string, computed once per pass. */
 function scoreOf(prepared: Prepared, id: number, word: string): number {
 	if (prepared.memoPass[id] === pass) return prepared.memoScore[id]!;

@@ -1,4 +1,4 @@
-import {fuzzyFilter, highlightedIndexes, narrows, prepareTargets} from './fuzzy-filter.ts';
+import {fuzzyFilter, highlightedIndexes, narrows, normaliseTargets} from './fuzzy-filter.ts';
 
 // A filterable, scrollable list as a reducer: what the Contexts, Namespaces and History panes share.
 // Only the window [offset, offset + height) is ever rendered.
@@ -71,9 +71,16 @@ function filtered(query: string, items: readonly ListItem[], candidates?: Int32A
 	return {matched, matches};
 }
 
-/** Prepares every item's fields for matching, so the first keystroke does not pay for it. */
-export function prepareForFiltering(items: readonly ListItem[]): void {
-	prepareTargets(items);
+/**
+ * Prepares every item's fields for matching, `pause` between slices so that keys are read meanwhile; a
+ * key that comes first finds what is ready and does the rest. Stops early when `cancelled` says so.
+ */
+export async function prepareForFiltering(items: readonly ListItem[], pause: () => Promise<void>, cancelled: () => boolean): Promise<void> {
+	let next: number | undefined = 0;
+	while (next !== undefined && !cancelled()) {
+		next = normaliseTargets(items, next, 2000);
+		await pause();
+	}
 }
 
 function select(state: ListState, key: string | undefined): ListState {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {createListState, listReducer, selectedItem, visibleMatches, type ListAction, type ListState} from '../../source/ui/list-state.ts';
+import {createListState, listReducer, prepareForFiltering, selectedItem, visibleMatches, type ListAction, type ListState} from '../../source/ui/list-state.ts';
 import {truncateMiddle, looksLikeProduction} from '../../source/ui/truncate.ts';
 import {contextItems} from '../../source/ui/app-state.ts';
 
@@ -44,6 +44,22 @@ describe('names on screen', () => {
 	it('flag production-looking names', () => {
 		expect(['prod', 'eu-prd-1', 'gke_x_production', 'arn:…/payments-prod'].every(looksLikeProduction)).toBe(true);
 		expect(['product-catalog', 'staging', 'produce'].some(looksLikeProduction)).toBe(false);
+	});
+});
+
+describe('preparing a list for matching', () => {
+	it('goes in slices, can stop, and changes no answer', async () => {
+		const prepared = items.map((item) => ({...item, search: [...item.search, 'Café-Prod']}));
+		let pauses = 0;
+		await prepareForFiltering(prepared, async () => void pauses++, () => false);
+		expect(pauses).toBeGreaterThan(0);
+		let stopped = 0;
+		await prepareForFiltering(items, async () => void stopped++, () => stopped > 0);
+		expect(stopped).toBe(1);
+		for (const query of ['c', 'cafe', 'ctx-1 cl-3', 'prod']) {
+			const fresh = prepared.map((item) => ({...item, search: [...item.search]}));
+			expect(run(createListState(prepared, 10), {type: 'type', text: query}).matches.map((item) => item.key)).toEqual(run(createListState(fresh, 10), {type: 'type', text: query}).matches.map((item) => item.key));
+		}
 	});
 });
 
