@@ -76,6 +76,14 @@ export function contextOverview(index: IndexedFiles): Map<string, ContextOvervie
 
 /** The same, awaiting `pause` every `slice` contexts: at 10,000 a UI's keys would otherwise wait ~30 ms. */
 export async function pacedContextOverview(index: IndexedFiles, pause: () => Promise<void>, slice = 500): Promise<Map<string, ContextOverview>> {
+	// A cached index parses each of its details on first use: one per slice, before the walk.
+	for (const file of index.files) {
+		for (const read of [() => file.index.contextFields, () => file.index.servers, () => file.index.auth]) {
+			read();
+			await pause();
+		}
+	}
+
 	const overview = new Map<string, ContextOverview>();
 	let done = 0;
 	for (const _ of overviewSteps(index, overview)) if (++done % slice === 0) await pause();

@@ -115,7 +115,8 @@ describe('the index by stat, for what is only shown', () => {
 		// Worked out in slices for the UI, the overview is the same.
 		let pauses = 0;
 		expect(await pacedContextOverview(peeked!, async () => void pauses++, 1)).toEqual(contextOverview(peeked!));
-		expect(pauses).toBe(2);
+		// One pause after each of the three details, then one per context.
+		expect(pauses).toBe(5);
 		expect(contextOverview(peeked!)).toEqual(contextOverview(await loadKubeconfigIndex(selection, new FileIndexCache(path.join(tree.root, 'fresh')))));
 
 		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: dev', 'name: qa_'));
