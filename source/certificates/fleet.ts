@@ -110,7 +110,10 @@ export function clientNotes(certificate: Pick<CertificateInfo, 'commonName' | 'o
 	return notes;
 }
 
-export function contextCertificates(config: MergedKubeconfig, contextName: string, now: Date, thresholds: Thresholds = defaultThresholds): ContextCertificates {
+/** When the credential an exec plugin last gave kubehop expires (kubectl keeps no such record). */
+export type ExecExpiryLookup = (userName: string, exec: unknown) => {expirationTimestamp: Date; recordedAt: Date} | undefined;
+
+export function contextCertificates(config: MergedKubeconfig, contextName: string, now: Date, thresholds: Thresholds = defaultThresholds, execExpiry: ExecExpiryLookup = () => undefined): ContextCertificates {
 	const context = config.contexts.get(contextName);
 	const clusterName = context?.data.cluster ?? '';
 	const userName = context?.data.user ?? '';
@@ -140,7 +143,13 @@ export function contextCertificates(config: MergedKubeconfig, contextName: strin
 	const exec = user.exec as {command?: unknown} | undefined;
 	if (exec && typeof exec === 'object') {
 		auth = `exec plugin (${text(exec.command) ?? '?'})`;
-		rows.push({context: contextName, role: 'exec plugin', severity: 'info', summary: `credentials from ${text(exec.command) ?? '?'} at each request`, notes: ['the plugin decides how long its credential lasts']});
+		const recorded = execExpiry(userName, exec);
+		// Short-lived by design and renewed by running the plugin again: shown, never alarmed on.
+		rows.push(
+			recorded
+				? {context: contextName, role: 'exec credential', severity: 'info', expires: recorded.expirationTimestamp, summary: `from ${text(exec.command) ?? '?'}, ${recorded.expirationTimestamp > now ? 'expires' : 'expired'} ${recorded.expirationTimestamp.toISOString()}`, notes: [`as the plugin gave it to kubehop at ${recorded.recordedAt.toISOString()}; it is run again when the credential has expired`]}
+				: {context: contextName, role: 'exec plugin', severity: 'info', summary: `credentials from ${text(exec.command) ?? '?'} at each request`, notes: ['the plugin decides how long its credential lasts; its expiry shows here once kubehop has run it']},
+		);
 	}
 
 	const provider = user['auth-provider'] as {name?: unknown; config?: Record<string, unknown>} | undefined;

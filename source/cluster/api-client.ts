@@ -4,6 +4,7 @@ import http from 'node:http';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {ClusterError} from './cluster-error.ts';
+import {execConfigOf, execCredential, execRecordKey, type ClusterInfo} from './exec-credential.ts';
 
 // A small typed client for one context. Credentials (certificates, tokens, exec plugins, auth
 // providers) are applied by @kubernetes/client-node, loaded lazily so the switching paths never pay for
@@ -29,11 +30,11 @@ export type ApiClient = {
 
 export const defaultTimeoutMs = 5000;
 
-export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation};
+export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation; env?: NodeJS.ProcessEnv};
 
 export async function connect(config: MergedKubeconfig, contextName: string, timeoutOrOptions: number | ConnectOptions = defaultTimeoutMs): Promise<ApiClient> {
-	const {timeoutMs = defaultTimeoutMs, impersonate} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
-	return clientFor(await upstream(config, contextName, {impersonate}), timeoutMs);
+	const {timeoutMs = defaultTimeoutMs, impersonate, env} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
+	return clientFor(await upstream(config, contextName, {impersonate, env}), timeoutMs);
 }
 
 /**
@@ -84,16 +85,17 @@ export type Upstream = {
 	close(): void;
 };
 
-export type UpstreamOptions = {impersonate?: Impersonation; maxSockets?: number};
+/** `env`: the command's environment, where an exec plugin's credential expiry is recorded for `kubehop certs`. */
+export type UpstreamOptions = {impersonate?: Impersonation; maxSockets?: number; env?: NodeJS.ProcessEnv};
 
-export async function upstream(config: MergedKubeconfig, contextName: string, {impersonate, maxSockets = 16}: UpstreamOptions = {}): Promise<Upstream> {
+export async function upstream(config: MergedKubeconfig, contextName: string, {impersonate, maxSockets = 16, env}: UpstreamOptions = {}): Promise<Upstream> {
 	const context = config.contexts.get(contextName);
 	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
 	const cluster = config.clusters.get(context.data.cluster);
 	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
 	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
 	const user = config.users.get(context.data.user)?.data ?? {};
-	const credentials = directCredentials(cluster.data, user, server) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
+	const credentials = directCredentials(cluster.data, user, server) ?? execCredentials(cluster.data, user, server, context.data.user, env) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
 	const base = server.endsWith('/') ? server : `${server}/`;
 	const isHttp = server.startsWith('http:');
 	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : new https.Agent({keepAlive: true, maxSockets});
@@ -122,14 +124,24 @@ const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'ba
 /**
  * Certificates, tokens and basic auth applied here, as client-go applies them (inline data over files,
  * a token over a token file): loading @kubernetes/client-node costs ~100 ms of a ~180 ms command.
- * Exec plugins, auth providers and proxies go to client-node (undefined here).
+ * Exec plugins are run here too (exec-credential.ts); auth providers and proxies go to client-node
+ * (undefined here).
  */
 function directCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): Credentials | undefined {
 	if (user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
+	const options = transportOptions(cluster, user, server);
+	const token = text(user.token) ?? readTokenFile(user.tokenFile);
+	const basic = text(user.username) && text(user.password) ? `Basic ${Buffer.from(`${text(user.username)}:${text(user.password)}`).toString('base64')}` : undefined;
+	const authorization = token ? `Bearer ${token}` : basic;
+	options.headers = authorization ? {Authorization: authorization} : {};
+	return async () => options;
+}
+
+/** TLS for the cluster, and the user's own client certificate if the kubeconfig has one. */
+function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): https.RequestOptions {
 	const file = (value: unknown) => (text(value) ? fs.readFileSync(text(value)!) : undefined);
-	let options: https.RequestOptions;
 	try {
-		options = server.startsWith('http:')
+		return server.startsWith('http:')
 			? {}
 			: {
 					ca: decoded(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']),
@@ -141,12 +153,21 @@ function directCredentials(cluster: Record<string, unknown>, user: Record<string
 	} catch (error) {
 		throw new KubehopError(`cannot read a credential file of this context: ${(error as Error).message}`);
 	}
+}
 
-	const token = text(user.token) ?? readTokenFile(user.tokenFile);
-	const basic = text(user.username) && text(user.password) ? `Basic ${Buffer.from(`${text(user.username)}:${text(user.password)}`).toString('base64')}` : undefined;
-	const authorization = token ? `Bearer ${token}` : basic;
-	options.headers = authorization ? {Authorization: authorization} : {};
-	return async () => options;
+/** A user whose credential comes from an exec plugin: asked of the plugin per request, which reuses it until it expires. */
+function execCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, userName: string, env: NodeJS.ProcessEnv | undefined): Credentials | undefined {
+	if (!user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
+	const exec = execConfigOf(user.exec, userName);
+	const transport = transportOptions(cluster, user, server);
+	const info: ClusterInfo = {server, 'certificate-authority-data': text(cluster['certificate-authority-data']), 'tls-server-name': text(cluster['tls-server-name']), 'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'] === true, config: (cluster.extensions as unknown) ?? undefined};
+	// Only a command's own environment says where its cache is; in-process callers record nothing.
+	const record = env ? execRecordKey(userName, exec) : undefined;
+	return async () => {
+		const status = await execCredential(exec, {user: userName, cluster: info, env: env ?? process.env, record});
+		const certificate = status.clientCertificateData && status.clientKeyData ? {cert: status.clientCertificateData, key: status.clientKeyData} : {};
+		return {...transport, ...certificate, headers: status.token ? {Authorization: `Bearer ${status.token}`} : {}};
+	};
 }
 
 async function clientNodeCredentials(contextName: string, context: {user: string; namespace?: string}, cluster: {name: string; data: Record<string, unknown>}, user: Record<string, unknown>, server: string): Promise<Credentials> {

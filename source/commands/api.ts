@@ -42,7 +42,7 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 		import('../discovery/discovery.ts'),
 		import('../discovery/api-groups.ts'),
 	]);
-	const client = await connect(config, name, {timeoutMs: context.flags.timeoutMs});
+	const client = await connect(config, name, {timeoutMs: context.flags.timeoutMs, env: context.env});
 	try {
 		const discovery = await discover(client);
 		const discoveryRequests = client.requests;

@@ -52,7 +52,7 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 	const timeoutMs = context.flags.timeoutMs;
 	const impersonating = Object.keys(options.impersonate).length > 0;
 	if (impersonating) {
-		const real = await connect(config, contextName, {timeoutMs});
+		const real = await connect(config, contextName, {timeoutMs, env: context.env});
 		try {
 			await checkImpersonation(real, options.impersonate);
 		} finally {
@@ -60,7 +60,7 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 		}
 	}
 
-	const client = await connect(config, contextName, {timeoutMs, impersonate: options.impersonate});
+	const client = await connect(config, contextName, {timeoutMs, impersonate: options.impersonate, env: context.env});
 	try {
 		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
 		const namespaces = options.allNamespaces ? await listNamespaces(client) : options.namespaces.length > 0 ? options.namespaces : [fallback];

@@ -67,7 +67,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				const {impersonate} = context.flags;
 				if (impersonate) {
 					// Said plainly in the pane, before any 403 that would not say which part was refused.
-					const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs});
+					const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env});
 					try {
 						await access.checkImpersonation(real, impersonate);
 					} finally {
@@ -75,7 +75,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					}
 				}
 
-				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate});
+				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate, env: context.env});
 				const identity = access.whoAmI(client);
 				const resources = discover(client).then(preferredResources);
 				// Awaited together later; a failure of either must not go unobserved meanwhile and end the app.
@@ -120,7 +120,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 
 			if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
 			const {startProxy} = await import('../proxy/server.ts');
-			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate});
+			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate, env: context.env});
 			proxies.add(proxy);
 			const client = connectThroughProxy(proxy.url, context.flags.timeoutMs);
 			return {client, url: proxy.url, context: config.currentContext, stop: async () => (client.close(), proxies.delete(proxy), proxy.close())};

@@ -54,7 +54,7 @@ export async function namespacesOfCurrentContext(context: CommandContext): Promi
 		import('../cluster/cluster-error.ts'),
 	]);
 	try {
-		return {names: await list(await connect(config, contextName, context.flags.timeoutMs)), current, verified: true};
+		return {names: await list(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env})), current, verified: true};
 	} catch (error) {
 		if (!(error instanceof ClusterError) || error.kind !== 'forbidden') throw error;
 		// kubens fails outright here (kubectx#83); offering what is known is more useful.
@@ -114,7 +114,7 @@ export async function setNamespace(namespace: string, context: CommandContext, s
 
 async function requireNamespace(config: MergedKubeconfig, contextName: string, namespace: string, context: CommandContext): Promise<void> {
 	const [{connect}, {checkNamespace}] = await Promise.all([import('../cluster/api-client.ts'), import('../cluster/namespaces.ts')]);
-	const check = await checkNamespace(await connect(config, contextName, context.flags.timeoutMs), namespace);
+	const check = await checkNamespace(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env}), namespace);
 	if (check === 'missing') throw new KubehopError(`no namespace exists with name "${namespace}" in context "${contextName}"`, `switch anyway with: kubehop ns ${namespace} --force`);
 	if (check === 'forbidden') throw new KubehopError(`checking namespace "${namespace}" is forbidden for this user in context "${contextName}"`, `switch without the check: kubehop ns ${namespace} --force`);
 }

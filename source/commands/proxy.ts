@@ -163,11 +163,12 @@ export async function runProxy(operands: string[], context: CommandContext, stop
 	}
 }
 
-async function serve(options: ProxyArguments, config: MergedKubeconfig, contextName: string, {output}: CommandContext, stopped: Promise<unknown>): Promise<number> {
+async function serve(options: ProxyArguments, config: MergedKubeconfig, contextName: string, {output, env}: CommandContext, stopped: Promise<unknown>): Promise<number> {
 	const {startProxy} = await import('../proxy/server.ts');
 	const proxy = await startProxy({
 		config,
 		context: contextName,
+		env,
 		impersonate: Object.keys(options.impersonate).length > 0 ? options.impersonate : undefined,
 		address: options.address,
 		port: options.port,

@@ -49,11 +49,11 @@ export type RunningProxy = {
 	close(): Promise<void>;
 };
 
-export type StartProxyOptions = ProxyOptions & ListenOptions & {config: MergedKubeconfig; context: string; impersonate?: Impersonation};
+export type StartProxyOptions = ProxyOptions & ListenOptions & {config: MergedKubeconfig; context: string; impersonate?: Impersonation; env?: NodeJS.ProcessEnv};
 
 /** Starts a proxy to one context's API server; close() stops it and ends every open stream. */
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
-	const server = await connectUpstream(options.config, options.context, {impersonate: options.impersonate, maxSockets: Number.POSITIVE_INFINITY});
+	const server = await connectUpstream(options.config, options.context, {impersonate: options.impersonate, maxSockets: Number.POSITIVE_INFINITY, env: options.env});
 	try {
 		const proxy = createProxyServer(server, options);
 		const listening = await listen(proxy.server, options);

@@ -6,10 +6,11 @@ import {connect} from '../../source/cluster/api-client.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {contextNames} from './control-plane/control-plane.ts';
-import {homeFor, itWithCluster} from '../support/control-plane.ts';
+import {homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
+import {kubehop} from '../support/kubehop-binary.ts';
 
-// Credentials as kubectl applies them, against the real API server: certificates and tokens directly,
-// exec plugins through @kubernetes/client-node, and impersonation headers one per group.
+// Credentials as kubectl applies them, against the real API server: certificates, tokens and exec
+// plugins (run as client-go runs them), and impersonation headers one per group.
 
 async function configOf(kubeconfig: string) {
 	return loadKubeconfig(selectKubeconfigFiles({env: {KUBECONFIG: kubeconfig}, cwd: path.dirname(kubeconfig)}));
@@ -23,10 +24,11 @@ describe('the API client', () => {
 		const sa = await whoAmI(await connect(config, contextNames.serviceAccount));
 		expect(sa.serviceAccount).toEqual({namespace: 'default', name: 'my-monitoring-sa'});
 
-		// The same token handed out by an exec plugin: client-node runs it.
+		// The same token handed out by an exec plugin, with an expiry; kubectl is the oracle for who that is.
 		const token = (config.users.get('my-monitoring-sa')!.data.token as string).trim();
 		const plugin = path.join(path.dirname(kubeconfig), 'token-plugin.sh');
-		fs.writeFileSync(plugin, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' '${token}'\n`, {mode: 0o700});
+		const expires = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+		fs.writeFileSync(plugin, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"${expires}"}}' '${token}'\n`, {mode: 0o700});
 		const text = fs.readFileSync(kubeconfig, 'utf8');
 		fs.writeFileSync(
 			kubeconfig,
@@ -34,6 +36,14 @@ describe('the API client', () => {
 		);
 		const viaExec = await whoAmI(await connect(await configOf(kubeconfig), 'exec@kubehop-local'));
 		expect(viaExec.username).toBe('system:serviceaccount:default:my-monitoring-sa');
+		expect(kubectl(kubeconfig, ['--context', 'exec@kubehop-local', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']).stdout).toBe(viaExec.username);
+
+		// A command records when the credential expires, and kubehop certs shows it; never the token.
+		const env = {HOME: path.dirname(path.dirname(kubeconfig)), KUBECONFIG: kubeconfig};
+		expect(kubehop(['can-i', '--context', 'exec@kubehop-local', '--json'], {env}).status).toBe(0);
+		const certs = kubehop(['certs', '--context', 'exec@kubehop-local', '--offline'], {env});
+		expect(certs.stdout).toMatch(new RegExp(`exec credential .*from ${plugin.replaceAll('.', '\\.')}, expires ${expires.replace('Z', '')}`));
+		expect(certs.stdout + certs.stderr).not.toContain(token);
 	});
 
 	itWithCluster('sends one Impersonate-Group header per group, so the server sees each group', async () => {

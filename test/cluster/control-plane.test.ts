@@ -34,7 +34,8 @@ describe('the local control plane', () => {
 		const pids = execFileSync('pgrep', ['-f', second.server.split(':').at(-1)!], {encoding: 'utf8'}).trim();
 		expect(pids).not.toBe('');
 		await second.stop();
-		expect(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('kubehop-cluster-'))).toEqual(before);
+		// Nothing new is left; another cluster (a demo, say) may come and go meanwhile.
+		expect(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('kubehop-cluster-') && !before.includes(name))).toEqual([]);
 		expect(() => process.kill(second.apiserverPid, 0)).toThrow();
 	});
 });
