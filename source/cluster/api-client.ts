@@ -6,9 +6,9 @@ import {KubehopError} from '../errors/kubehop-error.ts';
 import {ClusterError} from './cluster-error.ts';
 import {execConfigOf, execCredential, execRecordKey, type ClusterInfo} from './exec-credential.ts';
 
-// A small typed client for one context. Credentials (certificates, tokens, exec plugins, auth
-// providers) are applied by @kubernetes/client-node, loaded lazily so the switching paths never pay for
-// it; the requests themselves go through Node's own https with one keep-alive agent per client.
+// A small typed client for one context. Certificates, tokens, basic auth and exec plugins are applied
+// here as client-go applies them; auth providers and proxies by @kubernetes/client-node, loaded only
+// then. The requests themselves go through Node's own https with one keep-alive agent per client.
 
 export type ClusterTarget = {context: string; server: string};
 
@@ -160,7 +160,15 @@ function execCredentials(cluster: Record<string, unknown>, user: Record<string, 
 	if (!user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
 	const exec = execConfigOf(user.exec, userName);
 	const transport = transportOptions(cluster, user, server);
-	const info: ClusterInfo = {server, 'certificate-authority-data': text(cluster['certificate-authority-data']), 'tls-server-name': text(cluster['tls-server-name']), 'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'] === true, config: (cluster.extensions as unknown) ?? undefined};
+	// What client-go tells a plugin that sets provideClusterInfo; its own settings live in a named cluster extension.
+	const extension = Array.isArray(cluster.extensions) ? (cluster.extensions as Array<{name?: unknown; extension?: unknown}>).find((entry) => entry?.name === 'client.authentication.k8s.io/exec')?.extension : undefined;
+	const info: ClusterInfo = {
+		server,
+		'tls-server-name': text(cluster['tls-server-name']),
+		'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'] === true ? true : undefined,
+		'certificate-authority-data': transport.ca ? Buffer.from(transport.ca as Buffer).toString('base64') : undefined,
+		config: extension,
+	};
 	// Only a command's own environment says where its cache is; in-process callers record nothing.
 	const record = env ? execRecordKey(userName, exec) : undefined;
 	return async () => {

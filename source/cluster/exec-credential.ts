@@ -36,7 +36,8 @@ export function execConfigOf(value: unknown, user: string): ExecConfig {
 	return exec as ExecConfig;
 }
 
-export type ClusterInfo = {server: string; 'certificate-authority-data'?: string; 'tls-server-name'?: string; 'insecure-skip-tls-verify'?: boolean; 'proxy-url'?: string; config?: unknown};
+/** The ExecCredential's spec.cluster, as client-go fills it in (base64 CA data, fields left out when empty). */
+export type ClusterInfo = {server: string; 'certificate-authority-data'?: string; 'tls-server-name'?: string; 'insecure-skip-tls-verify'?: true; config?: unknown};
 
 const running = new Map<string, Promise<ExecCredentialStatus>>();
 
