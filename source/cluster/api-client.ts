@@ -4,7 +4,7 @@ import http from 'node:http';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {ClusterError} from './cluster-error.ts';
-import {execConfigOf, execCredential, execRecordKey, type ClusterInfo} from './exec-credential.ts';
+import type {ClusterInfo} from './exec-credential.ts';
 
 // A small typed client for one context. Certificates, tokens, basic auth and exec plugins are applied
 // here as client-go applies them; auth providers and proxies by @kubernetes/client-node, loaded only
@@ -95,7 +95,7 @@ export async function upstream(config: MergedKubeconfig, contextName: string, {i
 	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
 	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
 	const user = config.users.get(context.data.user)?.data ?? {};
-	const credentials = directCredentials(cluster.data, user, server) ?? execCredentials(cluster.data, user, server, context.data.user, env) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
+	const credentials = directCredentials(cluster.data, user, server) ?? (await execCredentials(cluster.data, user, server, context.data.user, env)) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
 	const base = server.endsWith('/') ? server : `${server}/`;
 	const isHttp = server.startsWith('http:');
 	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : new https.Agent({keepAlive: true, maxSockets});
@@ -156,8 +156,9 @@ function transportOptions(cluster: Record<string, unknown>, user: Record<string,
 }
 
 /** A user whose credential comes from an exec plugin: asked of the plugin per request, which reuses it until it expires. */
-function execCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, userName: string, env: NodeJS.ProcessEnv | undefined): Credentials | undefined {
+async function execCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, userName: string, env: NodeJS.ProcessEnv | undefined): Promise<Credentials | undefined> {
 	if (!user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
+	const [{execConfigOf, execCredential}, {execRecordKey}] = await Promise.all([import('./exec-credential.ts'), import('./exec-expiry.ts')]);
 	const exec = execConfigOf(user.exec, userName);
 	const transport = transportOptions(cluster, user, server);
 	// What client-go tells a plugin that sets provideClusterInfo; its own settings live in a named cluster extension.

@@ -1,9 +1,6 @@
 import {spawn} from 'node:child_process';
-import {createHash} from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import {KubehopError} from '../errors/kubehop-error.ts';
-import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/file-index.ts';
+import {recordExpiry} from './exec-expiry.ts';
 
 // Client credentials from exec plugins, run as client-go runs them (k8s.io/client-go/plugin/pkg/client/auth/exec):
 // the kubeconfig's env on top of the process's own, KUBERNETES_EXEC_INFO describing the request, the
@@ -60,7 +57,7 @@ export async function execCredential(exec: ExecConfig, {user, cluster, env, reco
 		running.delete(key);
 		throw error;
 	});
-	if (record && status.expirationTimestamp) writeCacheFile(expiryFile(env, record), JSON.stringify({expirationTimestamp: status.expirationTimestamp, recordedAt: new Date().toISOString()}));
+	if (record && status.expirationTimestamp) recordExpiry(env, record, status.expirationTimestamp);
 	return status;
 }
 
@@ -102,27 +99,4 @@ function checkedStatus(output: unknown, apiVersion: string, where: string): Exec
 
 	if (status.expirationTimestamp !== undefined && Number.isNaN(Date.parse(status.expirationTimestamp))) throw new KubehopError(`${where} returned an invalid expirationTimestamp "${status.expirationTimestamp}"`);
 	return status;
-}
-
-/** Which recorded expiry belongs to a user stanza: its name and what its plugin is asked. */
-export function execRecordKey(user: string, exec: ExecConfig): string {
-	return createHash('sha256').update(JSON.stringify([user, exec.command, exec.args ?? [], exec.env ?? []])).digest('hex').slice(0, 32);
-}
-
-function expiryFile(env: NodeJS.ProcessEnv, key: string): string {
-	return path.join(kubehopCacheDirectory(env), 'exec', `${key}.json`);
-}
-
-export type RecordedExpiry = {expirationTimestamp: Date; recordedAt: Date};
-
-/** The expiry of the credential the plugin last gave kubehop, if it gave one. */
-export function recordedExpiry(env: NodeJS.ProcessEnv, key: string): RecordedExpiry | undefined {
-	try {
-		const recorded = JSON.parse(fs.readFileSync(expiryFile(env, key), 'utf8')) as {expirationTimestamp: string; recordedAt: string};
-		const expirationTimestamp = new Date(recorded.expirationTimestamp);
-		const recordedAt = new Date(recorded.recordedAt);
-		return Number.isNaN(expirationTimestamp.getTime()) || Number.isNaN(recordedAt.getTime()) ? undefined : {expirationTimestamp, recordedAt};
-	} catch {
-		return undefined;
-	}
 }

@@ -1,6 +1,5 @@
 import type {ContextCertificates, FleetRow, Severity, Thresholds} from '../certificates/fleet.ts';
 import type {ProbeResult, ProbeTarget} from '../certificates/tls-probe.ts';
-import type {ExecConfig} from '../cluster/exec-credential.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {paint, printJson, shown} from '../terminal/output.ts';
 import {commandFlags} from './arguments.ts';
@@ -54,10 +53,10 @@ export async function certificateReport(context: CommandContext, options: CertsO
 	const names = options.allContexts ? [...config.contexts.keys()] : [options.context ?? config.currentContext];
 	if (!options.allContexts && !names[0]) throw new KubehopError('current-context is not set', 'pick a context, or pass --all-contexts or --context NAME');
 	if (!options.allContexts && !config.contexts.has(names[0]!)) throw new KubehopError(`context "${names[0]}" does not exist in the kubeconfig`);
-	const [{contextCertificates, probeRows, sortRows}, {inParallel}, {execRecordKey, recordedExpiry}] = await Promise.all([import('../certificates/fleet.ts'), import('../cluster/in-parallel.ts'), import('../cluster/exec-credential.ts')]);
+	const [{contextCertificates, probeRows, sortRows}, {inParallel}, {execRecordKey, recordedExpiry}] = await Promise.all([import('../certificates/fleet.ts'), import('../cluster/in-parallel.ts'), import('../cluster/exec-expiry.ts')]);
 	const execExpiry = (userName: string, exec: unknown) => {
 		const command = (exec as {command?: unknown}).command;
-		return typeof command === 'string' ? recordedExpiry(context.env, execRecordKey(userName, exec as ExecConfig)) : undefined;
+		return typeof command === 'string' ? recordedExpiry(context.env, execRecordKey(userName, exec as {command: string})) : undefined;
 	};
 	const contexts: Array<ContextCertificates & {probe?: ProbeResult}> = names.map((name) => contextCertificates(config, name, now, options.thresholds, execExpiry));
 	if (options.probe) {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {execConfigOf, execCredential, execRecordKey, recordedExpiry, type ExecConfig} from '../../source/cluster/exec-credential.ts';
+import {execConfigOf, execCredential, type ExecConfig} from '../../source/cluster/exec-credential.ts';
+import {execRecordKey, recordedExpiry} from '../../source/cluster/exec-expiry.ts';
 import {tempTree} from '../support/temp-tree.ts';
 
 // Exec plugins as client-go runs them: real shell-script plugins, each writing down how it was called.
