@@ -78,7 +78,7 @@ function filtered(query: string, items: readonly ListItem[], candidates?: Int32A
 export async function prepareForFiltering(items: readonly ListItem[], pause: () => Promise<void>, cancelled: () => boolean): Promise<void> {
 	let next: number | undefined = 0;
 	while (next !== undefined && !cancelled()) {
-		next = normaliseTargets(items, next, 2000);
+		next = normaliseTargets(items, next, 10_000);
 		await pause();
 	}
 }
