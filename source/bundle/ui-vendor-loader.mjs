@@ -6,11 +6,12 @@
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import vm from 'node:vm';
 import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/file-index.ts';
 
-const script = fileURLToPath(new URL('ui-vendor.js', import.meta.url));
+// dist/ is CommonJS (source/bundle/build.mjs), and this module is bundled into dist/chunks beside the script.
+// eslint-disable-next-line no-undef
+const script = path.join(__dirname, 'ui-vendor.js');
 const directory = path.join(kubehopCacheDirectory(process.env), 'code');
 // eslint-disable-next-line no-undef -- defined by source/bundle/build.mjs
 const cacheFile = path.join(directory, `ui-vendor-${KUBEHOP_UI_VENDOR_DIGEST}-${process.version}-${process.arch}.v8`);

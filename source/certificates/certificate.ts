@@ -1,4 +1,8 @@
 import {X509Certificate} from 'node:crypto';
+import {derElement, oidText, type DerElement} from './der.ts';
+import {extendedKeyUsageNames, keyUsageNames, readCertificate} from './certificate-reader.ts';
+
+export {derElement, oidText, type DerElement} from './der.ts';
 
 // One certificate as a person reads `openssl x509 -text`: who it names, who signed it, when it is
 // valid, for which names, with which key and for what. The clock is passed in, never read here.
@@ -40,9 +44,15 @@ const parsed = new Map<string, CertificateInfo>();
 export function parseCertificates(text: string, now: Date): CertificateInfo[] {
 	return pemCertificates(text).map((pem) => {
 		let known = parsed.get(pem);
-		if (!known) parsed.set(pem, (known = describeCertificate(new X509Certificate(pem), now)));
+		if (!known) parsed.set(pem, (known = readPem(pem, now) ?? describeCertificate(new X509Certificate(pem), now)));
 		return {...known, ...timing(known.notBefore, known.notAfter, now)};
 	});
+}
+
+/** The reader's answer for a PEM block whose body is plain base64; X509Certificate judges anything else. */
+function readPem(pem: string, now: Date): CertificateInfo | undefined {
+	const body = pem.slice('-----BEGIN CERTIFICATE-----'.length, -'-----END CERTIFICATE-----'.length);
+	return /^[\sA-Za-z\d+/]*={0,2}\s*$/.test(body) ? readCertificate(Buffer.from(body, 'base64'), now) : undefined;
 }
 
 function timing(notBefore: Date, notAfter: Date, now: Date): Pick<CertificateInfo, 'daysRemaining' | 'validity'> {
@@ -152,49 +162,6 @@ export function subjectAltNames(text: string): {dns: string[]; ip: string[]} {
 	return {dns, ip};
 }
 
-const extendedKeyUsageNames: Record<string, string> = {
-	'1.3.6.1.5.5.7.3.1': 'server auth',
-	'1.3.6.1.5.5.7.3.2': 'client auth',
-	'1.3.6.1.5.5.7.3.3': 'code signing',
-	'1.3.6.1.5.5.7.3.4': 'email protection',
-	'1.3.6.1.5.5.7.3.8': 'time stamping',
-	'1.3.6.1.5.5.7.3.9': 'OCSP signing',
-};
-
-const keyUsageBits = ['digital signature', 'non repudiation', 'key encipherment', 'data encipherment', 'key agreement', 'certificate sign', 'CRL sign', 'encipher only', 'decipher only'];
-
-/** One DER element: its tag, where it begins, and where its contents start and end. */
-export type DerElement = {tag: number; begin: number; start: number; end: number};
-
-export function derElement(der: Uint8Array, at: number): DerElement {
-	if (at + 2 > der.length) throw new RangeError('truncated DER');
-	let length = der[at + 1]!;
-	let start = at + 2;
-	if (length & 0x80) {
-		const bytes = length & 0x7f;
-		if (bytes === 0 || bytes > 4) throw new RangeError('unsupported DER length');
-		length = 0;
-		for (let index = 0; index < bytes; index++) length = length * 256 + der[at + 2 + index]!;
-		start += bytes;
-	}
-
-	if (start + length > der.length) throw new RangeError('truncated DER');
-	return {tag: der[at]!, begin: at, start, end: start + length};
-}
-
-export function oidText(bytes: Uint8Array): string {
-	const arcs: number[] = [];
-	let value = 0;
-	for (const byte of bytes) {
-		value = value * 128 + (byte & 0x7f);
-		if (byte & 0x80) continue;
-		if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-		else arcs.push(value);
-		value = 0;
-	}
-
-	return arcs.join('.');
-}
 
 /** What Node's X509Certificate does not expose, read from the DER: for the KeyUsage bits and Go's chain rules. */
 export type CertificateStructure = {
@@ -269,7 +236,7 @@ export function keyUsageBitsOf(structure: CertificateStructure): boolean[] | und
 export function keyUsageOf(der: Buffer): string[] {
 	try {
 		const bits = keyUsageBitsOf(certificateStructure(der)) ?? [];
-		return bits.flatMap((set, bit) => (set ? [keyUsageBits[bit] ?? `bit ${bit}`] : []));
+		return bits.flatMap((set, bit) => (set ? [keyUsageNames[bit] ?? `bit ${bit}`] : []));
 	} catch {
 		// A certificate Node parsed but this walk cannot: no key usages shown.
 		return [];

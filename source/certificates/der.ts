@@ -1,0 +1,34 @@
+// The two DER primitives the certificate readers share: one element's bounds, and an OID as text.
+
+/** One DER element: its tag, where it begins, and where its contents start and end. */
+export type DerElement = {tag: number; begin: number; start: number; end: number};
+
+export function derElement(der: Uint8Array, at: number): DerElement {
+	if (at + 2 > der.length) throw new RangeError('truncated DER');
+	let length = der[at + 1]!;
+	let start = at + 2;
+	if (length & 0x80) {
+		const bytes = length & 0x7f;
+		if (bytes === 0 || bytes > 4) throw new RangeError('unsupported DER length');
+		length = 0;
+		for (let index = 0; index < bytes; index++) length = length * 256 + der[at + 2 + index]!;
+		start += bytes;
+	}
+
+	if (start + length > der.length) throw new RangeError('truncated DER');
+	return {tag: der[at]!, begin: at, start, end: start + length};
+}
+
+export function oidText(bytes: Uint8Array): string {
+	const arcs: number[] = [];
+	let value = 0;
+	for (const byte of bytes) {
+		value = value * 128 + (byte & 0x7f);
+		if (byte & 0x80) continue;
+		if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+		else arcs.push(value);
+		value = 0;
+	}
+
+	return arcs.join('.');
+}
