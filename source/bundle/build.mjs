@@ -95,6 +95,15 @@ for (const output of Object.keys(result.metafile.outputs)) {
 	fs.writeFileSync(output, (output === 'dist/cli.js' ? '#!/usr/bin/env node\n' : '') + code);
 }
 
+await build({
+	...shared,
+	plugins: [],
+	entryPoints: ['source/bundle/code-cache.mjs'],
+	format: 'cjs',
+	outfile: 'dist/chunks/code-cache.js',
+});
+const cli = fs.readFileSync('dist/cli.js', 'utf8');
+fs.writeFileSync('dist/cli.js', cli.replace('#!/usr/bin/env node\n', '#!/usr/bin/env node\nrequire("./chunks/code-cache.js");\n'));
 fs.writeFileSync('dist/package.json', '{"type": "commonjs"}\n');
 fs.chmodSync('dist/cli.js', 0o755);
 // Which sources went into which chunk, for the test that keeps heavy dependencies off the switching path.

@@ -233,7 +233,7 @@ export function chainError(leaf: GoCertificate, intermediates: readonly GoCertif
 }
 
 /** A CA bundle as Go's CertPool.AppendCertsFromPEM reads it: every parseable certificate, duplicates once. */
-export function certificatePool(pems: readonly string[]): GoCertificate[] {
+export function certificatePool(pems: ReadonlyArray<string | Buffer>): GoCertificate[] {
 	const pool: GoCertificate[] = [];
 	for (const pem of pems) {
 		try {

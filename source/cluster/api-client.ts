@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
+import type {Duplex} from 'node:stream';
+import tls from 'node:tls';
+import {chainOf, kubectlVerificationError} from '../certificates/tls-probe.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {ClusterError} from './cluster-error.ts';
@@ -98,7 +101,8 @@ export async function upstream(config: MergedKubeconfig, contextName: string, {i
 	const credentials = directCredentials(cluster.data, user, server) ?? (await execCredentials(cluster.data, user, server, context.data.user, env)) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
 	const base = server.endsWith('/') ? server : `${server}/`;
 	const isHttp = server.startsWith('http:');
-	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : new https.Agent({keepAlive: true, maxSockets});
+	const verifyAs = kubectlVerification(cluster.data, server);
+	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : verifyAs ? new KubectlVerifyingAgent({keepAlive: true, maxSockets}, verifyAs) : new https.Agent({keepAlive: true, maxSockets});
 	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
 	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
 	const impersonationHeaders: Record<string, string | string[]> = {};
@@ -137,21 +141,107 @@ function directCredentials(cluster: Record<string, unknown>, user: Record<string
 	return async () => options;
 }
 
-/** TLS for the cluster, and the user's own client certificate if the kubeconfig has one. */
-function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): https.RequestOptions {
-	const file = (value: unknown) => (text(value) ? fs.readFileSync(text(value)!) : undefined);
+const file = (value: unknown) => (text(value) ? fs.readFileSync(text(value)!) : undefined);
+
+function clusterCa(cluster: Record<string, unknown>): Buffer | undefined {
 	try {
-		return server.startsWith('http:')
-			? {}
-			: {
-					ca: decoded(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']),
-					cert: decoded(user['client-certificate-data']) ?? file(user['client-certificate']),
-					key: decoded(user['client-key-data']) ?? file(user['client-key']),
-					rejectUnauthorized: cluster['insecure-skip-tls-verify'] !== true,
-					servername: text(cluster['tls-server-name']),
-				};
+		return decoded(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']);
 	} catch (error) {
 		throw new KubehopError(`cannot read a credential file of this context: ${(error as Error).message}`);
+	}
+}
+
+/**
+ * TLS for the cluster, and the user's own client certificate if the kubeconfig has one. OpenSSL gets
+ * an empty trust store (`ca: []`) and does not judge the server: with the kubeconfig's CA,
+ * KubectlVerifyingAgent does, as kubectl; with insecure-skip-tls-verify nobody does. Only a cluster
+ * without a CA is left to Node and its bundled roots, which it reads (~20 ms) for any other `ca`.
+ */
+function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): https.RequestOptions {
+	if (server.startsWith('http:')) return {};
+	const ca = clusterCa(cluster);
+	const insecure = cluster['insecure-skip-tls-verify'] === true;
+	try {
+		const cert = decoded(user['client-certificate-data']) ?? file(user['client-certificate']);
+		const key = decoded(user['client-key-data']) ?? file(user['client-key']);
+		const servername = text(cluster['tls-server-name']);
+		if (!ca && !insecure) return {cert, key, rejectUnauthorized: true, servername};
+		// One context for all of this client's connections: each would otherwise parse the key again.
+		const options: https.RequestOptions & tls.ConnectionOptions = {secureContext: tls.createSecureContext({ca: [], cert, key}), rejectUnauthorized: false, servername};
+		return options;
+	} catch (error) {
+		throw new KubehopError(`cannot read a credential file of this context: ${(error as Error).message}`);
+	}
+}
+
+type Verification = {caPem: string; name: string};
+
+/** The CA bundle and name kubectl checks the server against, when the kubeconfig has a CA and verification is on. */
+function kubectlVerification(cluster: Record<string, unknown>, server: string): Verification | undefined {
+	if (!server.startsWith('https:') || cluster['insecure-skip-tls-verify'] === true) return undefined;
+	const ca = clusterCa(cluster);
+	if (!ca) return undefined;
+	return {caPem: ca.toString('utf8'), name: text(cluster['tls-server-name']) ?? new URL(server).hostname.replace(/^\[|\]$/g, '')};
+}
+
+/**
+ * Hands a connection to HTTP only once the server's chain passes Go's checks (certificates/tls-probe.ts,
+ * held to kubectl's own verdicts in its tests), so nothing, credentials least of all, is written to a
+ * server kubectl would refuse, and the refusal is kubectl's x509 message. TLS sessions are not
+ * resumed: a resumed session would skip this check.
+ */
+class KubectlVerifyingAgent extends https.Agent {
+	constructor(
+		options: https.AgentOptions,
+		private readonly verification: Verification,
+	) {
+		super({...options, maxCachedSessions: 0});
+	}
+
+	/** Connections still in their handshake, which the agent itself only learns of once they are verified. */
+	private readonly handshaking = new Set<tls.TLSSocket>();
+
+	override destroy(): void {
+		for (const socket of this.handshaking) socket.destroy();
+		super.destroy();
+	}
+
+	/** Parallel requests open parallel connections to one server: its chain is judged once a minute, not once each. */
+	private recent: {chain: Buffer; problem: string | undefined; at: number} | undefined;
+
+	private verdict(raw: Buffer[]): string | undefined {
+		const chain = Buffer.concat(raw);
+		if (this.recent && this.recent.chain.equals(chain) && Date.now() - this.recent.at < 60_000) return this.recent.problem;
+		let problem: string | undefined;
+		try {
+			problem = kubectlVerificationError(raw, this.verification.caPem, this.verification.name, new Date());
+		} catch (error) {
+			problem = `x509: kubehop cannot read the server's certificate: ${(error as Error).message}`;
+		}
+
+		this.recent = {chain, problem, at: Date.now()};
+		return problem;
+	}
+
+	override createConnection(options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): undefined {
+		const socket = (https.Agent.prototype as unknown as {createConnection(options: http.ClientRequestArgs): tls.TLSSocket}).createConnection.call(this, options);
+		this.handshaking.add(socket);
+		const failed = (error: Error) => {
+			this.handshaking.delete(socket);
+			callback!(error, socket);
+		};
+		socket.once('error', failed);
+		socket.once('close', () => this.handshaking.delete(socket));
+		socket.once('secureConnect', () => {
+			this.handshaking.delete(socket);
+			socket.removeListener('error', failed);
+			const problem = this.verdict(chainOf(socket.getPeerCertificate(true)));
+
+			if (problem === undefined) return callback!(null, socket);
+			socket.destroy();
+			callback!(Object.assign(new Error(problem), {code: 'KUBEHOP_SERVER_NOT_VERIFIED'}), socket);
+		});
+		return undefined;
 	}
 }
 
@@ -286,6 +376,7 @@ const tlsErrors: Record<string, string> = {
 
 function networkError(where: string, error: NodeJS.ErrnoException, timeoutMs: number): ClusterError {
 	const code = error.code ?? '';
+	if (code === 'KUBEHOP_SERVER_NOT_VERIFIED') return new ClusterError('tls', `${where}: tls: failed to verify certificate: ${error.message}`);
 	if (tlsErrors[code]) return new ClusterError('tls', `${where}: ${tlsErrors[code]} (${code})`);
 	if (error.message === 'socket timeout') return new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`);
 	return new ClusterError('unreachable', `${where} is unreachable: ${error.message}`);

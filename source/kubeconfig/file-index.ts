@@ -1,11 +1,13 @@
 import {createHash} from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {setMapValue} from './edit.ts';
 import type {LoadedFile} from './load.ts';
 import {authKind} from './auth-kind.ts';
 import type {ScalarStyle} from './scalar.ts';
+import {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
+
+export {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
 
 // What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
 // bytes hash the same was already parsed and validated in full, so its context names and the place of
@@ -159,22 +161,6 @@ export function fingerprint(bytes: Buffer, index: FileIndex): Segment[] {
 }
 
 /** Where kubehop keeps what it can always rebuild: $XDG_CACHE_HOME/kubehop, else ~/.cache/kubehop. */
-export function kubehopCacheDirectory(env: Record<string, string | undefined>): string {
-	return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'kubehop');
-}
-
-/** Replaces `target` whole (0600, in a 0700 directory) or not at all; a cache that cannot be written only costs speed. */
-export function writeCacheFile(target: string, data: string | Uint8Array): void {
-	const temporary = `${target}.${process.pid}.tmp`;
-	try {
-		fs.mkdirSync(path.dirname(target), {recursive: true, mode: 0o700});
-		fs.writeFileSync(temporary, data, {mode: 0o600});
-		fs.renameSync(temporary, target);
-	} catch {
-		fs.rmSync(temporary, {force: true});
-	}
-}
-
 /** A private cache (0700 directory, 0600 files); a missing or damaged entry is simply a miss. */
 export class FileIndexCache {
 	constructor(readonly directory: string) {}

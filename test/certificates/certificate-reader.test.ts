@@ -97,7 +97,7 @@ describe('readCertificate', () => {
 				];
 				const file = path.join(directory, `random-${runs}.crt`);
 				try {
-					const quiet = {stdio: ['ignore', 'ignore', 'pipe']} as const;
+					const quiet: {stdio: Array<'ignore' | 'pipe'>} = {stdio: ['ignore', 'ignore', 'pipe']};
 					const key = path.join(directory, 'random.key');
 					if (versionOne) {
 						// `openssl x509 -req` without extensions, as the seed notes make certificates: version 1.

@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {goRfc3339} from '../../source/certificates/go-verify.ts';
+import {connect} from '../../source/cluster/api-client.ts';
+import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
+import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {hostnameProblem, probeServer, type ProbeResult, type ProbeTarget} from '../../source/certificates/tls-probe.ts';
 import {controlPlane} from '../support/control-plane.ts';
 import {chainPem, expiredWindow, futureWindow, makeOpensslFixtures, type FixtureCertificate, type OpensslFixtures} from '../support/openssl-fixtures.ts';
@@ -14,7 +17,9 @@ import {chainPem, expiredWindow, futureWindow, makeOpensslFixtures, type Fixture
 // certificates on loopback with Node's https server, asks probeServer, then runs the real kubectl
 // (`get --raw /version`) against the same server with a kubeconfig pointing at it: kubectl's x509
 // message must be the predicted one, word for word (the current time aside), and kubectl must connect
-// when no error is predicted.
+// when no error is predicted. kubehop's own client, which verifies servers by the same rules instead
+// of OpenSSL's, must connect exactly when kubectl does, fail with kubectl's message when it does not,
+// and then have sent the server nothing at all.
 
 let fixtures: OpensslFixtures;
 let scratch: string;
@@ -34,9 +39,14 @@ afterAll(async () => {
 
 const versionBody = JSON.stringify({major: '1', minor: '99', gitVersion: 'v1.99.0-kubehop-fixture', platform: 'linux/amd64'});
 
+/** Requests with credentials each served URL received: kubectl's and kubehop's (the probe sends none). */
+const requestsSeen = new Map<string, number>();
+
 /** An HTTPS server on loopback that answers like an API server's /version. */
 async function serve(certificates: FixtureCertificate[], host = '127.0.0.1'): Promise<string> {
+	let url = '';
 	const server = https.createServer({cert: chainPem(...certificates), key: fs.readFileSync(certificates[0]!.key)}, (request, response) => {
+		if (request.headers.authorization) requestsSeen.set(url, (requestsSeen.get(url) ?? 0) + 1);
 		// kubectl adds ?timeout= for --request-timeout.
 		const version = new URL(request.url ?? '/', 'https://x').pathname === '/version';
 		response.writeHead(version ? 200 : 404, {'content-type': 'application/json'});
@@ -45,7 +55,8 @@ async function serve(certificates: FixtureCertificate[], host = '127.0.0.1'): Pr
 	await new Promise<void>((resolve) => server.listen(0, host, resolve));
 	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 	const {port} = server.address() as net.AddressInfo;
-	return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	return url;
 }
 
 let kubeconfigCount = 0;
@@ -94,25 +105,47 @@ function expectSameMessage(predicted: string | undefined, actual: string | undef
 	} else expect(actual).toBe(predicted);
 }
 
-async function predictAndRun(target: ProbeTarget): Promise<{probe: Extract<ProbeResult, {kind: 'probed'}>; kube: KubectlResult}> {
-	const [probe, kube] = await Promise.all([probeServer(target, {now: new Date(), timeoutMs: 3000}), kubectl(kubeconfigFor(target))]);
+/** kubehop's own API client on the same kubeconfig: /version, or the error it failed with. */
+async function kubehopGet(kubeconfig: string): Promise<{version?: string; error?: string}> {
+	const config = await loadKubeconfig(selectKubeconfigFiles({env: {KUBECONFIG: kubeconfig}, cwd: scratch}));
+	const client = await connect(config, 'x', {timeoutMs: 3000});
+	try {
+		return {version: (await client.getJson<{gitVersion: string}>('/version')).gitVersion};
+	} catch (error) {
+		return {error: (error as Error).message};
+	} finally {
+		client.close();
+	}
+}
+
+async function predictAndRun(target: ProbeTarget): Promise<{probe: Extract<ProbeResult, {kind: 'probed'}>; kube: KubectlResult; hop: {version?: string; error?: string}}> {
+	const kubeconfig = kubeconfigFor(target);
+	const [probe, kube, hop] = await Promise.all([probeServer(target, {now: new Date(), timeoutMs: 3000}), kubectl(kubeconfig), kubehopGet(kubeconfig)]);
 	if (probe.kind !== 'probed') throw new Error(`probe: ${probe.message}`);
-	return {probe, kube};
+	return {probe, kube, hop};
 }
 
 /** kubehop predicts `message` and kubectl fails with exactly that; or kubehop predicts nothing and kubectl gets /version. */
 async function expectPrediction(target: ProbeTarget, message: string | RegExp | undefined) {
-	const {probe, kube} = await predictAndRun(target);
+	const before = requestsSeen.get(target.server) ?? 0;
+	const {probe, kube, hop} = await predictAndRun(target);
+	const requests = (requestsSeen.get(target.server) ?? 0) - before;
 	if (message === undefined) {
 		expect(probe.predictedError).toBeUndefined();
 		expect(kube.stderr).not.toContain('x509');
 		expect(kube.status, kube.stderr).toBe(0);
 		expect(JSON.parse(kube.stdout)).toMatchObject({gitVersion: 'v1.99.0-kubehop-fixture'});
+		expect(hop).toEqual({version: 'v1.99.0-kubehop-fixture'});
+		expect(requests).toBe(2);
 	} else {
 		if (typeof message === 'string') expect(probe.predictedError).toBe(message);
 		else expect(probe.predictedError).toMatch(message);
 		expect(kube.status).not.toBe(0);
 		expectSameMessage(probe.predictedError, x509Message(kube.stderr));
+		expect(hop.error).toContain('tls: failed to verify certificate: x509: ');
+		expectSameMessage(x509Message(kube.stderr), x509Message(hop.error!));
+		// Refused before HTTP: neither kubectl nor kubehop wrote a request, so no token went out.
+		expect(requests).toBe(0);
 	}
 
 	return probe;
