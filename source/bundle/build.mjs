@@ -70,7 +70,6 @@ const result = await build({
 	chunkNames: 'chunks/[name]-[hash]',
 	define: {...shared.define, KUBEHOP_UI_VENDOR_DIGEST: JSON.stringify(vendorDigest)},
 	alias: {'ajv/dist/2020.js': unused, 'ajv-formats': unused, semver: './source/bundle/semver-unused.ts'},
-	// Some dependencies still call require() for Node built-ins from ESM.
 	plugins: [...shared.plugins, vendorStandIns],
 });
 // The loader finds the vendor script next to itself.

@@ -8,6 +8,7 @@ import {pacedContextOverview, peekKubeconfigIndex, switchContextIndexed, type Co
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
 import {App} from '../ui/app.tsx';
+import {whenTypingPauses} from '../ui/input-activity.ts';
 import {layoutEngineReady} from '../ui/layout-engine.ts';
 import type {AccessView, UiServices} from '../ui/services.ts';
 import type {CommandContext} from './command-context.ts';
@@ -30,8 +31,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// stat still matches their cached index are not read at all (56 MB at 10,000 contexts).
 	type Summary = {currentContext: string; contexts: Set<string>; overview: () => Promise<Map<string, ContextOverview>>};
 	let loaded: Promise<Summary> | undefined;
-	// The preview is worked out after the first frame, in slices between which keys are read.
-	const betweenKeys = () => new Promise<void>((resolve) => setImmediate(resolve));
+	// The preview is worked out after the first frame, in slices that wait for a pause in typing.
+	const betweenKeys = () => whenTypingPauses();
 	const summarise = (index: Parameters<typeof pacedContextOverview>[0] & {currentContext: string; contexts: Set<string>}): Summary => {
 		let overview: Promise<Map<string, ContextOverview>> | undefined;
 		return {currentContext: index.currentContext, contexts: index.contexts, overview: () => (overview ??= pacedContextOverview(index, betweenKeys))};
