@@ -152,18 +152,19 @@ function clusterCa(cluster: Record<string, unknown>): Buffer | undefined {
 }
 
 /**
- * TLS for the cluster, and the user's own client certificate if the kubeconfig has one. OpenSSL gets
+ * TLS for the cluster, and the user's own client certificate if the kubeconfig (or its exec plugin,
+ * `fromPlugin`) has one. OpenSSL gets
  * an empty trust store (`ca: []`) and does not judge the server: with the kubeconfig's CA,
  * KubectlVerifyingAgent does, as kubectl; with insecure-skip-tls-verify nobody does. Only a cluster
  * without a CA is left to Node and its bundled roots, which it reads (~20 ms) for any other `ca`.
  */
-function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): https.RequestOptions {
+function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, fromPlugin?: {cert: string; key: string}): https.RequestOptions {
 	if (server.startsWith('http:')) return {};
 	const ca = clusterCa(cluster);
 	const insecure = cluster['insecure-skip-tls-verify'] === true;
 	try {
-		const cert = decoded(user['client-certificate-data']) ?? file(user['client-certificate']);
-		const key = decoded(user['client-key-data']) ?? file(user['client-key']);
+		const cert = fromPlugin?.cert ?? decoded(user['client-certificate-data']) ?? file(user['client-certificate']);
+		const key = fromPlugin?.key ?? decoded(user['client-key-data']) ?? file(user['client-key']);
 		const servername = text(cluster['tls-server-name']);
 		if (!ca && !insecure) return {cert, key, rejectUnauthorized: true, servername};
 		// One context for all of this client's connections: each would otherwise parse the key again.
@@ -232,8 +233,13 @@ class KubectlVerifyingAgent extends https.Agent {
 		};
 		socket.once('error', failed);
 		socket.once('close', () => this.handshaking.delete(socket));
+		// The request does not hold this socket yet: a server that never finishes the handshake (a stopped
+		// API server) would keep it, and the process, alive after the request itself has timed out.
+		const limit = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 30_000;
+		socket.setTimeout(limit, () => socket.destroy(new Error('socket timeout')));
 		socket.once('secureConnect', () => {
 			this.handshaking.delete(socket);
+			socket.setTimeout(0);
 			socket.removeListener('error', failed);
 			const problem = this.verdict(chainOf(socket.getPeerCertificate(true)));
 
@@ -257,15 +263,23 @@ async function execCredentials(cluster: Record<string, unknown>, user: Record<st
 		server,
 		'tls-server-name': text(cluster['tls-server-name']),
 		'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'] === true ? true : undefined,
-		'certificate-authority-data': transport.ca ? Buffer.from(transport.ca as Buffer).toString('base64') : undefined,
+		'certificate-authority-data': clusterCa(cluster)?.toString('base64'),
 		config: extension,
 	};
 	// Only a command's own environment says where its cache is; in-process callers record nothing.
 	const record = env ? execRecordKey(userName, exec) : undefined;
+	// A plugin's own client certificate needs a TLS context of its own, made again only when the plugin renews it.
+	let pluginTransport: {cert: string; key: string; options: https.RequestOptions} | undefined;
 	return async () => {
 		const status = await execCredential(exec, {user: userName, cluster: info, env: env ?? process.env, record});
-		const certificate = status.clientCertificateData && status.clientKeyData ? {cert: status.clientCertificateData, key: status.clientKeyData} : {};
-		return {...transport, ...certificate, headers: status.token ? {Authorization: `Bearer ${status.token}`} : {}};
+		let options = transport;
+		if (status.clientCertificateData && status.clientKeyData) {
+			const fromPlugin = {cert: status.clientCertificateData, key: status.clientKeyData};
+			if (pluginTransport?.cert !== fromPlugin.cert || pluginTransport.key !== fromPlugin.key) pluginTransport = {...fromPlugin, options: transportOptions(cluster, user, server, fromPlugin)};
+			options = pluginTransport.options;
+		}
+
+		return {...options, headers: status.token ? {Authorization: `Bearer ${status.token}`} : {}};
 	};
 }
 

@@ -46,6 +46,34 @@ describe('the API client', () => {
 		expect(certs.stdout + certs.stderr).not.toContain(token);
 	});
 
+	itWithCluster('uses the client certificate an exec plugin hands out, and the cluster CA it is told about', async () => {
+		const {kubeconfig} = homeFor(contextNames.admin);
+		const config = await configOf(kubeconfig);
+		const admin = config.users.get(config.contexts.get(contextNames.admin)!.data.user)!.data;
+		const pem = (field: string) => Buffer.from(admin[`${field}-data`] as string, 'base64').toString('utf8');
+		const credential = JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {clientCertificateData: pem('client-certificate'), clientKeyData: pem('client-key')}});
+		const directory = path.dirname(kubeconfig);
+		fs.writeFileSync(path.join(directory, 'credential.json'), credential);
+		const plugin = path.join(directory, 'certificate-plugin.sh');
+		// The plugin also keeps the CA it was told about (provideClusterInfo), to compare with the kubeconfig's.
+		fs.writeFileSync(plugin, `#!/bin/sh\nprintf '%s' "$KUBERNETES_EXEC_INFO" > '${directory}/exec-info.json'\ncat '${directory}/credential.json'\n`, {mode: 0o700});
+		const text = fs.readFileSync(kubeconfig, 'utf8');
+		fs.writeFileSync(
+			kubeconfig,
+			`${text.trimEnd()}\n`.replace(/^users:\n/m, `users:\n- name: certificate-plugin-user\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never\n      provideClusterInfo: true\n`).replace(/^contexts:\n/m, `contexts:\n- context:\n    cluster: kubehop-local\n    user: certificate-plugin-user\n  name: certificate-plugin@kubehop-local\n`),
+		);
+		const client = await connect(await configOf(kubeconfig), 'certificate-plugin@kubehop-local');
+		try {
+			expect((await whoAmI(client)).username).toBe('admin');
+		} finally {
+			client.close();
+		}
+
+		const told = JSON.parse(fs.readFileSync(path.join(directory, 'exec-info.json'), 'utf8')) as {spec: {cluster: {'certificate-authority-data': string}}};
+		expect(told.spec.cluster['certificate-authority-data']).toBe(config.clusters.get('kubehop-local')!.data['certificate-authority-data']);
+		expect(kubectl(kubeconfig, ['--context', 'certificate-plugin@kubehop-local', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']).stdout).toBe('admin');
+	});
+
 	itWithCluster('sends one Impersonate-Group header per group, so the server sees each group', async () => {
 		const {kubeconfig} = homeFor(contextNames.admin);
 		const client = await connect(await configOf(kubeconfig), contextNames.admin, {impersonate: {user: 'bob', groups: ['team-a', 'team-b,with-comma']}});
