@@ -139,16 +139,17 @@ function readName(der: Uint8Array, name: DerElement): Name {
 			const value = attributeValue(der, valueElement);
 			attributes.push(`${short}=${escapeValue(value)}`);
 			pairs.push([short!, value]);
-			canonicalAttributes.push(JSON.stringify([oid, canonicalValue(value)]));
+			// Control characters cannot occur in either part (escapeValue left such values to X509Certificate), so they separate.
+			canonicalAttributes.push(`${oid}\u0000${canonicalValue(value)}`);
 			inner = attribute.end;
 		}
 
 		lines.push(attributes.join(' + '));
-		canonical.push(canonicalAttributes.sort().join('+'));
+		canonical.push(canonicalAttributes.sort().join('\u0001'));
 		at = rdn.end;
 	}
 
-	return {text: lines.join(', '), pairs, canonical: canonical.join(','), empty: lines.length === 0};
+	return {text: lines.join(', '), pairs, canonical: canonical.join('\u0002'), empty: lines.length === 0};
 }
 
 function readTime(der: Uint8Array, element: DerElement): Date {

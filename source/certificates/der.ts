@@ -19,7 +19,17 @@ export function derElement(der: Uint8Array, at: number): DerElement {
 	return {tag: der[at]!, begin: at, start, end: start + length};
 }
 
+// A fleet's certificates repeat a few dozen OIDs thousands of times: each is spelled out once.
+const spelled = new Map<string, string>();
+
 export function oidText(bytes: Uint8Array): string {
+	const key = String.fromCharCode(...bytes);
+	let text = spelled.get(key);
+	if (text === undefined) spelled.set(key, (text = spell(bytes)));
+	return text;
+}
+
+function spell(bytes: Uint8Array): string {
 	const arcs: number[] = [];
 	let value = 0;
 	for (const byte of bytes) {
