@@ -87,7 +87,8 @@ export function kubectlVerificationError(raw: readonly Buffer[], caPem: string |
 	return validityProblem ?? nameProblem ?? chainProblem;
 }
 
-const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+// In 64-character lines, as OpenSSL writes PEM: X509Certificate reads it when the DER reader leaves a certificate to it.
+const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}(?=.)/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 
 let systemPool: GoCertificate[] | undefined;
 /** Node's bundled roots stand in for the system's, which Go reads when the kubeconfig has no CA. */

@@ -153,10 +153,10 @@ function clusterCa(cluster: Record<string, unknown>): Buffer | undefined {
 
 /**
  * TLS for the cluster, and the user's own client certificate if the kubeconfig (or its exec plugin,
- * `fromPlugin`) has one. OpenSSL gets
- * an empty trust store (`ca: []`) and does not judge the server: with the kubeconfig's CA,
- * KubectlVerifyingAgent does, as kubectl; with insecure-skip-tls-verify nobody does. Only a cluster
- * without a CA is left to Node and its bundled roots, which it reads (~20 ms) for any other `ca`.
+ * `fromPlugin`) has one. OpenSSL gets an empty trust store (`ca: []`) and does not judge the server:
+ * with the kubeconfig's CA, KubectlVerifyingAgent does, as kubectl; with insecure-skip-tls-verify
+ * nobody does. Only a cluster without a CA is left to Node and its bundled roots, which it reads
+ * (~20 ms) for any other `ca`.
  */
 function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, fromPlugin?: {cert: string; key: string}): https.RequestOptions {
 	if (server.startsWith('http:')) return {};
@@ -242,7 +242,6 @@ class KubectlVerifyingAgent extends https.Agent {
 			socket.setTimeout(0);
 			socket.removeListener('error', failed);
 			const problem = this.verdict(chainOf(socket.getPeerCertificate(true)));
-
 			if (problem === undefined) return callback!(null, socket);
 			socket.destroy();
 			callback!(Object.assign(new Error(problem), {code: 'KUBEHOP_SERVER_NOT_VERIFIED'}), socket);
