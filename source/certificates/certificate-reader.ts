@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {CertificateInfo} from './certificate.ts';
-import {derElement, oidText, type DerElement} from './der.ts';
+import {certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 
 // The certificates kubeconfigs hold, read straight from the DER: a fleet of 200 contexts spent most
 // of `kubehop certs --offline` in Node's X509Certificate and KeyObject (~0.15 ms each, plus their
@@ -298,7 +298,7 @@ const fingerprint = (der: Uint8Array) =>
 const day = 86_400_000;
 
 /** describeCertificate's answer for this DER, or undefined where only X509Certificate can tell. */
-export function readCertificate(der: Uint8Array, now: Date): CertificateInfo | undefined {
+export function readCertificate(der: Buffer, now: Date): CertificateInfo | undefined {
 	try {
 		return read(der, now);
 	} catch (error) {
@@ -307,7 +307,7 @@ export function readCertificate(der: Uint8Array, now: Date): CertificateInfo | u
 	}
 }
 
-function read(der: Uint8Array, now: Date): CertificateInfo {
+function read(der: Buffer, now: Date): CertificateInfo {
 	const certificate = derElement(der, 0);
 	expect(certificate.tag === sequence && certificate.begin === 0 && certificate.end === der.length);
 	const tbs = derElement(der, certificate.start);
@@ -339,33 +339,16 @@ function read(der: Uint8Array, now: Date): CertificateInfo {
 	const subjectElement = derElement(der, validity.end);
 	const spki = derElement(der, subjectElement.end);
 
-	const extensions = new Map<string, {critical: boolean; value: Uint8Array}>();
-	for (at = spki.end; at < tbs.end; ) {
+	const extensions = new Map<string, CertificateExtension>();
+	for (at = spki.end; at < tbs.end; at = field.end) {
 		field = derElement(der, at);
-		if (field.tag === 0xa3) {
-			expect(version === 3);
-			const list = derElement(der, field.start);
-			expect(list.tag === sequence && list.end === field.end);
-			for (let position = list.start; position < list.end; ) {
-				const extension = derElement(der, position);
-				const oidElement = derElement(der, extension.start);
-				let next = derElement(der, oidElement.end);
-				let critical = false;
-				if (next.tag === 0x01) {
-					critical = der[next.start] !== 0;
-					next = derElement(der, next.end);
-				}
-
-				expect(next.tag === 0x04 && next.end === extension.end);
-				const oid = oidText(der.subarray(oidElement.start, oidElement.end));
-				// OpenSSL takes a certificate with a repeated extension as invalid.
-				expect(!extensions.has(oid));
-				extensions.set(oid, {critical, value: der.subarray(next.start, next.end)});
-				position = extension.end;
-			}
+		if (field.tag !== 0xa3) continue;
+		expect(version === 3);
+		for (const extension of certificateExtensions(der, field)) {
+			// OpenSSL takes a certificate with a repeated extension as invalid.
+			expect(!extensions.has(extension.oid));
+			extensions.set(extension.oid, extension);
 		}
-
-		at = field.end;
 	}
 
 	// Proxy certificates change OpenSSL's issuer check.

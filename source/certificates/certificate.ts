@@ -1,5 +1,5 @@
 import {X509Certificate} from 'node:crypto';
-import {derElement, oidText, type DerElement} from './der.ts';
+import {certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 import {extendedKeyUsageNames, keyUsageNames, readCertificate} from './certificate-reader.ts';
 
 export {derElement, oidText, type DerElement} from './der.ts';
@@ -172,7 +172,7 @@ export type CertificateStructure = {
 	rawSubject: Buffer;
 	/** The outer signatureAlgorithm OID. */
 	signatureAlgorithm: string;
-	extensions: Array<{oid: string; critical: boolean; value: Buffer}>;
+	extensions: CertificateExtension[];
 };
 
 export function certificateStructure(der: Buffer): CertificateStructure {
@@ -192,24 +192,8 @@ export function certificateStructure(der: Buffer): CertificateStructure {
 	// serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, then optional [1] [2] [3]
 	const [, , issuer, , subject] = fields;
 	if (!issuer || !subject) throw new RangeError('not a certificate');
-	const extensions: CertificateStructure['extensions'] = [];
 	const container = fields.find((field) => field.tag === 0xa3);
-	if (container) {
-		const list = derElement(der, container.start);
-		for (let position = list.start; position < list.end; ) {
-			const extension = derElement(der, position);
-			const oid = derElement(der, extension.start);
-			let next = derElement(der, oid.end);
-			let critical = false;
-			if (next.tag === 0x01) {
-				critical = der[next.start] !== 0;
-				next = derElement(der, next.end);
-			}
-
-			extensions.push({oid: oidText(der.subarray(oid.start, oid.end)), critical, value: der.subarray(next.start, next.end)});
-			position = extension.end;
-		}
-	}
+	const extensions = container ? certificateExtensions(der, container) : [];
 
 	const algorithm = derElement(der, tbs.end);
 	const algorithmOid = derElement(der, algorithm.start);

@@ -42,3 +42,31 @@ function spell(bytes: Uint8Array): string {
 
 	return arcs.join('.');
 }
+
+export type CertificateExtension = {oid: string; critical: boolean; value: Buffer};
+
+/**
+ * The extensions in a certificate's [3] field, in order. Each must be an OID, an optional critical
+ * BOOLEAN and an OCTET STRING: anything else is a RangeError, as for any DER this cannot walk.
+ */
+export function certificateExtensions(der: Buffer, container: DerElement): CertificateExtension[] {
+	const list = derElement(der, container.start);
+	if (list.tag !== 0x30 || list.end !== container.end) throw new RangeError('malformed extensions');
+	const extensions: CertificateExtension[] = [];
+	for (let position = list.start; position < list.end; ) {
+		const extension = derElement(der, position);
+		const oid = derElement(der, extension.start);
+		let next = derElement(der, oid.end);
+		let critical = false;
+		if (next.tag === 0x01) {
+			critical = der[next.start] !== 0;
+			next = derElement(der, next.end);
+		}
+
+		if (oid.tag !== 0x06 || next.tag !== 0x04 || next.end !== extension.end) throw new RangeError('malformed extension');
+		extensions.push({oid: oidText(der.subarray(oid.start, oid.end)), critical, value: der.subarray(next.start, next.end)});
+		position = extension.end;
+	}
+
+	return extensions;
+}
