@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {isatty} from 'node:tty';
 import {run} from './commands/run.ts';
 
 // Thin on purpose: the command modules are small and static; Ink, React, the Kubernetes client, conf and
@@ -18,7 +19,8 @@ void run({
 	cwd: process.cwd(),
 	stdout: process.stdout,
 	stderr: process.stderr,
-	interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && process.env.TERM !== 'dumb',
+	// isatty, not process.stdin.isTTY: reading that property builds the stdin stream, which only the TUI uses.
+	interactive: isatty(0) && isatty(1) && process.env.TERM !== 'dumb',
 }).then((exitCode) => {
 	process.exitCode = exitCode;
 });

@@ -18,6 +18,37 @@ export type GlobalFlags = {
 
 export type ParsedArguments = {flags: GlobalFlags; operands: string[]};
 
+const takesContext = new Set(['certs', 'api', 'can-i', 'proxy']);
+
+/**
+ * `kubehop --context NAME api`, as kubectl users type it: the flag moves after the command it belongs to.
+ * Only the commands that act on one context take it; elsewhere it is an error, not silently ignored.
+ */
+export function withContextAfterCommand(operands: string[]): string[] {
+	const leading: string[] = [];
+	let index = 0;
+	while (operands[index] === '--context' || operands[index]?.startsWith('--context=')) {
+		const flag = operands[index]!;
+		if (flag === '--context') {
+			const name = operands[index + 1];
+			if (name === undefined) throw new UsageError('flag --context needs a value');
+			leading.push(flag, name);
+			index += 2;
+		} else {
+			leading.push(flag);
+			index += 1;
+		}
+	}
+
+	if (leading.length === 0) return operands;
+	const command = operands[index];
+	if (command === undefined || !takesContext.has(command)) {
+		throw new UsageError(`--context goes with a command that acts on one context: ${[...takesContext].join(', ')}`, 'switch the current context with: kubehop ctx NAME');
+	}
+
+	return [command, ...leading, ...operands.slice(index + 1)];
+}
+
 export function parseArguments(argv: string[]): ParsedArguments {
 	const flags: GlobalFlags = {json: false, noColor: false, help: false, version: false, force: false};
 	const operands: string[] = [];

@@ -25,6 +25,8 @@ FLAGS
                               (with --as-uid too, as kubectl; \`kubehop --as jane\`)
   --proxy-url URL             the API pane reads through this proxy (e.g. kubectl proxy's
                               http://127.0.0.1:8001) instead of starting its own
+  --context NAME              with can-i, certs, api or proxy: another context than the current
+                              one; before or after the command, as with kubectl
   -h, --help                  help; -V, --version  version
 `;
 

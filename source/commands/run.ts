@@ -1,6 +1,6 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
-import {impersonationFlags, parseArguments} from './arguments.ts';
+import {impersonationFlags, parseArguments, withContextAfterCommand} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
 import {runComplete, runCompletion} from './completion.ts';
 import {runCtx} from './ctx.ts';
@@ -33,10 +33,11 @@ export async function run(invocation: Invocation): Promise<number> {
 		return report(error, createOutput(stdout, stderr, env, false).stderr, Boolean(stderr.isTTY && !env.NO_COLOR));
 	}
 
-	const {flags, operands} = parsed;
+	const {flags} = parsed;
 	const output = createOutput(stdout, stderr, env, flags.noColor);
-	let [command, ...rest] = operands;
 	try {
+		const operands = withContextAfterCommand(parsed.operands);
+		let [command, ...rest] = operands;
 		// `kubehop --as USER [--as-group G]... [--as-uid U]`: the app, seeing the clusters as that identity.
 		if (command?.startsWith('--as')) {
 			flags.impersonate = impersonationFlags(operands);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {commandFlags, impersonationFlags, parseArguments} from '../../source/commands/arguments.ts';
+import {commandFlags, impersonationFlags, parseArguments, withContextAfterCommand} from '../../source/commands/arguments.ts';
 import {UsageError} from '../../source/errors/kubehop-error.ts';
 
 describe('command flags', () => {
@@ -18,5 +18,20 @@ describe('command flags', () => {
 		expect(() => impersonationFlags(['--as-group', 'a'])).toThrow('--as-group and --as-uid need --as');
 		expect(() => impersonationFlags(['--as', 'jane', 'ctx'])).toThrow(UsageError);
 		expect(parseArguments(['--proxy-url', 'http://127.0.0.1:8001']).flags.proxyUrl).toBe('http://127.0.0.1:8001');
+	});
+});
+
+describe('--context before the command', () => {
+	it('moves to just after the command, in both spellings, keeping the other operands in order', () => {
+		expect(withContextAfterCommand(['--context', 'prod', 'api', '--json'])).toEqual(['api', '--context', 'prod', '--json']);
+		expect(withContextAfterCommand(['--context=prod', 'can-i', '-n', 'dev'])).toEqual(['can-i', '--context=prod', '-n', 'dev']);
+		expect(withContextAfterCommand(['certs', '--context', 'prod'])).toEqual(['certs', '--context', 'prod']);
+		expect(withContextAfterCommand(['ctx', 'prod'])).toEqual(['ctx', 'prod']);
+	});
+
+	it('is a usage error without a value, without a command, or before a command that has no --context', () => {
+		expect(() => withContextAfterCommand(['--context'])).toThrow('flag --context needs a value');
+		expect(() => withContextAfterCommand(['--context', 'prod'])).toThrow(UsageError);
+		expect(() => withContextAfterCommand(['--context', 'prod', 'ctx', 'dev'])).toThrow('--context goes with a command that acts on one context');
 	});
 });
