@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto';
+import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import type {CertificateInfo} from './certificate.ts';
 import {certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 
@@ -289,7 +289,7 @@ function pemOf(der: Uint8Array): string {
 }
 
 const fingerprint = (der: Uint8Array) =>
-	createHash('sha256')
+	nodeCrypto().createHash('sha256')
 		.update(der)
 		.digest('hex')
 		.toUpperCase()

@@ -1,4 +1,5 @@
-import {X509Certificate} from 'node:crypto';
+import type {X509Certificate} from 'node:crypto';
+import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import {certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 import {extendedKeyUsageNames, keyUsageNames, readCertificate} from './certificate-reader.ts';
 
@@ -44,7 +45,7 @@ const parsed = new Map<string, CertificateInfo>();
 export function parseCertificates(text: string, now: Date): CertificateInfo[] {
 	return pemCertificates(text).map((pem) => {
 		let known = parsed.get(pem);
-		if (!known) parsed.set(pem, (known = readPem(pem, now) ?? describeCertificate(new X509Certificate(pem), now)));
+		if (!known) parsed.set(pem, (known = readPem(pem, now) ?? describeCertificate(new (nodeCrypto().X509Certificate)(pem), now)));
 		return {...known, ...timing(known.notBefore, known.notAfter, now)};
 	});
 }

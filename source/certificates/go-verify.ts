@@ -1,4 +1,5 @@
-import {X509Certificate} from 'node:crypto';
+import type {X509Certificate} from 'node:crypto';
+import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import {certificateStructure, derElement, keyUsageBitsOf, type CertificateStructure} from './certificate.ts';
 
 // The chain part of Go's crypto/x509 Certificate.Verify, as kubectl runs it against the server's
@@ -22,7 +23,8 @@ export type GoCertificate = {
 };
 
 export function goCertificate(source: string | Buffer | X509Certificate): GoCertificate {
-	const x509 = source instanceof X509Certificate ? source : new X509Certificate(source);
+	const {X509Certificate: Certificate} = nodeCrypto();
+	const x509 = source instanceof Certificate ? source : new Certificate(source);
 	const structure = certificateStructure(x509.raw);
 	const extension = (oid: string) => structure.extensions.find((candidate) => candidate.oid === oid);
 	let isCa = false;

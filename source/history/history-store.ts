@@ -1,8 +1,8 @@
-import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Conf from 'conf';
+import {sha256Hex} from '../kubeconfig/sha256.ts';
 import {contextLimit, namespaceLimit, reconcile, removeEntries, renameEntries, visit, type StackEntry} from './previous-stack.ts';
 
 // One history per set of kubeconfig files, in a conf store (mode 0600). conf writes atomically but does
@@ -37,12 +37,33 @@ export class HistoryStore {
 		this.directory = historyDirectory(environment);
 		this.#env = environment.env;
 		this.#files = files;
-		this.#key = createHash('sha256').update(files).digest('hex').slice(0, 16);
+		this.#key = sha256Hex(files).slice(0, 16);
 	}
 
 	async read(): Promise<FileSetHistory> {
-		const store = await this.#open();
-		return store.get('sets')?.[this.#key] ?? emptyHistory(this.#files);
+		return this.#readStore().sets?.[this.#key] ?? emptyHistory(this.#files);
+	}
+
+	/**
+	 * The store as conf reads it (a missing or unparsable file is empty, any other error is thrown),
+	 * without loading conf: the app's first frame orders contexts by this history, and only writes need
+	 * conf's atomic save.
+	 */
+	#readStore(): Partial<Store> {
+		let text: string;
+		try {
+			text = fs.readFileSync(path.join(this.directory, 'history.json'), 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+			throw error;
+		}
+
+		try {
+			const parsed = JSON.parse(text) as unknown;
+			return parsed !== null && typeof parsed === 'object' ? (parsed as Partial<Store>) : {};
+		} catch {
+			return {};
+		}
 	}
 
 	/** Applies `change` to this file set's history under the lock; returns the new history. */

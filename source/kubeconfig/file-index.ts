@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {setMapValue} from './edit.ts';
@@ -6,6 +5,8 @@ import type {LoadedFile} from './load.ts';
 import {authKind} from './auth-kind.ts';
 import type {ScalarStyle} from './scalar.ts';
 import {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
+import {nodeCrypto} from './node-crypto.ts';
+import {sha256Hex} from './sha256.ts';
 
 export {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
 
@@ -31,7 +32,7 @@ export type FileIndex = {
 const sentinel = 'kubehop-current-context-placeholder';
 
 export function digestOf(bytes: Buffer): string {
-	return createHash('sha256').update(bytes).digest('hex');
+	return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
 }
 
 export function buildFileIndex(file: LoadedFile): FileIndex {
@@ -221,6 +222,6 @@ export class FileIndexCache {
 	}
 
 	#pathFor(file: string): string {
-		return path.join(this.directory, `${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 32)}.json`);
+		return path.join(this.directory, `${sha256Hex(path.resolve(file)).slice(0, 32)}.json`);
 	}
 }
