@@ -119,6 +119,14 @@ export const patches = [
 		},
 	},
 	{
+		// terminal-size loads child_process as Ink loads, for a fallback (tput, resize) that only runs
+		// when no terminal answers; ~1 ms of every start of the app. Loaded when that fallback runs.
+		file: /[\\/]terminal-size[\\/]index\.js$/,
+		apply(source, file) {
+			return patched(source, file, "import {execFileSync} from 'node:child_process';\n", "const execFileSync = (...arguments_) => (process.getBuiltinModule?.('node:child_process') ?? require('node:child_process')).execFileSync(...arguments_);\n");
+		},
+	},
+	{
 		// ...and turns each of those diffs, nearly always empty, into text through a Set.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/,
 		apply(source, file) {

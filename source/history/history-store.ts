@@ -19,6 +19,9 @@ type Store = {sets: Record<string, FileSetHistory>};
 
 const maxFileSets = 20;
 
+/** conf's name for the store, which `read` opens itself: conf adds `.json`. */
+const storeName = 'history';
+
 export type HistoryEnvironment = {env: Record<string, string | undefined>};
 
 export function historyDirectory({env}: HistoryEnvironment): string {
@@ -52,7 +55,7 @@ export class HistoryStore {
 	#readStore(): Partial<Store> {
 		let text: string;
 		try {
-			text = fs.readFileSync(path.join(this.directory, 'history.json'), 'utf8');
+			text = fs.readFileSync(path.join(this.directory, `${storeName}.json`), 'utf8');
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
 			throw error;
@@ -157,7 +160,7 @@ export class HistoryStore {
 		const {default: ConfClass} = await import('conf');
 		return new ConfClass<Store>({
 			cwd: this.directory,
-			configName: 'history',
+			configName: storeName,
 			projectSuffix: '',
 			configFileMode: 0o600,
 			clearInvalidConfig: true,

@@ -1,7 +1,7 @@
 import {actionFor, type KeyEvent, type Scope} from './keymap.ts';
 import {createListState, listReducer, selectedItem, type ListAction, type ListItem, type ListState} from './list-state.ts';
 import type {MatrixRow} from '../access/matrix.ts';
-import {defaultThresholds, probeRows, sortRows, type ContextCertificates} from '../certificates/fleet.ts';
+import {defaultThresholds, probeRows, sortRows, type ContextCertificates} from '../certificates/fleet-rows.ts';
 import type {ProbeResult} from '../certificates/tls-probe.ts';
 import {certificateItems, rebuildRows, type CertificatesPane} from './certificates-state.ts';
 import {apiEntries, apiItems, consoleLines, entryKey, entryPath, type ApiEntry, type ApiPane, type ApiView, type RawAnswer} from './api-state.ts';

@@ -125,3 +125,16 @@ describe('the patched string-width', () => {
 		);
 	});
 });
+
+describe('the patched terminal-size', () => {
+	it('answers as the original, with child_process loaded only for its fallback', async () => {
+		const directory = path.join(root, 'node_modules', 'terminal-size');
+		const source = fs.readFileSync(path.join(directory, 'index.js'), 'utf8');
+		const patch = (patches as Patch[]).find((candidate) => candidate.file.test(path.join(directory, 'index.js')))!;
+		expect(patch.apply(source, 'index.js')).not.toMatch(/^import .* from 'node:child_process'/m);
+		const load = async (copy: string) => ((await import(pathToFileURL(path.join(copy, 'index.js')).href)) as {default: () => {columns: number; rows: number}}).default;
+		const [original, patchedSize] = await Promise.all([load(directory), load(patchedCopy(directory))]);
+		// Under vitest no stream is a terminal, so both reach the tput and resize fallbacks.
+		expect(patchedSize()).toEqual(original());
+	});
+});

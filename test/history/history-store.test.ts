@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -42,5 +43,33 @@ describe('the history store', () => {
 		const history = await store.read();
 		expect(history.contexts.map((entry) => entry.name)).toEqual(['b']);
 		expect(history.namespaces.c).toBeUndefined();
+	});
+});
+
+describe('reading the history without conf', () => {
+	it('reads what conf wrote, and treats a missing or damaged file as empty, as conf does', async () => {
+		const tree = tempTree();
+		const store = new HistoryStore({env: {HOME: tree.home}}, '/a/config');
+		expect((await store.read()).contexts).toEqual([]);
+		await store.recordContext('one', 'two');
+		expect((await store.read()).contexts.map((entry) => entry.name)).toEqual(['two', 'one']);
+		const file = path.join(tree.home, '.config', 'kubehop', 'history.json');
+		for (const damaged of ['{"sets": ', 'null', '"text"', '[]']) {
+			fs.writeFileSync(file, damaged);
+			expect((await store.read()).contexts).toEqual([]);
+			// conf, which still does every write, recovers the same file the same way.
+			await store.recordContext('one', 'two');
+			expect((await store.read()).contexts.map((entry) => entry.name)).toEqual(['two', 'one']);
+		}
+	});
+
+	it('keys each file set as earlier releases did, so existing history is still found', async () => {
+		const tree = tempTree();
+		const directory = path.join(tree.home, '.config', 'kubehop');
+		fs.mkdirSync(directory, {recursive: true});
+		const key = createHash('sha256').update('/a/config:/b/config').digest('hex').slice(0, 16);
+		fs.writeFileSync(path.join(directory, 'history.json'), JSON.stringify({sets: {[key]: {files: '/a/config:/b/config', contexts: [{name: 'prod', at: '2026-01-01T00:00:00.000Z'}], namespaces: {}}}}));
+		const store = new HistoryStore({env: {HOME: tree.home}}, '/a/config:/b/config');
+		expect((await store.read()).contexts.map((entry) => entry.name)).toEqual(['prod']);
 	});
 });
