@@ -168,6 +168,35 @@ describe('terminal safety', () => {
 	});
 });
 
+describe("kubectx's environment variables", () => {
+	const capture = () => {
+		let text = '';
+		return {stream: {isTTY: true, write: (chunk: string) => (text += chunk)}, text: () => text};
+	};
+
+	it('KUBECTX_CURRENT_FGCOLOR and KUBECTX_CURRENT_BGCOLOR mark the current context, colour sequences only', async () => {
+		const tree = tempTree({'home/.kube/config': config('dev')});
+		const list = async (env: Record<string, string>) => {
+			const out = capture();
+			await run({argv: ['ctx'], programName: 'kubehop', env: {HOME: tree.home, ...env}, cwd: tree.root, stdout: out.stream, stderr: capture().stream});
+			return out.text().split('\n').find((line) => line.includes('dev'));
+		};
+
+		expect(await list({KUBECTX_CURRENT_FGCOLOR: '\u001B[36m', KUBECTX_CURRENT_BGCOLOR: '\u001B[47m'})).toBe('\u001B[36m\u001B[47mdev\u001B[0m');
+		// Anything but colours (here a window title) is not written to the terminal.
+		expect(await list({KUBECTX_CURRENT_FGCOLOR: '\u001B]0;pwned\u0007'})).toBe('\u001B[32m\u001B[1mdev\u001B[22m\u001B[39m');
+		expect(await list({KUBECTX_CURRENT_FGCOLOR: '\u001B[36m', NO_COLOR: '1'})).toBe('dev');
+	});
+
+	it('KUBECTX_IGNORE_FZF lists instead of opening the picker on a terminal', async () => {
+		const tree = tempTree({'home/.kube/config': config('dev')});
+		const out = capture();
+		const status = await run({argv: [], programName: 'kubectx', env: {HOME: tree.home, KUBECTX_IGNORE_FZF: '1', NO_COLOR: '1'}, cwd: tree.root, stdout: out.stream, stderr: capture().stream, interactive: true});
+		expect(status).toBe(0);
+		expect(out.text()).toBe('arn:aws:eks:us-east-1:123456789012:cluster/prod\ndev\ngke_proj_europe-west1-b_staging\n');
+	});
+});
+
 function runPath(name: string, args: string[], env: Record<string, string>) {
 	const result = spawnSync(name, args, {env: {...env, PATH: process.env.PATH, NO_COLOR: '1'}, encoding: 'utf8'});
 	return {status: result.status, stdout: result.stdout, stderr: result.stderr};

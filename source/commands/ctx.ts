@@ -3,7 +3,7 @@ import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {switchContextIndexed, type KubeconfigIndex, type Switch} from '../kubeconfig/indexed-switch.ts';
 import {deleteContext, renameContext, unsetCurrentContext} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
-import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
+import {paintCurrent, printJson, shown, success, warn} from '../terminal/output.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop ctx` accepts what kubectx accepts: list, NAME, -, -c, -u, -d NAME..., NEW=OLD, NEW=.
@@ -11,7 +11,8 @@ import type {CommandContext} from './command-context.ts';
 
 export async function runCtx(operands: string[], context: CommandContext): Promise<number> {
 	const [first, ...rest] = operands;
-	if (first === undefined && context.interactive && !context.flags.json) return (await import('./interactive.tsx')).runInteractive('picker', context);
+	// On a terminal, as kubectx does with fzf: a picker; KUBECTX_IGNORE_FZF asks for the list, as it does of kubectx.
+	if (first === undefined && context.interactive && !context.flags.json && !context.env.KUBECTX_IGNORE_FZF) return (await import('./interactive.tsx')).runInteractive('picker', context);
 	if (first === undefined) return listContexts(context);
 	if (first === '-d') {
 		if (rest.length === 0) throw new UsageError("'-d' needs at least one context name");
@@ -43,7 +44,7 @@ export function contextSummary(config: MergedKubeconfig, name: string) {
 	};
 }
 
-async function listContexts({load, loadIndex, output, flags, selection}: CommandContext): Promise<number> {
+async function listContexts({load, loadIndex, output, flags, selection, env}: CommandContext): Promise<number> {
 	if (flags.json) {
 		const config = await load();
 		printJson(output, [...config.contexts.keys()].sort().map((name) => contextSummary(config, name)));
@@ -61,7 +62,7 @@ async function listContexts({load, loadIndex, output, flags, selection}: Command
 	let text = '';
 	for (const name of names) {
 		const label = shown(output.stdout, name);
-		text += `${name === config.currentContext ? paint(output.color.stdout, 'green', paint(output.color.stdout, 'bold', label)) : label}\n`;
+		text += `${name === config.currentContext ? paintCurrent(output, env, label) : label}\n`;
 	}
 
 	output.stdout.write(text);

@@ -31,7 +31,7 @@ FLAGS
 `;
 
 export const ctxHelp = `USAGE (kubehop ctx, or kubectx)
-  kubehop ctx                 list the contexts
+  kubehop ctx                 on a terminal: pick a context (fuzzy); otherwise list them
   kubehop ctx NAME            switch to context NAME
   kubehop ctx -               switch to the previous context
   kubehop ctx -N              switch to the context N steps back in the history
@@ -41,10 +41,12 @@ export const ctxHelp = `USAGE (kubehop ctx, or kubectx)
   kubehop ctx NEW=OLD         rename context OLD to NEW
   kubehop ctx NEW=.           rename the current context to NEW
   --json                      with the list or -c: JSON output
+  KUBECTX_IGNORE_FZF=1        list instead of the picker, as with kubectx
+  KUBECTX_CURRENT_FGCOLOR/_BGCOLOR  the current context's colours in the list, as with kubectx
 `;
 
 export const nsHelp = `USAGE (kubehop ns, or kubens)
-  kubehop ns                  list the namespaces of the current context
+  kubehop ns                  on a terminal: pick a namespace (fuzzy); otherwise list them
   kubehop ns NAME             switch to namespace NAME (checked on the cluster)
   kubehop ns NAME -f          switch without checking that NAME exists
   kubehop ns -                switch to the previous namespace of this context

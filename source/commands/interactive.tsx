@@ -7,7 +7,9 @@ import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {pacedContextOverview, peekKubeconfigIndex, switchContextIndexed, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
+import {shown, success} from '../terminal/output.ts';
 import {App} from '../ui/app.tsx';
+import type {PaneId} from '../ui/app-state.ts';
 import {whenTypingPauses} from '../ui/input-activity.ts';
 import {layoutEngineReady} from '../ui/layout-engine.ts';
 import type {AccessView, UiServices} from '../ui/services.ts';
@@ -17,7 +19,7 @@ import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.
 
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
-export async function runInteractive(mode: 'picker' | 'app', commandContext: CommandContext): Promise<number> {
+export async function runInteractive(mode: 'picker' | 'app', commandContext: CommandContext, pane: PaneId = 'contexts'): Promise<number> {
 	// The merged kubeconfig, parsed once for the cluster panes until kubehop writes the file again.
 	let config: ReturnType<CommandContext['load']> | undefined;
 	const load = () =>
@@ -235,13 +237,13 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
 	const initial = await services.contexts();
 	await layoutEngineReady;
-	let switchedTo: string | undefined;
+	let picked: {switchedTo?: string; namespace?: string} = {};
 	// A full-screen app draws on the alternate screen and gives the user's scrollback back on any exit.
 	const leaveAlternateScreen = () => process.stdout.write('\u001B[?1049l');
 	process.stdout.write('\u001B[?1049h\u001B[H');
 	process.once('exit', leaveAlternateScreen);
 	try {
-		const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} color={context.output.color.stdout} onExit={(result) => (switchedTo = result.switchedTo)} />, {
+		const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} pane={pane} color={context.output.color.stdout} onExit={(result) => (picked = result)} />, {
 			exitOnCtrlC: false,
 			// A frame for every key: a cap only delays the key typed right after a frame (at Ink's default 30 fps,
 			// by up to 33 ms). React already batches a burst of updates into one commit, and only changed lines are redrawn.
@@ -255,7 +257,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		leaveAlternateScreen();
 	}
 
-	// Picker mode ends like kubectx: one line saying where you are now.
-	if (switchedTo) announce(switchedTo, context);
+	// Picker mode ends like kubectx or kubens: one line saying where you are now.
+	if (picked.switchedTo) announce(picked.switchedTo, context);
+	if (picked.namespace !== undefined) success(context.output, `Active namespace is "${shown(context.output.stderr, picked.namespace || 'default')}".`);
 	return 0;
 }

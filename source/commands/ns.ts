@@ -3,7 +3,7 @@ import {effectiveNamespace, type MergedKubeconfig} from '../kubeconfig/load.ts';
 import {contextOverview, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {setCurrentNamespace} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
-import {paint, printJson, shown, success, warn} from '../terminal/output.ts';
+import {paintCurrent, printJson, shown, success, warn} from '../terminal/output.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop ns` accepts what kubens accepts: list, NAME, -, -c, -u, and --force to skip the existence check.
@@ -11,6 +11,8 @@ import type {CommandContext} from './command-context.ts';
 export async function runNs(operands: string[], context: CommandContext): Promise<number> {
 	const [first, ...rest] = operands;
 	if (rest.length > 0) throw new UsageError(`too many arguments: ${operands.join(' ')}`);
+	// On a terminal, as kubens does with fzf: a picker; KUBECTX_IGNORE_FZF asks for the list, as it does of kubens.
+	if (first === undefined && context.interactive && !context.flags.json && !context.env.KUBECTX_IGNORE_FZF) return (await import('./interactive.tsx')).runInteractive('picker', context, 'namespaces');
 	if (first === undefined) return listNamespaces(context);
 	if (first === '-c' || first === '--current') return printCurrent(context);
 	if (first === '-u' || first === '--unset') return switchNamespace('', context, true);
@@ -76,7 +78,7 @@ async function listNamespaces(context: CommandContext): Promise<number> {
 	let text = '';
 	for (const name of names) {
 		const label = shown(output.stdout, name);
-		text += `${name === current ? paint(output.color.stdout, 'green', paint(output.color.stdout, 'bold', label)) : label}\n`;
+		text += `${name === current ? paintCurrent(output, context.env, label) : label}\n`;
 	}
 
 	output.stdout.write(text);

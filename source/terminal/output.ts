@@ -56,3 +56,18 @@ export function warn(output: Output, message: string): void {
 export function printJson(output: Output, value: unknown): void {
 	output.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+// eslint-disable-next-line no-control-regex
+const colourSequences = /^(?:\u001B\[[\d;]*m)+$/;
+
+/**
+ * The current context or namespace in a list, marked as kubectx marks it: bold green, or the colours a
+ * kubectx user set in KUBECTX_CURRENT_FGCOLOR and KUBECTX_CURRENT_BGCOLOR (`$(tput setaf 6)` and the
+ * like). Only colour sequences are taken from those; anything else in them is ignored.
+ */
+export function paintCurrent(output: Output, env: Record<string, string | undefined>, label: string): string {
+	if (!output.color.stdout) return label;
+	const chosen = [env.KUBECTX_CURRENT_FGCOLOR, env.KUBECTX_CURRENT_BGCOLOR].filter((value): value is string => value !== undefined && colourSequences.test(value));
+	return chosen.length > 0 ? `${chosen.join('')}${label}\u001B[0m` : paint(true, 'green', paint(true, 'bold', label));
+}
+

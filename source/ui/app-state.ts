@@ -99,10 +99,10 @@ export type AppAction =
 	| {type: 'resize'; height: number}
 	| {type: 'key'; key: KeyEvent};
 
-export function createAppState(height: number): AppState {
+export function createAppState(height: number, pane: PaneId = 'contexts'): AppState {
 	const empty = createListState([], height);
 	return {
-		pane: 'contexts',
+		pane,
 		request: undefined,
 		prompt: undefined,
 		help: false,

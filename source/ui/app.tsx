@@ -1,7 +1,7 @@
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {useEffect, useReducer, useRef, useState} from 'react';
 import {escapeForTerminal} from '../terminal/output.ts';
-import {appReducer, createAppState, panes, scopesOf} from './app-state.ts';
+import {appReducer, createAppState, panes, scopesOf, type PaneId} from './app-state.ts';
 import {footerBindings, keymap, type KeyEvent} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
 import {noteInput, whenTypingPauses} from './input-activity.ts';
@@ -16,14 +16,17 @@ import {looksLikeProduction, truncateMiddle} from './truncate.ts';
 
 export type AppProps = {
 	services: UiServices;
-	/** Picker mode (`kubehop ctx` on a terminal) exits after a switch; app mode stays open. */
+	/** Picker mode (`kubehop ctx` or `kubehop ns` on a terminal) exits after a switch; app mode stays open. */
 	mode: 'picker' | 'app';
+	/** The pane shown first: Namespaces for `kubehop ns`. */
+	pane?: PaneId;
 	color: boolean;
 	/** The list for the first frame, when the caller already has it: the app then opens on it, not on a loading state. */
 	initial?: ContextList;
 	/** `kubehop --as USER`: shown in the header, since every cluster pane then speaks as that user. */
 	impersonating?: string;
-	onExit: (result: {switchedTo?: string}) => void;
+	/** Where a picker switched to: a context, or a namespace of the current context. */
+	onExit: (result: {switchedTo?: string; namespace?: string}) => void;
 };
 
 const chromeRows = 6;
@@ -42,11 +45,11 @@ function useTerminalSize(): {columns: number; rows: number} {
 	return size;
 }
 
-export function App({services, mode, color, initial, impersonating, onExit}: AppProps) {
+export function App({services, mode, pane: opening = 'contexts', color, initial, impersonating, onExit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const listHeight = Math.max(3, rows - chromeRows);
-	const [state, dispatch] = useReducer(appReducer, listHeight, (height) => (initial ? appReducer(createAppState(height), {type: 'loaded', list: initial}) : createAppState(height)));
+	const [state, dispatch] = useReducer(appReducer, listHeight, (height) => (initial ? appReducer(createAppState(height, opening), {type: 'loaded', list: initial}) : createAppState(height, opening)));
 
 	useEffect(() => dispatch({type: 'resize', height: listHeight}), [listHeight]);
 	// Fuzzy targets are prepared after the first frame, and again once the full search fields have arrived.
@@ -139,8 +142,8 @@ export function App({services, mode, color, initial, impersonating, onExit}: App
 		);
 	}, [services, state.loading, state.pane, state.api.generation]);
 
-	const finish = (switchedTo?: string) => {
-		onExit({switchedTo});
+	const finish = (result: {switchedTo?: string; namespace?: string} = {}) => {
+		onExit(result);
 		exit();
 	};
 
@@ -153,10 +156,11 @@ export function App({services, mode, color, initial, impersonating, onExit}: App
 		const fail = (error: Error) => dispatch({type: 'status', kind: 'error', text: error.message});
 		const refreshHistory = () => void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
 		const contextSwitched = (name: string) => {
-			if (mode === 'picker') return finish(name);
+			if (mode === 'picker') return finish({switchedTo: name});
 			dispatch({type: 'switched', name});
 			refreshHistory();
 		};
+		const namespaceSwitched = (name: string) => (mode === 'picker' ? finish({namespace: name}) : dispatch({type: 'namespace-switched', name}));
 
 		switch (request.kind) {
 			case 'quit':
@@ -166,9 +170,9 @@ export function App({services, mode, color, initial, impersonating, onExit}: App
 			case 'previous-context':
 				return void services.previousContext().then(contextSwitched, fail);
 			case 'switch-namespace':
-				return void services.switchNamespace(request.name).then(() => dispatch({type: 'namespace-switched', name: request.name}), fail);
+				return void services.switchNamespace(request.name).then(() => namespaceSwitched(request.name), fail);
 			case 'previous-namespace':
-				return void services.previousNamespace().then((name) => dispatch({type: 'namespace-switched', name}), fail);
+				return void services.previousNamespace().then(namespaceSwitched, fail);
 			case 'rename-context':
 				return void services.renameContext(request.from, request.to).then(() => (dispatch({type: 'renamed', from: request.from, to: request.to}), refreshHistory()), fail);
 			case 'explain':

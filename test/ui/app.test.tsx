@@ -1,6 +1,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App, splitTypedAhead} from '../../source/ui/app.tsx';
+import type {PaneId} from '../../source/ui/app-state.ts';
 import type {Cell} from '../../source/access/matrix.ts';
 import {probeKey} from '../../source/ui/certificates-state.ts';
 import type {AccessView, ContextDetails, UiServices} from '../../source/ui/services.ts';
@@ -121,10 +122,10 @@ async function until(frame: () => string | undefined, predicate: (text: string) 
 	}
 }
 
-function start(names: string[], current: string, mode: 'picker' | 'app' = 'app') {
+function start(names: string[], current: string, mode: 'picker' | 'app' = 'app', pane: PaneId = 'contexts') {
 	const {services, state} = fakeServices(names, current);
-	const exits: Array<{switchedTo?: string}> = [];
-	const instance = render(<App services={services} mode={mode} color={false} onExit={(result) => exits.push(result)} />);
+	const exits: Array<{switchedTo?: string; namespace?: string}> = [];
+	const instance = render(<App services={services} mode={mode} pane={pane} color={false} onExit={(result) => exits.push(result)} />);
 	cleanups.push(() => instance.unmount());
 	return {...instance, state, exits};
 }
@@ -187,6 +188,23 @@ describe('the kubehop app', () => {
 		app.stdin.write('\r');
 		await until(() => JSON.stringify(app.exits), (text) => text.includes('switchedTo'));
 		expect(app.exits).toEqual([{switchedTo: 'arn:aws:eks:us-east-1:123456789012:cluster/prod'}]);
+	});
+
+	it('as the namespace picker (kubehop ns), opens on the namespaces, and exits after the switch, or after "-"', async () => {
+		const app = start(names, 'dev', 'picker', 'namespaces');
+		await until(app.lastFrame, (text) => text.includes('kube-system') && text.includes('3/3'));
+		app.stdin.write('kube');
+		await until(app.lastFrame, (text) => text.includes('1/3'));
+		app.stdin.write('\r');
+		await until(() => JSON.stringify(app.exits), (text) => text.includes('namespace'));
+		expect(app.exits).toEqual([{namespace: 'kube-system'}]);
+		expect(app.state.namespace).toBe('kube-system');
+
+		const back = start(names, 'dev', 'picker', 'namespaces');
+		await until(back.lastFrame, (text) => text.includes('3/3'));
+		back.stdin.write('-');
+		await until(() => JSON.stringify(back.exits), (text) => text.includes('namespace'));
+		expect(back.exits).toEqual([{namespace: 'default'}]);
 	});
 
 	it('opens the help overlay generated from the keymap', async () => {

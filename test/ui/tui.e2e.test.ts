@@ -190,6 +190,19 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		expect(currentNamespace(setup)).toBe('kube-system');
 	}, timeout);
 
+	itWithCluster('picker mode: kubehop ns opens on the namespaces, switches one, says so as kubens does, and exits', async () => {
+		const tui = await shell();
+		run(tui, `${process.execPath} ${cli} ns`);
+		await tui.waitForScreen((lines) => lines[1]?.includes('Namespaces') === true && lines.some((line) => /\bstaging\b/.test(line)), 20_000, 'the namespace picker listing staging');
+		tui.type('stag');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> stag')), 5000, 'the query');
+		tui.keys('Enter');
+		const lines = await tui.waitForScreen(prompt, 10_000, 'the shell prompt after the picker');
+		expect(lines.join('\n')).toMatch(/^(?:✔ )?Active namespace is "staging"\.$/m);
+		expect(currentNamespace(setup)).toBe('staging');
+		expect(currentContext(setup)).toBe('admin@kubehop-local');
+	}, timeout);
+
 	itWithCluster('the Access, Certificates and API panes show the real cluster, and the app keeps working', async () => {
 		const tui = app();
 		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
