@@ -10,8 +10,10 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
 /**
  * One session: open the app, wait for the list, type `query` a key at a time, quit. Sessions that share
  * a `home` share kubehop's index cache, as a user's launches do; the first one in a fresh home is cold.
+ * By default each key goes the moment the previous frame is seen; `pace` types as a person does: the
+ * first key `firstKeyMs` after the list appears, the next ones `betweenKeysMs` apart.
  */
-export async function tuiSession({cli, kubeconfig, contexts, query, home, env = {}}) {
+export async function tuiSession({cli, kubeconfig, contexts, query, home, env = {}, pace}) {
 	const rssFile = path.join(home, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
 	const command = `stty cols 100 rows 30; exec /usr/bin/time -f %M -o ${rssFile} ${process.execPath} ${cli}`;
 	const started = performance.now();
@@ -37,6 +39,7 @@ export async function tuiSession({cli, kubeconfig, contexts, query, home, env = 
 		const latencies = [];
 		let typed = '';
 		for (const char of query) {
+			if (pace) await new Promise((resolve) => setTimeout(resolve, typed === '' ? pace.firstKeyMs : pace.betweenKeysMs));
 			typed += char;
 			screen = '';
 			const sent = performance.now();
@@ -57,9 +60,13 @@ export async function tuiSession({cli, kubeconfig, contexts, query, home, env = 
 export function summarise(sessions) {
 	const latencies = sessions.flatMap((session) => session.latencies);
 	return {
+		...keyLatencies(sessions),
 		firstFrameMs: median(sessions.map((session) => session.firstFrame)),
-		keyMedianMs: median(latencies),
-		keyP95Ms: percentile(latencies, 95),
 		peakRssMiB: Math.max(...sessions.map((session) => session.rssMiB)),
 	};
+}
+
+export function keyLatencies(sessions) {
+	const latencies = sessions.flatMap((session) => session.latencies);
+	return {keyMedianMs: median(latencies), keyP95Ms: percentile(latencies, 95)};
 }
