@@ -176,29 +176,28 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		expect(flags).not.toEqual(expect.arrayContaining(['-echo']));
 	}, timeout);
 
-	itWithCluster('picker mode: kubehop ctx switches, says so on the shell, and exits', async () => {
+	/** Runs a picker from the shell, types `query`, presses Enter, and returns the shell's screen after it. */
+	const pick = async (command: string, ready: (lines: string[]) => boolean, query: string) => {
 		const tui = await shell();
-		run(tui, `${process.execPath} ${cli} ctx`);
-		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the picker');
-		tui.type('opskub');
-		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> opskub')), 5000, 'the query');
+		run(tui, `${process.execPath} ${cli} ${command}`);
+		await tui.waitForScreen(ready, 20_000, `the ${command} picker`);
+		tui.type(query);
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith(`> ${query}`)), 5000, 'the query');
 		tui.keys('Enter');
-		const lines = await tui.waitForScreen(prompt, 10_000, 'the shell prompt after the picker');
+		return (await tui.waitForScreen(prompt, 10_000, 'the shell prompt after the picker')).join('\n');
+	};
+
+	itWithCluster('picker mode: kubehop ctx switches, says so on the shell, and exits', async () => {
+		const screen = await pick('ctx', (lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 'opskub');
 		// kubectx's words (kubehop may prefix them with a check mark).
-		expect(lines.join('\n')).toMatch(/^(?:✔ )?Switched to context "ops@kubehop-local"\.$/m);
+		expect(screen).toMatch(/^(?:✔ )?Switched to context "ops@kubehop-local"\.$/m);
 		expect(currentContext(setup)).toBe('ops@kubehop-local');
 		expect(currentNamespace(setup)).toBe('kube-system');
 	}, timeout);
 
 	itWithCluster('picker mode: kubehop ns opens on the namespaces, switches one, says so as kubens does, and exits', async () => {
-		const tui = await shell();
-		run(tui, `${process.execPath} ${cli} ns`);
-		await tui.waitForScreen((lines) => lines[1]?.includes('Namespaces') === true && lines.some((line) => /\bstaging\b/.test(line)), 20_000, 'the namespace picker listing staging');
-		tui.type('stag');
-		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> stag')), 5000, 'the query');
-		tui.keys('Enter');
-		const lines = await tui.waitForScreen(prompt, 10_000, 'the shell prompt after the picker');
-		expect(lines.join('\n')).toMatch(/^(?:✔ )?Active namespace is "staging"\.$/m);
+		const screen = await pick('ns', (lines) => lines[1]?.includes('Namespaces') === true && lines.some((line) => /\bstaging\b/.test(line)), 'stag');
+		expect(screen).toMatch(/^(?:✔ )?Active namespace is "staging"\.$/m);
 		expect(currentNamespace(setup)).toBe('staging');
 		expect(currentContext(setup)).toBe('admin@kubehop-local');
 	}, timeout);
