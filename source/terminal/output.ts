@@ -70,4 +70,3 @@ export function paintCurrent(output: Output, env: Record<string, string | undefi
 	const chosen = [env.KUBECTX_CURRENT_FGCOLOR, env.KUBECTX_CURRENT_BGCOLOR].filter((value): value is string => value !== undefined && colourSequences.test(value));
 	return chosen.length > 0 ? `${chosen.join('')}${label}\u001B[0m` : paint(true, 'green', paint(true, 'bold', label));
 }
-
