@@ -1,5 +1,4 @@
 import path from 'node:path';
-import {isatty} from 'node:tty';
 import {run} from './commands/run.ts';
 
 // Thin on purpose: the command modules are small and static; Ink, React, the Kubernetes client, conf and
@@ -19,8 +18,9 @@ void run({
 	cwd: process.cwd(),
 	stdout: process.stdout,
 	stderr: process.stderr,
-	// isatty, not process.stdin.isTTY: reading that property builds the stdin stream, which only the TUI uses.
-	interactive: isatty(0) && isatty(1) && process.env.TERM !== 'dumb',
+	// stdout first, which is written anyway: off a terminal that settles it, and neither the stdin stream
+	// (only the TUI reads it) nor node:tty (with net and the stream modules) is loaded for the answer.
+	interactive: Boolean(process.stdout.isTTY) && (process.getBuiltinModule?.('node:tty')?.isatty(0) ?? Boolean(process.stdin.isTTY)) && process.env.TERM !== 'dumb',
 }).then((exitCode) => {
 	process.exitCode = exitCode;
 });
