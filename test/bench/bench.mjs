@@ -467,7 +467,7 @@ function tuiMarkdown() {
 		`| first frame ÷ \`node -e 0\` (${nodeBaseline ? `${fmtMs(nodeBaseline)} ms, the median of all its runs` : 'per size'}) | ≤ 3.5× at 10, ≤ 5× at 10,000 | ${sizes.map((size) => { const ratio = (tui[size].firstFrameMs ?? 0) / node(size); const limit = size <= 10 ? 3.5 : size >= 10_000 ? 5 : null; return `${ratio.toFixed(1)}×${limit ? ` ${verdict(ratio <= limit)}` : ''}`; }).join(' | ')} |`,
 		`| key to frame, median ms | ≤ 16 at 10,000 | ${sizes.map((size) => `${cell(size, tui[size].keyMedianMs ?? 0, 1)}${size >= 10_000 ? ` ${verdict(tui[size].keyMedianMs <= 16)}` : ''}`).join(' | ')} |`,
 		`| key to frame, p95 ms | ≤ 33 at 10,000 | ${sizes.map((size) => `${cell(size, tui[size].keyP95Ms ?? 0, 1)}${size >= 10_000 ? ` ${verdict(tui[size].keyP95Ms <= 33)}` : ''}`).join(' | ')} |`,
-		`| key to frame at a typist's pace (first key ${typistPace.firstKeyMs} ms after the list, then ${typistPace.betweenKeysMs} ms apart), median / p95 ms | — | ${sizes.map((size) => `${cell(size, tui[size].typistKeyMedianMs ?? 0, 1)} / ${cell(size, tui[size].typistKeyP95Ms ?? 0, 1)}`).join(' | ')} |`,
+		`| key to frame at a typist's pace (first key ${typistPace.firstKeyMs} ms after the list, each next one ${typistPace.betweenKeysMs} ms after the previous frame), median / p95 ms | — | ${sizes.map((size) => `${cell(size, tui[size].typistKeyMedianMs ?? 0, 1)} / ${cell(size, tui[size].typistKeyP95Ms ?? 0, 1)}`).join(' | ')} |`,
 		`| peak RSS, MiB | ≤ 200 at 10,000 | ${sizes.map((size) => `${cell(size, tui[size].peakRssMiB ?? 0, 1)}${size >= 10_000 ? ` ${verdict(tui[size].peakRssMiB <= 200)}` : ''}`).join(' | ')} |`,
 		'',
 	];

@@ -11,7 +11,7 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
  * One session: open the app, wait for the list, type `query` a key at a time, quit. Sessions that share
  * a `home` share kubehop's index cache, as a user's launches do; the first one in a fresh home is cold.
  * By default each key goes the moment the previous frame is seen; `pace` types as a person does: the
- * first key `firstKeyMs` after the list appears, the next ones `betweenKeysMs` apart.
+ * first key `firstKeyMs` after the list appears, each next one `betweenKeysMs` after the previous key's frame.
  */
 export async function tuiSession({cli, kubeconfig, contexts, query, home, env = {}, pace}) {
 	const rssFile = path.join(home, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
