@@ -65,8 +65,27 @@ function withCurrentContext(bytes: Buffer, from: string, to: string): Buffer {
 	return Buffer.from(text.replace(line, `\ncurrent-context: ${to}\n`));
 }
 
-/** The random moment of a kill: any moment is a valid one, and the assertions hold for all of them. */
-const sleep = async (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Counts the changes made in `directory` (a lock, a temp file, its writes, the rename), from before the
+ * writer starts: a kill then follows the writer's own progress, not the clock, and lands in each window
+ * of its write on a loaded machine as on an idle one. Any moment is valid; the assertions hold for all.
+ */
+function changesIn(directory: string): {reached(count: number, done: Promise<unknown>): Promise<unknown>; close(): void} {
+	const watcher = fs.watch(directory);
+	let seen = 0;
+	let waiting: {count: number; resolve: () => void} | undefined;
+	watcher.on('change', () => {
+		seen++;
+		if (waiting && seen >= waiting.count) waiting.resolve();
+	});
+	return {
+		reached: (count, done) => Promise.race([new Promise<void>((resolve) => (seen >= count ? resolve() : (waiting = {count, resolve}))), done]),
+		close: () => watcher.close(),
+	};
+}
+
+/** Which change to kill at: 0 is at once (before the writer touches anything), beyond its last is after it ended. */
+const killPoint = () => Math.floor(Math.random() * 10);
 
 /** Resolves when `file` is written (its mtime moves past `before`), or when the writer has ended. */
 async function fileChangedOrDone(file: string, before: bigint, done: Promise<unknown>): Promise<void> {
@@ -136,8 +155,10 @@ describe('SIGKILL a writer at random moments in a loop', () => {
 		for (let iteration = 0; iteration < KUBEHOP_ITERATIONS; iteration++) {
 			const target = other(current);
 			const expected = withCurrentContext(bytes, current, target);
+			const changes = changesIn(temp.kubeDir);
 			const writer = start('kubehop', ['ctx', target], env, temp.root);
-			await sleep(Math.random() * typical * 1.1);
+			await changes.reached(killPoint(), writer.done);
+			changes.close();
 			writer.child.kill('SIGKILL');
 			const result = await writer.done;
 			expect(result.stderr, 'a kubehop that ran to the end must have succeeded').not.toMatch(/error/i);
@@ -182,15 +203,12 @@ describe('SIGKILL a writer at random moments in a loop', () => {
 			const target = other(from);
 			fs.writeFileSync(file, versions[from]);
 			const before = fs.statSync(file, {bigint: true}).mtimeNs;
+			const changes = changesIn(temp.kubeDir);
 			const writer = start('kubectl', ['config', 'use-context', target], env, temp.root);
-			// Odd iterations: a random moment. Even ones: as soon as kubectl has truncated the file (mid-write).
+			// Odd iterations: a random point of its progress. Even ones: as soon as kubectl has truncated the file (mid-write).
 			const aimed = iteration % 2 === 0;
-			if (aimed) {
-				await fileChangedOrDone(file, before, writer.done);
-			} else {
-				await sleep(Math.random() * typical * 1.1);
-			}
-
+			await (aimed ? fileChangedOrDone(file, before, writer.done) : changes.reached(killPoint(), writer.done));
+			changes.close();
 			writer.child.kill('SIGKILL');
 			await writer.done;
 			const after = fs.readFileSync(file);
