@@ -37,15 +37,20 @@ export function jwtClaims(token: string): {exp?: number; iat?: number; iss?: str
 	}
 }
 
+/** A CA or client certificate kubectl cannot load: every request of this context fails before reaching the server. */
+function unusable(context: string, role: string, summary: string): FleetRow {
+	return {context, role, severity: 'error', summary, notes: [`kubectl will fail: it cannot load this ${role}`]};
+}
+
 function certificateRows(context: string, role: string, pem: string, now: Date, thresholds: Thresholds): FleetRow[] {
 	let certificates: CertificateInfo[];
 	try {
 		certificates = parseCertificates(pem, now);
 	} catch (error) {
-		return [{context, role, severity: 'error', summary: `not a readable certificate: ${(error as Error).message}`, notes: []}];
+		return [unusable(context, role, `not a readable certificate: ${(error as Error).message}`)];
 	}
 
-	if (certificates.length === 0) return [{context, role, severity: 'error', summary: 'no certificate in the PEM data', notes: []}];
+	if (certificates.length === 0) return [unusable(context, role, 'no certificate in the PEM data')];
 	return certificates.map((certificate, index) => ({
 		context,
 		role: certificates.length > 1 ? `${role} ${index + 1}/${certificates.length}` : role,
@@ -81,12 +86,12 @@ export function contextCertificates(config: MergedKubeconfig, contextName: strin
 	const rows: FleetRow[] = [];
 
 	const ca = pemFrom(cluster['certificate-authority-data'], cluster['certificate-authority']);
-	if (ca.error) rows.push({context: contextName, role: 'cluster CA', severity: 'error', summary: ca.error, notes: []});
+	if (ca.error) rows.push(unusable(contextName, 'cluster CA', ca.error));
 	else if (ca.pem) rows.push(...certificateRows(contextName, 'cluster CA', ca.pem, now, thresholds));
 
 	const client = pemFrom(user['client-certificate-data'], user['client-certificate']);
 	let auth = 'none';
-	if (client.error) rows.push({context: contextName, role: 'client certificate', severity: 'error', summary: client.error, notes: []});
+	if (client.error) rows.push(unusable(contextName, 'client certificate', client.error));
 	else if (client.pem) {
 		auth = 'client certificate';
 		rows.push(...certificateRows(contextName, 'client certificate', client.pem, now, thresholds));

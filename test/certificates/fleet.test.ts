@@ -258,6 +258,9 @@ describe('files', () => {
 		expect(rows('missingToken')).toEqual([caError]);
 		const result = await certs(tree, ['--offline', '-A', '--json'], new Date());
 		expect(JSON.parse(result.stdout).rows.filter((row: {severity: string}) => row.severity === 'error')).toHaveLength(9);
+		// A CA or client certificate kubectl cannot load fails every request: cron and CI must hear of it.
+		expect(contextCertificates(config, 'garbage', new Date()).rows.every((row) => row.notes.some((note) => note.startsWith('kubectl will fail')))).toBe(true);
+		expect(result.status).toBe(1);
 	});
 
 	it('relative certificate paths resolve against the kubeconfig file that names them, whatever the working directory', async () => {
