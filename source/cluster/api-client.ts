@@ -167,8 +167,11 @@ function transportOptions(cluster: Record<string, unknown>, user: Record<string,
 		const key = fromPlugin?.key ?? decoded(user['client-key-data']) ?? file(user['client-key']);
 		const servername = text(cluster['tls-server-name']);
 		if (!ca && !insecure) return {cert, key, rejectUnauthorized: true, servername};
-		// One context for all of this client's connections: each would otherwise parse the key again.
-		const options: https.RequestOptions & tls.ConnectionOptions = {secureContext: tls.createSecureContext({ca: [], cert, key}), rejectUnauthorized: false, servername};
+		// One context for all of this client's connections: each would otherwise parse the key again. The
+		// certificate and key are passed too, unused by TLS, only to name the agent's pool of connections
+		// (https.Agent.getName ignores secureContext): a plugin's renewed certificate then gets connections of
+		// its own, where client-go drops the old ones, instead of a kept-alive one made with the old certificate.
+		const options: https.RequestOptions & tls.ConnectionOptions = {secureContext: tls.createSecureContext({ca: [], cert, key}), cert, key, rejectUnauthorized: false, servername};
 		return options;
 	} catch (error) {
 		throw new KubehopError(`cannot read a credential file of this context: ${(error as Error).message}`);
@@ -203,7 +206,8 @@ class KubectlVerifyingAgent extends https.Agent {
 	private readonly handshaking = new Set<tls.TLSSocket>();
 
 	override destroy(): void {
-		for (const socket of this.handshaking) socket.destroy();
+		// With an error, so each request still in its handshake fails now instead of waiting out its timeout.
+		for (const socket of this.handshaking) socket.destroy(new Error('the client was closed'));
 		super.destroy();
 	}
 

@@ -74,6 +74,36 @@ describe('the API client', () => {
 		expect(kubectl(kubeconfig, ['--context', 'certificate-plugin@kubehop-local', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']).stdout).toBe('admin');
 	});
 
+	itWithCluster("a plugin's renewed client certificate is used at once, not the kept-alive connection of the old one", async () => {
+		const {kubeconfig} = homeFor(contextNames.admin);
+		const config = await configOf(kubeconfig);
+		const certificateOf = (contextName: string) => {
+			const user = config.users.get(config.contexts.get(contextName)!.data.user)!.data;
+			const pem = (field: string) => Buffer.from(user[`${field}-data`] as string, 'base64').toString('utf8');
+			// Already expired, so every request asks the plugin again, as a renewal would.
+			return JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {clientCertificateData: pem('client-certificate'), clientKeyData: pem('client-key'), expirationTimestamp: '2000-01-01T00:00:00Z'}});
+		};
+
+		const directory = path.dirname(kubeconfig);
+		const credential = path.join(directory, 'renewing-credential.json');
+		const plugin = path.join(directory, 'renewing-plugin.sh');
+		fs.writeFileSync(plugin, `#!/bin/sh\ncat '${credential}'\n`, {mode: 0o700});
+		fs.writeFileSync(credential, certificateOf(contextNames.admin));
+		const text = fs.readFileSync(kubeconfig, 'utf8');
+		fs.writeFileSync(
+			kubeconfig,
+			`${text.trimEnd()}\n`.replace(/^users:\n/m, `users:\n- name: renewing-user\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}\n      interactiveMode: Never\n`).replace(/^contexts:\n/m, `contexts:\n- context:\n    cluster: kubehop-local\n    user: renewing-user\n  name: renewing@kubehop-local\n`),
+		);
+		const client = await connect(await configOf(kubeconfig), 'renewing@kubehop-local');
+		try {
+			expect((await whoAmI(client)).username).toBe('admin');
+			fs.writeFileSync(credential, certificateOf(contextNames.jane));
+			expect((await whoAmI(client)).username).toBe('jane');
+		} finally {
+			client.close();
+		}
+	});
+
 	itWithCluster('sends one Impersonate-Group header per group, so the server sees each group', async () => {
 		const {kubeconfig} = homeFor(contextNames.admin);
 		const client = await connect(await configOf(kubeconfig), contextNames.admin, {impersonate: {user: 'bob', groups: ['team-a', 'team-b,with-comma']}});
