@@ -3,7 +3,8 @@
 // lazily compiling the chunks a command needs is a good part of its start. dist/cli.js requires this
 // first. Each chunk's name carries a hash of its content, so a cache is named by the chunk, Node's
 // version and the architecture; one that is missing or that V8 rejects is written at exit, with
-// whatever else that run compiled, and caches of chunks this kubehop no longer has are removed then.
+// whatever else that run compiled, and caches of chunks this kubehop no longer has are removed then,
+// once a week old.
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
@@ -40,7 +41,8 @@ Module._extensions['.js'] = function (module, filename) {
 process.once('exit', () => {
 	if (toWrite.length === 0) return;
 	for (const {script, cacheFile} of toWrite) writeCacheFile(cacheFile, script.createCachedData());
-	// Another kubehop (or Node) may share this directory: what this one lacks goes only after a week unused.
+	// Another kubehop (or Node) may share this directory: what this one lacks goes only once written a week
+	// ago. A cache another install still uses is then written again at its next exit, one slower start a week.
 	try {
 		const present = new Set(fs.readdirSync(chunks));
 		const weekAgo = Date.now() - 7 * 86_400_000;

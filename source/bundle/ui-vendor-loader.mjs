@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/file-index.ts';
+import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/cache-files.ts';
 
 // dist/ is CommonJS (source/bundle/build.mjs), and this module is bundled into dist/chunks beside the script.
 // eslint-disable-next-line no-undef

@@ -1,4 +1,5 @@
-// The two DER primitives the certificate readers share: one element's bounds, and an OID as text.
+// The DER primitives the certificate readers share: one element's bounds, an OID as text, and a
+// certificate's extensions.
 
 /** One DER element: its tag, where it begins, and where its contents start and end. */
 export type DerElement = {tag: number; begin: number; start: number; end: number};

@@ -1,7 +1,7 @@
-import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/file-index.ts';
+import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/cache-files.ts';
+import {sha256Hex} from '../kubeconfig/sha256.ts';
 
 // When the credential an exec plugin last gave kubehop expires: kept per user stanza under
 // $XDG_CACHE_HOME/kubehop/exec for `kubehop certs`, which must not run plugins to know. Only the
@@ -9,7 +9,7 @@ import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/file-index.ts
 
 /** Which record belongs to a user stanza: its name and what its plugin is asked. */
 export function execRecordKey(user: string, exec: {command: string; args?: string[]; env?: Array<{name: string; value: string}>}): string {
-	return createHash('sha256').update(JSON.stringify([user, exec.command, exec.args ?? [], exec.env ?? []])).digest('hex').slice(0, 32);
+	return sha256Hex(JSON.stringify([user, exec.command, exec.args ?? [], exec.env ?? []])).slice(0, 32);
 }
 
 function expiryFile(env: NodeJS.ProcessEnv, key: string): string {

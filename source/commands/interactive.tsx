@@ -7,7 +7,6 @@ import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {pacedContextOverview, peekKubeconfigIndex, switchContextIndexed, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
-import {shown, success} from '../terminal/output.ts';
 import {App} from '../ui/app.tsx';
 import type {PaneId} from '../ui/app-state.ts';
 import {whenTypingPauses} from '../ui/input-activity.ts';
@@ -15,7 +14,7 @@ import {layoutEngineReady} from '../ui/layout-engine.ts';
 import type {AccessView, UiServices} from '../ui/services.ts';
 import type {CommandContext} from './command-context.ts';
 import {announce, switchBack} from './ctx.ts';
-import {namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.ts';
+import {announceNamespace, namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.ts';
 
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
@@ -259,6 +258,6 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 
 	// Picker mode ends like kubectx or kubens: one line saying where you are now.
 	if (picked.switchedTo) announce(picked.switchedTo, context);
-	if (picked.namespace !== undefined) success(context.output, `Active namespace is "${shown(context.output.stderr, picked.namespace || 'default')}".`);
+	if (picked.namespace !== undefined) announceNamespace(picked.namespace || 'default', context);
 	return 0;
 }

@@ -92,9 +92,14 @@ async function printCurrent(context: CommandContext): Promise<number> {
 	return 0;
 }
 
+/** kubens' one line after a switch, from the command or the picker. */
+export function announceNamespace(namespace: string, context: CommandContext): void {
+	success(context.output, `Active namespace is "${shown(context.output.stderr, namespace)}".`);
+}
+
 async function switchNamespace(namespace: string, context: CommandContext, skipCheck: boolean): Promise<number> {
 	const now = await setNamespace(namespace, context, skipCheck);
-	success(context.output, `Active namespace is "${shown(context.output.stderr, now)}".`);
+	announceNamespace(now, context);
 	return 0;
 }
 

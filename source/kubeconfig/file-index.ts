@@ -8,7 +8,6 @@ import {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
 import {nodeCrypto} from './node-crypto.ts';
 import {sha256Hex} from './sha256.ts';
 
-export {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
 
 // What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
 // bytes hash the same was already parsed and validated in full, so its context names and the place of
@@ -161,7 +160,6 @@ export function fingerprint(bytes: Buffer, index: FileIndex): Segment[] {
 	return segmentsOf([bytes.subarray(0, template.start), bytes.subarray(template.start, template.end), bytes.subarray(template.end)]);
 }
 
-/** Where kubehop keeps what it can always rebuild: $XDG_CACHE_HOME/kubehop, else ~/.cache/kubehop. */
 /** A private cache (0700 directory, 0600 files); a missing or damaged entry is simply a miss. */
 export class FileIndexCache {
 	constructor(readonly directory: string) {}
