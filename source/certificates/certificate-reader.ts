@@ -1,6 +1,6 @@
 import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import type {CertificateInfo} from './certificate.ts';
-import {certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
+import {bitStringBits, certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 
 // The certificates kubeconfigs hold, read straight from the DER: a fleet of 200 contexts spent most
 // of `kubehop certs --offline` in Node's X509Certificate and KeyObject (~0.15 ms each, plus their
@@ -232,9 +232,7 @@ function readAltNames(value: Uint8Array): {dns: string[]; ip: string[]} {
 function bitString(value: Uint8Array): boolean[] {
 	const bits = derElement(value, 0);
 	expect(bits.tag === 0x03 && bits.end === value.length && bits.end > bits.start);
-	const unused = value[bits.start]!;
-	const count = (bits.end - bits.start - 1) * 8 - unused;
-	return Array.from({length: Math.max(0, count)}, (_, bit) => Boolean(value[bits.start + 1 + (bit >> 3)]! & (0x80 >> (bit & 7))));
+	return bitStringBits(value, bits);
 }
 
 function octets(value: Uint8Array): string {
@@ -281,7 +279,8 @@ function extendedKeyUsages(value: Uint8Array): string[] {
 	return usages;
 }
 
-function pemOf(der: Uint8Array): string {
+/** PEM in 64-character lines, as OpenSSL writes it (and X509Certificate reads it). */
+export function pemOf(der: Uint8Array): string {
 	const base64 = Buffer.from(der).toString('base64');
 	const lines: string[] = [];
 	for (let at = 0; at < base64.length; at += 64) lines.push(base64.slice(at, at + 64));
@@ -296,6 +295,14 @@ const fingerprint = (der: Uint8Array) =>
 		.replace(/(..)(?!$)/g, '$1:');
 
 const day = 86_400_000;
+
+/** Days left (whole, rounded down) and validity at `now`. */
+export function timing(notBefore: Date, notAfter: Date, now: Date): Pick<CertificateInfo, 'daysRemaining' | 'validity'> {
+	return {daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / day), validity: now < notBefore ? 'not-yet-valid' : now > notAfter ? 'expired' : 'valid'};
+}
+
+/** Key usage bits by name, as Node's and OpenSSL's tools name them. */
+export const keyUsageText = (bits: readonly boolean[]): string[] => bits.flatMap((set, bit) => (set ? [keyUsageNames[bit] ?? `bit ${bit}`] : []));
 
 /** describeCertificate's answer for this DER, or undefined where only X509Certificate can tell. */
 export function readCertificate(der: Buffer, now: Date): CertificateInfo | undefined {
@@ -397,10 +404,9 @@ function read(der: Buffer, now: Date): CertificateInfo {
 		serial: Buffer.from(serialBytes).toString('hex').toUpperCase(),
 		notBefore,
 		notAfter,
-		daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / day),
-		validity: now < notBefore ? 'not-yet-valid' : now > notAfter ? 'expired' : 'valid',
+		...timing(notBefore, notAfter, now),
 		keyType: key.description,
-		keyUsages: (keyUsageBits ?? []).flatMap((isSet, bit) => (isSet ? [keyUsageNames[bit] ?? `bit ${bit}`] : [])),
+		keyUsages: keyUsageText(keyUsageBits ?? []),
 		extendedKeyUsages: extendedKeyUsage ? extendedKeyUsages(extendedKeyUsage.value) : [],
 		dnsNames: names.dns,
 		ipAddresses: names.ip,

@@ -1,7 +1,7 @@
 import type {X509Certificate} from 'node:crypto';
 import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
-import {certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
-import {extendedKeyUsageNames, keyUsageNames, readCertificate} from './certificate-reader.ts';
+import {bitStringBits, certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
+import {extendedKeyUsageNames, keyUsageText, readCertificate, timing} from './certificate-reader.ts';
 
 export {derElement, oidText, type DerElement} from './der.ts';
 
@@ -32,8 +32,6 @@ export type CertificateInfo = {
 	pem: string;
 };
 
-const day = 86_400_000;
-
 /** Every certificate in a PEM bundle, in order; other blocks (keys) are skipped. */
 export function pemCertificates(text: string): string[] {
 	return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
@@ -56,9 +54,6 @@ function readPem(pem: string, now: Date): CertificateInfo | undefined {
 	return /^[\sA-Za-z\d+/]*={0,2}\s*$/.test(body) ? readCertificate(Buffer.from(body, 'base64'), now) : undefined;
 }
 
-function timing(notBefore: Date, notAfter: Date, now: Date): Pick<CertificateInfo, 'daysRemaining' | 'validity'> {
-	return {daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / day), validity: now < notBefore ? 'not-yet-valid' : now > notAfter ? 'expired' : 'valid'};
-}
 
 /**
  * `CN=admin\nO=system:masters` (Node's X509Certificate.subject) as ordered pairs; values may repeat
@@ -211,17 +206,13 @@ export function certificateStructure(der: Buffer): CertificateStructure {
 export function keyUsageBitsOf(structure: CertificateStructure): boolean[] | undefined {
 	const extension = structure.extensions.find(({oid}) => oid === '2.5.29.15');
 	if (!extension) return undefined;
-	const bits = derElement(extension.value, 0);
-	const unused = extension.value[bits.start]!;
-	const count = (bits.end - bits.start - 1) * 8 - unused;
-	return Array.from({length: Math.max(0, count)}, (_, bit) => Boolean(extension.value[bits.start + 1 + (bit >> 3)]! & (0x80 >> (bit & 7))));
+	return bitStringBits(extension.value);
 }
 
 /** The KeyUsage extension (2.5.29.15), which Node does not expose, by name. */
 export function keyUsageOf(der: Buffer): string[] {
 	try {
-		const bits = keyUsageBitsOf(certificateStructure(der)) ?? [];
-		return bits.flatMap((set, bit) => (set ? [keyUsageNames[bit] ?? `bit ${bit}`] : []));
+		return keyUsageText(keyUsageBitsOf(certificateStructure(der)) ?? []);
 	} catch {
 		// A certificate Node parsed but this walk cannot: no key usages shown.
 		return [];

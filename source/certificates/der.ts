@@ -71,3 +71,10 @@ export function certificateExtensions(der: Buffer, container: DerElement): Certi
 
 	return extensions;
 }
+
+/** A BIT STRING's bits, bit 0 first (Go's KeyUsage has bit i as 1 << i). */
+export function bitStringBits(value: Uint8Array, bits: DerElement = derElement(value, 0)): boolean[] {
+	const unused = value[bits.start]!;
+	const count = (bits.end - bits.start - 1) * 8 - unused;
+	return Array.from({length: Math.max(0, count)}, (_, bit) => Boolean(value[bits.start + 1 + (bit >> 3)]! & (0x80 >> (bit & 7))));
+}

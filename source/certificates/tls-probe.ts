@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import {X509Certificate} from 'node:crypto';
 import {describeCertificate, parseCertificates, pemCertificates, type CertificateInfo} from './certificate.ts';
+import {pemOf} from './certificate-reader.ts';
 import {certificatePool, chainError, goCertificate, validityError, type GoCertificate} from './go-verify.ts';
 
 // The live API-server certificate: one TLS handshake to the `server` URL, then the same three checks
@@ -87,8 +88,6 @@ export function kubectlVerificationError(raw: readonly Buffer[], caPem: string |
 	return validityProblem ?? nameProblem ?? chainProblem;
 }
 
-// In 64-character lines, as OpenSSL writes PEM: X509Certificate reads it when the DER reader leaves a certificate to it.
-const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}(?=.)/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 
 let systemPool: GoCertificate[] | undefined;
 /** Node's bundled roots stand in for the system's, which Go reads when the kubeconfig has no CA. */
