@@ -98,10 +98,12 @@ export async function upstream(config: MergedKubeconfig, contextName: string, {i
 	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
 	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
 	const user = config.users.get(context.data.user)?.data ?? {};
-	const credentials = directCredentials(cluster.data, user, server) ?? (await execCredentials(cluster.data, user, server, context.data.user, env)) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
+	// The CA is read once here, for the TLS options, the verification and an exec plugin's cluster info.
+	const ca = clusterCa(cluster.data);
+	const credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env)) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
 	const base = server.endsWith('/') ? server : `${server}/`;
 	const isHttp = server.startsWith('http:');
-	const verifyAs = kubectlVerification(cluster.data, server);
+	const verifyAs = kubectlVerification(cluster.data, server, ca);
 	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : verifyAs ? new KubectlVerifyingAgent({keepAlive: true, maxSockets}, verifyAs) : new https.Agent({keepAlive: true, maxSockets});
 	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
 	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
@@ -131,9 +133,9 @@ const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'ba
  * Exec plugins are run here too (exec-credential.ts); auth providers and proxies go to client-node
  * (undefined here).
  */
-function directCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string): Credentials | undefined {
+function directCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, ca: Buffer | undefined): Credentials | undefined {
 	if (user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
-	const options = transportOptions(cluster, user, server);
+	const options = transportOptions(cluster, user, server, ca);
 	const token = text(user.token) ?? readTokenFile(user.tokenFile);
 	const basic = text(user.username) && text(user.password) ? `Basic ${Buffer.from(`${text(user.username)}:${text(user.password)}`).toString('base64')}` : undefined;
 	const authorization = token ? `Bearer ${token}` : basic;
@@ -158,9 +160,8 @@ function clusterCa(cluster: Record<string, unknown>): Buffer | undefined {
  * nobody does. Only a cluster without a CA is left to Node and its bundled roots, which it reads
  * (~20 ms) for any other `ca`.
  */
-function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, fromPlugin?: {cert: string; key: string}): https.RequestOptions {
+function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, ca: Buffer | undefined, fromPlugin?: {cert: string; key: string}): https.RequestOptions {
 	if (server.startsWith('http:')) return {};
-	const ca = clusterCa(cluster);
 	const insecure = cluster['insecure-skip-tls-verify'] === true;
 	try {
 		const cert = fromPlugin?.cert ?? decoded(user['client-certificate-data']) ?? file(user['client-certificate']);
@@ -181,9 +182,8 @@ function transportOptions(cluster: Record<string, unknown>, user: Record<string,
 type Verification = {caPem: string; name: string};
 
 /** The CA bundle and name kubectl checks the server against, when the kubeconfig has a CA and verification is on. */
-function kubectlVerification(cluster: Record<string, unknown>, server: string): Verification | undefined {
+function kubectlVerification(cluster: Record<string, unknown>, server: string, ca: Buffer | undefined): Verification | undefined {
 	if (!server.startsWith('https:') || cluster['insecure-skip-tls-verify'] === true) return undefined;
-	const ca = clusterCa(cluster);
 	if (!ca) return undefined;
 	return {caPem: ca.toString('utf8'), name: text(cluster['tls-server-name']) ?? new URL(server).hostname.replace(/^\[|\]$/g, '')};
 }
@@ -255,18 +255,18 @@ class KubectlVerifyingAgent extends https.Agent {
 }
 
 /** A user whose credential comes from an exec plugin: asked of the plugin per request, which reuses it until it expires. */
-async function execCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, userName: string, env: NodeJS.ProcessEnv | undefined): Promise<Credentials | undefined> {
+async function execCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, ca: Buffer | undefined, userName: string, env: NodeJS.ProcessEnv | undefined): Promise<Credentials | undefined> {
 	if (!user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
 	const [{execConfigOf, execCredential}, {execRecordKey}] = await Promise.all([import('./exec-credential.ts'), import('./exec-expiry.ts')]);
 	const exec = execConfigOf(user.exec, userName);
-	const transport = transportOptions(cluster, user, server);
+	const transport = transportOptions(cluster, user, server, ca);
 	// What client-go tells a plugin that sets provideClusterInfo; its own settings live in a named cluster extension.
 	const extension = Array.isArray(cluster.extensions) ? (cluster.extensions as Array<{name?: unknown; extension?: unknown}>).find((entry) => entry?.name === 'client.authentication.k8s.io/exec')?.extension : undefined;
 	const info: ClusterInfo = {
 		server,
 		'tls-server-name': text(cluster['tls-server-name']),
 		'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'] === true ? true : undefined,
-		'certificate-authority-data': clusterCa(cluster)?.toString('base64'),
+		'certificate-authority-data': ca?.toString('base64'),
 		config: extension,
 	};
 	// Only a command's own environment says where its cache is; in-process callers record nothing.
@@ -278,7 +278,7 @@ async function execCredentials(cluster: Record<string, unknown>, user: Record<st
 		let options = transport;
 		if (status.clientCertificateData && status.clientKeyData) {
 			const fromPlugin = {cert: status.clientCertificateData, key: status.clientKeyData};
-			if (pluginTransport?.cert !== fromPlugin.cert || pluginTransport.key !== fromPlugin.key) pluginTransport = {...fromPlugin, options: transportOptions(cluster, user, server, fromPlugin)};
+			if (pluginTransport?.cert !== fromPlugin.cert || pluginTransport.key !== fromPlugin.key) pluginTransport = {...fromPlugin, options: transportOptions(cluster, user, server, ca, fromPlugin)};
 			options = pluginTransport.options;
 		}
 
