@@ -9,7 +9,10 @@
  * kubectl rewrites a file in place (O_TRUNC, then write) and reads take no lock, so while kubectl writes,
  * any reader (kubectl or kubehop) can see an empty or half file and fail its up-front validation. Those
  * "torn" reads are counted in rounds with kubectl writers; with only kubehop writing (atomic rename) there
- * must be none.
+ * must be none. A half file cut at a line can also parse: a second kubectl that reads it writes back
+ * what it read and drops the rest (seen here: b.yaml left with one of its ten contexts). That is
+ * kubectl against kubectl, so the kubectl commands of a round take turns among themselves, while every
+ * kubehop runs alongside them and each other; a context lost here is then kubehop's doing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,11 +94,19 @@ describe('kubehop and kubectl switch the same files from 20 processes in paralle
 
 	/** 20 workers started at once; each runs ATTEMPTS commands back to back. */
 	async function round(round: number, kubehopOnly: boolean): Promise<Outcome[]> {
+		let kubectlTurn: Promise<unknown> = Promise.resolve();
+		const runCommand = (command: Command): Promise<RunResult> => {
+			if (command.program !== 'kubectl') return start(command.program, command.args, env, temp.root).done;
+			const result = kubectlTurn.then(async () => start(command.program, command.args, env, temp.root).done);
+			kubectlTurn = result.catch(() => {});
+			return result;
+		};
+
 		const workers = Array.from({length: WORKERS}, async (_, worker) => {
 			const outcomes: Outcome[] = [];
 			for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
 				const command = commandFor(worker, attempt, round, kubehopOnly);
-				outcomes.push(classify(command, await start(command.program, command.args, env, temp.root).done, !kubehopOnly));
+				outcomes.push(classify(command, await runCommand(command), !kubehopOnly));
 			}
 
 			return outcomes;
