@@ -1,6 +1,6 @@
 import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import type {CertificateInfo} from './certificate.ts';
-import {bitStringBits, certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
+import {bitStringBits, byteText, certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 
 // The certificates kubeconfigs hold, read straight from the DER: a fleet of 200 contexts spent most
 // of `kubehop certs --offline` in Node's X509Certificate and KeyObject (~0.15 ms each, plus their
@@ -97,11 +97,10 @@ type Name = {
 const decoder = new TextDecoder('utf-8', {fatal: true});
 
 function attributeValue(der: Uint8Array, element: DerElement): string {
-	const bytes = der.subarray(element.start, element.end);
-	if (element.tag === utf8String) return decoder.decode(bytes);
+	if (element.tag === utf8String) return decoder.decode(der.subarray(element.start, element.end));
 	expect(element.tag === printableString || element.tag === ia5String);
-	for (const byte of bytes) expect(byte < 0x80);
-	return String.fromCharCode(...bytes);
+	for (let index = element.start; index < element.end; index++) expect(der[index]! < 0x80);
+	return byteText(der, element.start, element.end);
 }
 
 /** RFC 2253 escapes, as OpenSSL applies them with ASN1_STRFLGS_ESC_2253; control characters are left to Node. */
@@ -131,7 +130,7 @@ function readName(der: Uint8Array, name: DerElement): Name {
 			expect(attribute.tag === sequence);
 			const type = derElement(der, attribute.start);
 			expect(type.tag === 0x06);
-			const oid = oidText(der.subarray(type.start, type.end));
+			const oid = oidText(der, type.start, type.end);
 			const short = attributeNames[oid];
 			expect(short !== undefined);
 			const valueElement = derElement(der, type.end);
@@ -152,14 +151,28 @@ function readName(der: Uint8Array, name: DerElement): Name {
 	return {text: lines.join(', '), pairs, canonical: canonical.join('\u0002'), empty: lines.length === 0};
 }
 
+/** Two or four ASCII digits at `at`, as a number. */
+function digits(der: Uint8Array, at: number, count: number): number {
+	let value = 0;
+	for (let index = at; index < at + count; index++) {
+		const digit = der[index]! - 48;
+		expect(digit >= 0 && digit <= 9);
+		value = value * 10 + digit;
+	}
+
+	return value;
+}
+
+/** UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ`, the only forms RFC 5280 allows. */
 function readTime(der: Uint8Array, element: DerElement): Date {
-	const text = String.fromCharCode(...der.subarray(element.start, element.end));
-	const match = element.tag === utcTime ? /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text) : element.tag === generalizedTime ? /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text) : null;
-	expect(match !== null);
-	const [, year, month, day, hour, minute, second] = match!.map(Number) as number[];
-	const fullYear = element.tag === utcTime ? (year! < 50 ? 2000 + year! : 1900 + year!) : year!;
-	expect(month! >= 1 && month! <= 12 && day! >= 1 && day! <= 31 && hour! < 24 && minute! < 60 && second! < 60);
-	const date = new Date(Date.UTC(fullYear, month! - 1, day!, hour!, minute!, second!));
+	const yearDigits = element.tag === utcTime ? 2 : element.tag === generalizedTime ? 4 : 0;
+	expect(yearDigits !== 0 && element.end - element.start === yearDigits + 11 && der[element.end - 1] === 0x5a);
+	const at = element.start + yearDigits;
+	const year = digits(der, element.start, yearDigits);
+	const [month, day, hour, minute, second] = [digits(der, at, 2), digits(der, at + 2, 2), digits(der, at + 4, 2), digits(der, at + 6, 2), digits(der, at + 8, 2)];
+	const fullYear = yearDigits === 2 ? (year < 50 ? 2000 + year : 1900 + year) : year;
+	expect(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && minute < 60 && second < 60);
+	const date = new Date(Date.UTC(fullYear, month - 1, day, hour, minute, second));
 	// Date.UTC maps years 0-99 to 1900-1999, and rolls 31 February into March: neither is in a real certificate.
 	expect(date.getUTCFullYear() === fullYear && date.getUTCDate() === day);
 	return date;
@@ -170,7 +183,7 @@ function keyType(der: Uint8Array, spki: DerElement): {algorithm: string; descrip
 	expect(spki.tag === sequence);
 	const algorithm = derElement(der, spki.start);
 	const oidElement = derElement(der, algorithm.start);
-	const oid = oidText(der.subarray(oidElement.start, oidElement.end));
+	const oid = oidText(der, oidElement.start, oidElement.end);
 	const key = derElement(der, algorithm.end);
 	expect(key.tag === 0x03 && der[key.start] === 0);
 	if (oid === rsaKey) {
@@ -188,7 +201,7 @@ function keyType(der: Uint8Array, spki: DerElement): {algorithm: string; descrip
 	if (oid === ecKey) {
 		const parameters = derElement(der, oidElement.end);
 		expect(parameters.tag === 0x06);
-		const curve = curveNames[oidText(der.subarray(parameters.start, parameters.end))];
+		const curve = curveNames[oidText(der, parameters.start, parameters.end)];
 		expect(curve !== undefined);
 		return {algorithm: oid, description: `ECDSA ${curve}`};
 	}
@@ -209,7 +222,7 @@ function readAltNames(value: Uint8Array): {dns: string[]; ip: string[]} {
 		const name = derElement(value, at);
 		const bytes = value.subarray(name.start, name.end);
 		if (name.tag === 0x82) {
-			const text = String.fromCharCode(...bytes);
+			const text = byteText(value, name.start, name.end);
 			expect(bareDnsName.test(text) && !/[",'\\]/.test(text));
 			dns.push(text);
 		} else if (name.tag === 0x87) {
@@ -271,7 +284,7 @@ function extendedKeyUsages(value: Uint8Array): string[] {
 	for (let at = list.start; at < list.end; ) {
 		const oid = derElement(value, at);
 		expect(oid.tag === 0x06);
-		const text = oidText(value.subarray(oid.start, oid.end));
+		const text = oidText(value, oid.start, oid.end);
 		usages.push(extendedKeyUsageNames[text] ?? text);
 		at = oid.end;
 	}
@@ -336,7 +349,7 @@ function read(der: Buffer, now: Date): CertificateInfo {
 	const signature = derElement(der, serialElement.end);
 	expect(signature.tag === sequence);
 	const signatureOidElement = derElement(der, signature.start);
-	const signatureAlgorithm = oidText(der.subarray(signatureOidElement.start, signatureOidElement.end));
+	const signatureAlgorithm = oidText(der, signatureOidElement.start, signatureOidElement.end);
 	const issuerElement = derElement(der, signature.end);
 	const validity = derElement(der, issuerElement.end);
 	expect(validity.tag === sequence);
@@ -396,6 +409,8 @@ function read(der: Buffer, now: Date): CertificateInfo {
 		signatureKey === key.algorithm &&
 		allowsCertificateSigning;
 
+	let digest: string | undefined;
+	let pem: string | undefined;
 	return {
 		subject: subject.text,
 		issuer: issuer.text,
@@ -413,7 +428,12 @@ function read(der: Buffer, now: Date): CertificateInfo {
 		// X509_check_ca() == 1: basic constraints with cA, and no key usage that forbids signing certificates.
 		isCa: allowsCertificateSigning && basicConstraints !== undefined && basicConstraintsCa(basicConstraints.value),
 		selfSigned,
-		fingerprint256: fingerprint(der),
-		pem: pemOf(der),
+		// Only --json and the chain checks read these: a table of 200 contexts neither hashes nor re-encodes.
+		get fingerprint256() {
+			return (digest ??= fingerprint(der));
+		},
+		get pem() {
+			return (pem ??= pemOf(der));
+		},
 	};
 }

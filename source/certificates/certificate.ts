@@ -38,14 +38,20 @@ export function pemCertificates(text: string): string[] {
 }
 
 // Fleets repeat certificates (one CA for many contexts): each distinct PEM is parsed once per process.
-const parsed = new Map<string, CertificateInfo>();
+const parsed = new Map<string, {info: CertificateInfo; at: number}>();
 
 export function parseCertificates(text: string, now: Date): CertificateInfo[] {
 	return pemCertificates(text).map((pem) => {
 		let known = parsed.get(pem);
-		if (!known) parsed.set(pem, (known = readPem(pem, now) ?? describeCertificate(new (nodeCrypto().X509Certificate)(pem), now)));
-		return {...known, ...timing(known.notBefore, known.notAfter, now)};
+		if (!known) parsed.set(pem, (known = {info: readPem(pem, now) ?? describeCertificate(new (nodeCrypto().X509Certificate)(pem), now), at: now.getTime()}));
+		return known.at === now.getTime() ? known.info : retimed(known.info, now);
 	});
+}
+
+/** A copy with the days left and validity at `now`; lazy fields stay lazy (a spread would compute them). */
+function retimed(info: CertificateInfo, now: Date): CertificateInfo {
+	const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(info)) as CertificateInfo;
+	return Object.assign(copy, timing(info.notBefore, info.notAfter, now));
 }
 
 /** The reader's answer for a PEM block whose body is plain base64; X509Certificate judges anything else. */

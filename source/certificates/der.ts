@@ -23,17 +23,26 @@ export function derElement(der: Uint8Array, at: number): DerElement {
 // A fleet's certificates repeat a few dozen OIDs thousands of times: each is spelled out once.
 const spelled = new Map<string, string>();
 
-export function oidText(bytes: Uint8Array): string {
-	const key = String.fromCharCode(...bytes);
-	let text = spelled.get(key);
-	if (text === undefined) spelled.set(key, (text = spell(bytes)));
+/** Bytes [start, end) one character each: ASCII or Latin-1 text, or a map key for raw bytes. */
+export function byteText(bytes: Uint8Array, start = 0, end = bytes.length): string {
+	let text = '';
+	for (let index = start; index < end; index++) text += String.fromCharCode(bytes[index]!);
 	return text;
 }
 
-function spell(bytes: Uint8Array): string {
+/** The OID whose encoded arcs are bytes [start, end). */
+export function oidText(bytes: Uint8Array, start = 0, end = bytes.length): string {
+	const key = byteText(bytes, start, end);
+	let text = spelled.get(key);
+	if (text === undefined) spelled.set(key, (text = spell(bytes, start, end)));
+	return text;
+}
+
+function spell(bytes: Uint8Array, start: number, end: number): string {
 	const arcs: number[] = [];
 	let value = 0;
-	for (const byte of bytes) {
+	for (let index = start; index < end; index++) {
+		const byte = bytes[index]!;
 		value = value * 128 + (byte & 0x7f);
 		if (byte & 0x80) continue;
 		if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
@@ -65,7 +74,7 @@ export function certificateExtensions(der: Buffer, container: DerElement): Certi
 		}
 
 		if (oid.tag !== 0x06 || next.tag !== 0x04 || next.end !== extension.end) throw new RangeError('malformed extension');
-		extensions.push({oid: oidText(der.subarray(oid.start, oid.end)), critical, value: der.subarray(next.start, next.end)});
+		extensions.push({oid: oidText(der, oid.start, oid.end), critical, value: der.subarray(next.start, next.end)});
 		position = extension.end;
 	}
 

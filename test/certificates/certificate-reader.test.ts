@@ -77,10 +77,12 @@ describe('readCertificate', () => {
 		const now = new Date();
 		let read = 0;
 		let versionOneRead = 0;
+		let generalizedTimeRead = 0;
 		let made = 0;
 		let runs = 0;
 		fc.assert(
-			fc.property(subject, fc.array(altName, {maxLength: 4}), keyUsage, extendedKeyUsage, fc.boolean(), key, fc.boolean(), fc.boolean(), (rdns, altNames, usages, extended, ca, keyArguments, withSubjectKeyId, versionOne) => {
+			// 20,000 days ends after 2049: notAfter is then a GeneralizedTime, not a UTCTime.
+			fc.property(subject, fc.array(altName, {maxLength: 4}), keyUsage, extendedKeyUsage, fc.boolean(), key, fc.boolean(), fc.boolean(), fc.constantFrom('30', '20000'), (rdns, altNames, usages, extended, ca, keyArguments, withSubjectKeyId, versionOne, days) => {
 				runs++;
 				// openssl -subj: `/` between RDNs, `+` inside one, `\` before either in a value.
 				const escape = (text: string) => text.replace(/[\\/+]/g, '\\$&');
@@ -103,9 +105,9 @@ describe('readCertificate', () => {
 						// `openssl x509 -req` without extensions, as the seed notes make certificates: version 1.
 						const request = path.join(directory, 'random.csr');
 						execFileSync('openssl', ['req', '-new', '-utf8', '-multivalue-rdn', '-nodes', ...keyArguments, '-keyout', key, '-out', request, '-subj', `/${subjectText}`], quiet);
-						execFileSync('openssl', ['x509', '-req', '-in', request, '-signkey', key, '-out', file, '-days', '30'], quiet);
+						execFileSync('openssl', ['x509', '-req', '-in', request, '-signkey', key, '-out', file, '-days', days], quiet);
 					} else {
-						execFileSync('openssl', ['req', '-x509', '-utf8', '-multivalue-rdn', '-nodes', ...keyArguments, '-keyout', key, '-out', file, '-subj', `/${subjectText}`, '-days', '30', ...extensions.flatMap((extension) => ['-addext', extension])], quiet);
+						execFileSync('openssl', ['req', '-x509', '-utf8', '-multivalue-rdn', '-nodes', ...keyArguments, '-keyout', key, '-out', file, '-subj', `/${subjectText}`, '-days', days, ...extensions.flatMap((extension) => ['-addext', extension])], quiet);
 					}
 				} catch {
 					// A subject or extension openssl refuses (an empty value after escaping, say): nothing to compare.
@@ -118,6 +120,7 @@ describe('readCertificate', () => {
 				if (answer === undefined) return;
 				read++;
 				if (versionOne) versionOneRead++;
+				if (days === '20000') generalizedTimeRead++;
 				expect(answer).toEqual(describeCertificate(new X509Certificate(pem), now));
 			}),
 			{numRuns: 60},
@@ -126,5 +129,6 @@ describe('readCertificate', () => {
 		expect(made).toBeGreaterThan(20);
 		expect(read).toBeGreaterThan(made * 0.7);
 		expect(versionOneRead).toBeGreaterThan(0);
+		expect(generalizedTimeRead).toBeGreaterThan(0);
 	});
 });

@@ -190,6 +190,14 @@ describe('describeCertificate agrees with openssl x509 for every fixture', () =>
 		expect(at(notAfter.getTime() + 1).daysRemaining).toBe(-1);
 		expect(describeCertificate(new X509Certificate(fixtures.notYetValid.pem), futureWindow.notBefore).validity).toBe('valid');
 	});
+
+	it('a certificate parsed once answers for every clock: timing follows the clock, the rest is the same', () => {
+		const {notBefore, notAfter} = expiredWindow;
+		const clocks = [notBefore.getTime() - 1, notAfter.getTime() - 86_400_000, notAfter.getTime() + 1, notBefore.getTime() - 1].map((time) => new Date(time));
+		const answers = clocks.map((now) => parseCertificates(fixtures.expired.pem, now)[0]!);
+		expect(answers.map((answer) => answer.validity)).toEqual(['not-yet-valid', 'valid', 'expired', 'not-yet-valid']);
+		for (const [index, answer] of answers.entries()) expect(answer).toEqual(describeCertificate(new X509Certificate(fixtures.expired.pem), clocks[index]!));
+	});
 });
 
 describe('bundles: every certificate, not only the first', () => {
