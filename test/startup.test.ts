@@ -14,7 +14,7 @@ const metaPath = path.resolve('node_modules/.cache/kubehop-bundle-meta.json');
 // Ink and React themselves are in dist/chunks/ui-vendor.js, which their stand-ins load through the loader.
 const heavy = /node_modules\/(?:ink|react|react-reconciler|@kubernetes\/client-node|yaml)\/|^kubehop-ui-vendor:|ui-vendor-loader/;
 
-function heavySourcesLoadedBy(args: string[], env: Record<string, string>): string[] {
+function heavySourcesLoadedBy(args: string[], env: Record<string, string>, pattern = heavy): string[] {
 	const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as Metafile;
 	const tree = tempTree();
 	const trace = path.join(tree.root, 'trace.txt');
@@ -25,7 +25,7 @@ function heavySourcesLoadedBy(args: string[], env: Record<string, string>): stri
 	// Not vacuous: the entry and its chunks are seen.
 	expect(loaded).toContain('dist/cli.js');
 	expect(loaded.some((file) => file.startsWith('dist/chunks/'))).toBe(true);
-	return loaded.flatMap((chunk) => Object.keys(meta.outputs[chunk]?.inputs ?? {}).filter((input) => heavy.test(input)));
+	return loaded.flatMap((chunk) => Object.keys(meta.outputs[chunk]?.inputs ?? {}).filter((input) => pattern.test(input)));
 }
 
 describe('start-up of the non-interactive paths', () => {
@@ -41,5 +41,14 @@ describe('start-up of the non-interactive paths', () => {
 		// The pattern still finds the UI where the bundle puts it.
 		const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as Metafile;
 		expect(Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs)).filter((input) => heavy.test(input) && input.includes('ui-vendor'))).toContain('source/bundle/ui-vendor-loader.mjs');
+	});
+
+	it('certs and --version leave the switching code alone (index, writes, ctx and ns), as api and can-i do', () => {
+		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "https://127.0.0.1:1"}\n  name: c\ncontexts:\n- context: {cluster: c}\n  name: a\ncurrent-context: a\n'});
+		const switching = /^source\/(?:kubeconfig\/(?:indexed-switch|file-index|operations|atomic-write|lock|edit)|commands\/(?:ctx|ns|switching))\.ts$/;
+		expect(heavySourcesLoadedBy(['certs', '--offline'], {HOME: tree.home}, switching)).toEqual([]);
+		expect(heavySourcesLoadedBy(['--version'], {HOME: tree.home}, switching)).toEqual([]);
+		// Not vacuous: a switch loads them.
+		expect(heavySourcesLoadedBy(['ctx', 'a'], {HOME: tree.home}, switching)).toContain('source/kubeconfig/indexed-switch.ts');
 	});
 });

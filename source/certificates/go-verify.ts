@@ -58,6 +58,7 @@ export function goCertificate(source: string | Buffer | X509Certificate): GoCert
 		}
 	}
 
+	let spki: Buffer | undefined;
 	return {
 		x509,
 		structure,
@@ -67,7 +68,10 @@ export function goCertificate(source: string | Buffer | X509Certificate): GoCert
 		keyUsage: keyUsageBitsOf(structure),
 		subjectKeyId,
 		authorityKeyId,
-		spki: x509.publicKey.export({type: 'spki', format: 'der'}),
+		// Only a chain that meets the same subject twice compares keys.
+		get spki() {
+			return (spki ??= x509.publicKey.export({type: 'spki', format: 'der'}));
+		},
 	};
 }
 

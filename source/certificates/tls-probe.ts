@@ -1,8 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import {X509Certificate} from 'node:crypto';
-import {describeCertificate, parseCertificates, pemCertificates, type CertificateInfo} from './certificate.ts';
-import {pemOf} from './certificate-reader.ts';
+import {describeCertificate, distinguishedName, pemCertificates, subjectAltNames, type CertificateInfo} from './certificate.ts';
 import {certificatePool, chainError, goCertificate, validityError, type GoCertificate} from './go-verify.ts';
 
 // The live API-server certificate: one TLS handshake to the `server` URL, then the same three checks
@@ -68,12 +67,11 @@ function checkChain(target: ProbeTarget, handshake: {raw: Buffer[]; dateHeader: 
  * bundle (the system's when it has none): the leaf's validity, its names, then the chain (parents'
  * signatures and validity, then the extended key usage). Each is Go's error text, or undefined.
  */
-function serverChecks(raw: readonly Buffer[], leaf: Pick<CertificateInfo, 'dnsNames' | 'ipAddresses' | 'commonName'>, caPem: string | undefined, checkedName: string, now: Date) {
-	const leafCertificate = goCertificate(raw[0]!);
+function serverChecks(raw: readonly Buffer[], leaf: Pick<CertificateInfo, 'dnsNames' | 'ipAddresses' | 'commonName'>, caPem: string | undefined, checkedName: string, now: Date, leafCertificate = goCertificate(raw[0]!)) {
 	const roots = caPem ? certificatePool(pemCertificates(caPem)) : systemRoots();
 	const chainProblem = chainError(leafCertificate, certificatePool(raw.slice(1)), roots, now);
 	const hasSanExtension = leafCertificate.structure.extensions.some(({oid}) => oid === '2.5.29.17');
-	const nameProblem = hostnameProblem({...leaf, commonName: hasSanExtension ? undefined : leaf.commonName}, checkedName);
+	const nameProblem = hostnameProblem({dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, commonName: hasSanExtension ? undefined : leaf.commonName}, checkedName);
 	return {validityProblem: validityError(leafCertificate.x509, now), nameProblem, chainProblem};
 }
 
@@ -83,8 +81,11 @@ function serverChecks(raw: readonly Buffer[], leaf: Pick<CertificateInfo, 'dnsNa
  */
 export function kubectlVerificationError(raw: readonly Buffer[], caPem: string | undefined, checkedName: string, now: Date): string | undefined {
 	if (raw.length === 0) return 'x509: the server sent no certificate';
-	const leaf = parseCertificates(pemOf(raw[0]!), now)[0]!;
-	const {validityProblem, nameProblem, chainProblem} = serverChecks(raw, leaf, caPem, checkedName, now);
+	// Only the leaf's names are wanted, and its X509Certificate is made for the chain anyway.
+	const leafCertificate = goCertificate(raw[0]!);
+	const {dns, ip} = subjectAltNames(leafCertificate.x509.subjectAltName ?? '');
+	const commonName = distinguishedName(leafCertificate.x509.subject).find(([key]) => key === 'CN')?.[1] ?? '';
+	const {validityProblem, nameProblem, chainProblem} = serverChecks(raw, {dnsNames: dns, ipAddresses: ip, commonName}, caPem, checkedName, now, leafCertificate);
 	return validityProblem ?? nameProblem ?? chainProblem;
 }
 

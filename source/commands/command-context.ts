@@ -1,6 +1,6 @@
 import {HistoryStore} from '../history/history-store.ts';
-import {FileIndexCache} from '../kubeconfig/file-index.ts';
-import {loadKubeconfigIndex, type KubeconfigIndex} from '../kubeconfig/indexed-switch.ts';
+import type {FileIndexCache} from '../kubeconfig/file-index.ts';
+import type {KubeconfigIndex} from '../kubeconfig/indexed-switch.ts';
 import {loadKubeconfig, type MergedKubeconfig} from '../kubeconfig/load.ts';
 import {selectKubeconfigFiles, selectionKey, type KubeconfigSelection} from '../kubeconfig/paths.ts';
 import type {Output} from '../terminal/output.ts';
@@ -16,7 +16,7 @@ export type CommandContext = {
 	load(): Promise<MergedKubeconfig>;
 	/** Context names and current-context only, from the validated per-file index: the switching hot path. */
 	loadIndex(): Promise<KubeconfigIndex>;
-	indexCache: FileIndexCache;
+	indexCache(): Promise<FileIndexCache>;
 	history(): HistoryStore;
 	/** Both ends are a terminal: bare `kubehop` and `kubehop ctx` open the UI. */
 	interactive: boolean;
@@ -25,7 +25,9 @@ export type CommandContext = {
 export function createCommandContext(env: Record<string, string | undefined>, cwd: string, output: Output, flags: GlobalFlags, interactive = false): CommandContext {
 	const selection = selectKubeconfigFiles({flag: flags.kubeconfig, env, cwd});
 	let history: HistoryStore | undefined;
-	const indexCache = FileIndexCache.forEnvironment(env);
+	// The switching modules are imported by the commands that switch: certs, api and can-i never load them.
+	let indexCache: Promise<FileIndexCache> | undefined;
+	const cache = () => (indexCache ??= import('./switching.ts').then(({FileIndexCache}) => FileIndexCache.forEnvironment(env)));
 	return {
 		env,
 		cwd,
@@ -33,8 +35,8 @@ export function createCommandContext(env: Record<string, string | undefined>, cw
 		flags,
 		selection,
 		load: () => loadKubeconfig(selection),
-		loadIndex: () => loadKubeconfigIndex(selection, indexCache),
-		indexCache,
+		loadIndex: async () => (await import('./switching.ts')).loadKubeconfigIndex(selection, await cache()),
+		indexCache: cache,
 		interactive,
 		history: () => (history ??= new HistoryStore({env}, selectionKey(selection, cwd))),
 	};

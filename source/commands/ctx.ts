@@ -84,7 +84,7 @@ async function printCurrent({load, loadIndex, output, flags}: CommandContext): P
 }
 
 async function switchTo(name: string, context: CommandContext): Promise<number> {
-	return announceSwitch(await switchContextIndexed(context.selection, context.indexCache, () => name), context);
+	return announceSwitch(await switchContextIndexed(context.selection, await context.indexCache(), () => name), context);
 }
 
 async function goBack(steps: number, context: CommandContext): Promise<number> {
@@ -102,7 +102,7 @@ export async function switchBack(steps: number, context: CommandContext): Promis
 		return target.name;
 	};
 
-	return switchContextIndexed(context.selection, context.indexCache, chooseFromHistory);
+	return switchContextIndexed(context.selection, await context.indexCache(), chooseFromHistory);
 }
 
 async function announceSwitch(result: Switch, context: CommandContext): Promise<number> {

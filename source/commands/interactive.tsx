@@ -4,6 +4,7 @@ import type {ApiClient} from '../cluster/api-client.ts';
 import type {ApiResource} from '../discovery/discovery.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
+import {FileIndexCache} from '../kubeconfig/file-index.ts';
 import {pacedContextOverview, peekKubeconfigIndex, switchContextIndexed, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
@@ -19,6 +20,8 @@ import {announceNamespace, namespacesOfCurrentContext, previousNamespace, setNam
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
 
 export async function runInteractive(mode: 'picker' | 'app', commandContext: CommandContext, pane: PaneId = 'contexts'): Promise<number> {
+	// Made here rather than asked of the context, which would load the switching chunk before the first frame.
+	const indexCache = FileIndexCache.forEnvironment(commandContext.env);
 	// The merged kubeconfig, parsed once for the cluster panes until kubehop writes the file again.
 	let config: ReturnType<CommandContext['load']> | undefined;
 	const load = () =>
@@ -40,7 +43,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	};
 
 	const index = () =>
-		(loaded ??= (async () => summarise(peekKubeconfigIndex(context.selection, context.indexCache) ?? (await context.loadIndex())))().catch((error: unknown) => {
+		(loaded ??= (async () => summarise(peekKubeconfigIndex(context.selection, indexCache) ?? (await context.loadIndex())))().catch((error: unknown) => {
 			// A kubeconfig broken mid-session is reported, and read again on the next attempt.
 			loaded = undefined;
 			throw error;
@@ -140,7 +143,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			return (await index()).overview();
 		},
 		async switchContext(name) {
-			const result = written(await switchContextIndexed(context.selection, context.indexCache, () => name));
+			const result = written(await switchContextIndexed(context.selection, indexCache, () => name));
 			await context.history().recordContext(result.previous, result.name);
 		},
 		async previousContext() {

@@ -2,10 +2,6 @@ import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
 import {impersonationFlags, parseArguments, withContextAfterCommand} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
-import {runComplete, runCompletion} from './completion.ts';
-import {runCtx} from './ctx.ts';
-import {runHistory} from './history.ts';
-import {runNs} from './ns.ts';
 import {apiHelp, canIHelp, certsHelp, ctxHelp, mainHelp, nsHelp, proxyHelp, version} from './help.ts';
 
 export type Invocation = {
@@ -54,12 +50,12 @@ export async function run(invocation: Invocation): Promise<number> {
 		switch (command) {
 			case 'ctx':
 				if (flags.help) return help(stdout, ctxHelp);
-				return await runCtx(rest, context);
+				return await (await import('./switching.ts')).runCtx(rest, context);
 			case 'ns':
 				if (flags.help) return help(stdout, nsHelp);
-				return await runNs(rest, context);
+				return await (await import('./switching.ts')).runNs(rest, context);
 			case 'history':
-				return await runHistory(rest, context);
+				return await (await import('./switching.ts')).runHistory(rest, context);
 			case 'certs':
 				if (flags.help) return help(stdout, certsHelp);
 				return await (await import('./certs.ts')).runCerts(rest, context);
@@ -73,9 +69,9 @@ export async function run(invocation: Invocation): Promise<number> {
 				if (flags.help) return help(stdout, proxyHelp);
 				return await (await import('./proxy.ts')).runProxy(rest, context);
 			case 'completion':
-				return await runCompletion(rest, context);
+				return await (await import('./switching.ts')).runCompletion(rest, context);
 			case '__complete':
-				return await runComplete(rest, context);
+				return await (await import('./switching.ts')).runComplete(rest, context);
 			case undefined:
 				if (context.interactive && !flags.help) return await (await import('./interactive.tsx')).runInteractive('app', context);
 				return help(stdout, mainHelp);
