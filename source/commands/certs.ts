@@ -53,14 +53,17 @@ export async function certificateReport(context: CommandContext, options: CertsO
 	const names = options.allContexts ? [...config.contexts.keys()] : [options.context ?? config.currentContext];
 	if (!options.allContexts && !names[0]) throw new KubehopError('current-context is not set', 'pick a context, or pass --all-contexts or --context NAME');
 	if (!options.allContexts && !config.contexts.has(names[0]!)) throw new KubehopError(`context "${names[0]}" does not exist in the kubeconfig`);
-	const [{contextCertificates, probeRows, sortRows}, {inParallel}, {execRecordKey, recordedExpiry}] = await Promise.all([import('../certificates/fleet.ts'), import('../cluster/in-parallel.ts'), import('../cluster/exec-expiry.ts')]);
+	const {contextCertificates, probeRows, sortRows} = await import('../certificates/fleet.ts');
+	// Only a kubeconfig with exec plugins needs their recorded expiry.
+	const usesExec = names.some((name) => config.users.get(config.contexts.get(name)?.data.user ?? '')?.data.exec);
+	const records = usesExec ? await import('../cluster/exec-expiry.ts') : undefined;
 	const execExpiry = (userName: string, exec: unknown) => {
 		const command = (exec as {command?: unknown}).command;
-		return typeof command === 'string' ? recordedExpiry(context.env, execRecordKey(userName, exec as {command: string})) : undefined;
+		return typeof command === 'string' && records ? records.recordedExpiry(context.env, records.execRecordKey(userName, exec as {command: string})) : undefined;
 	};
 	const contexts: Array<ContextCertificates & {probe?: ProbeResult}> = names.map((name) => contextCertificates(config, name, now, options.thresholds, execExpiry));
 	if (options.probe) {
-		const {probeServer} = await import('../certificates/tls-probe.ts');
+		const [{probeServer}, {inParallel}] = await Promise.all([import('../certificates/tls-probe.ts'), import('../cluster/in-parallel.ts')]);
 		// Contexts sharing a server and CA share one handshake; the timeout bounds the whole, not each host in turn.
 		const keyOf = (target: ProbeTarget) => JSON.stringify([target.server, target.caPem, target.tlsServerName, target.insecureSkipTlsVerify]);
 		const targets = new Map<string, ProbeTarget>();

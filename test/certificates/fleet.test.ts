@@ -230,6 +230,20 @@ describe('tokens, exec plugins, OIDC and basic auth', () => {
 	});
 });
 
+describe('kubehop certs and exec plugins', () => {
+	it('shows the expiry kubehop recorded when it last ran the plugin', async () => {
+		const tree = tempTree();
+		const exec = {apiVersion: 'client.authentication.k8s.io/v1', command: 'aws', args: ['eks', 'get-token']};
+		tree.file('home/.kube/config', kubeconfig({plugin: {exec}, certificate: admin()}));
+		const {execRecordKey, recordExpiry} = await import('../../source/cluster/exec-expiry.ts');
+		recordExpiry({HOME: tree.home}, execRecordKey('plugin', exec), '2030-03-17T17:56:40Z');
+		const {status, stdout} = await certs(tree, ['-A', '--offline', '--json'], new Date());
+		expect(status).toBe(0);
+		const rows = (JSON.parse(stdout) as {rows: Array<{context: string; role: string; summary: string}>}).rows;
+		expect(rows.find((row) => row.context === 'plugin' && row.role === 'exec credential')?.summary).toBe('from aws, expires 2030-03-17T17:56:40.000Z');
+	});
+});
+
 describe('files', () => {
 	it('a file that cannot be read is an error row, not a crash', async () => {
 		const tree = tempTree();
