@@ -292,14 +292,6 @@ function extendedKeyUsages(value: Uint8Array): string[] {
 	return usages;
 }
 
-/** PEM in 64-character lines, as OpenSSL writes it (and X509Certificate reads it). */
-export function pemOf(der: Uint8Array): string {
-	const base64 = Buffer.from(der).toString('base64');
-	const lines: string[] = [];
-	for (let at = 0; at < base64.length; at += 64) lines.push(base64.slice(at, at + 64));
-	return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
 const fingerprint = (der: Uint8Array) =>
 	nodeCrypto().createHash('sha256')
 		.update(der)
@@ -410,7 +402,6 @@ function read(der: Buffer, now: Date): CertificateInfo {
 		allowsCertificateSigning;
 
 	let digest: string | undefined;
-	let pem: string | undefined;
 	return {
 		subject: subject.text,
 		issuer: issuer.text,
@@ -428,12 +419,9 @@ function read(der: Buffer, now: Date): CertificateInfo {
 		// X509_check_ca() == 1: basic constraints with cA, and no key usage that forbids signing certificates.
 		isCa: allowsCertificateSigning && basicConstraints !== undefined && basicConstraintsCa(basicConstraints.value),
 		selfSigned,
-		// Only --json and the chain checks read these: a table of 200 contexts neither hashes nor re-encodes.
+		// Only --json reads it: a table of 200 contexts hashes nothing.
 		get fingerprint256() {
 			return (digest ??= fingerprint(der));
-		},
-		get pem() {
-			return (pem ??= pemOf(der));
 		},
 	};
 }

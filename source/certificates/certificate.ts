@@ -28,8 +28,6 @@ export type CertificateInfo = {
 	isCa: boolean;
 	selfSigned: boolean;
 	fingerprint256: string;
-	/** The PEM text, for chain checks; never printed. */
-	pem: string;
 };
 
 /** Every certificate in a PEM bundle, in order; other blocks (keys) are skipped. */
@@ -49,9 +47,11 @@ export function parseCertificates(text: string, now: Date): CertificateInfo[] {
 }
 
 /** A copy with the days left and validity at `now`; lazy fields stay lazy (a spread would compute them). */
-function retimed(info: CertificateInfo, now: Date): CertificateInfo {
+export function retimed(info: CertificateInfo, now: Date): CertificateInfo {
+	const timed = timing(info.notBefore, info.notAfter, now);
+	if (timed.daysRemaining === info.daysRemaining && timed.validity === info.validity) return info;
 	const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(info)) as CertificateInfo;
-	return Object.assign(copy, timing(info.notBefore, info.notAfter, now));
+	return Object.assign(copy, timed);
 }
 
 /** The reader's answer for a PEM block whose body is plain base64; X509Certificate judges anything else. */
@@ -145,7 +145,6 @@ export function describeCertificate(certificate: X509Certificate, now: Date): Ce
 		// Names and key identifiers only: the chain checks verify signatures where it matters.
 		selfSigned: certificate.checkIssued(certificate),
 		fingerprint256: certificate.fingerprint256,
-		pem: certificate.toString(),
 	};
 }
 

@@ -1,8 +1,10 @@
-import type {ContextCertificates, FleetRow, Severity, Thresholds} from '../certificates/fleet.ts';
+import type {ContextCertificates, ContextFacts, FleetRow, Severity, Thresholds} from '../certificates/fleet.ts';
+import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import type {ProbeResult, ProbeTarget} from '../certificates/tls-probe.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {paint, printJson, shown} from '../terminal/output.ts';
 import {commandFlags} from './arguments.ts';
+import {version} from './help.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop certs`: certificate expiry and TLS health of the current context, or of every context.
@@ -49,19 +51,13 @@ export type CertificateReport = {contexts: Array<ContextCertificates & {probe?: 
 
 /** The local part (kubeconfig and files) and, unless offline, one handshake per distinct server. */
 export async function certificateReport(context: CommandContext, options: CertsOptions, now: Date): Promise<CertificateReport> {
-	const config = await context.load();
-	const names = options.allContexts ? [...config.contexts.keys()] : [options.context ?? config.currentContext];
-	if (!options.allContexts && !names[0]) throw new KubehopError('current-context is not set', 'pick a context, or pass --all-contexts or --context NAME');
-	if (!options.allContexts && !config.contexts.has(names[0]!)) throw new KubehopError(`context "${names[0]}" does not exist in the kubeconfig`);
-	const {contextCertificates, probeRows, sortRows} = await import('../certificates/fleet.ts');
+	const fleet = await import('../certificates/fleet.ts');
+	const {probeRows, sortRows, rowsAt} = fleet;
+	const facts = options.allContexts ? await everyContextsFacts(context, now, fleet) : await oneContextsFacts(context, options, now, fleet);
 	// Only a kubeconfig with exec plugins needs their recorded expiry.
-	const usesExec = names.some((name) => config.users.get(config.contexts.get(name)?.data.user ?? '')?.data.exec);
-	const records = usesExec ? await import('../cluster/exec-expiry.ts') : undefined;
-	const execExpiry = (userName: string, exec: unknown) => {
-		const command = (exec as {command?: unknown}).command;
-		return typeof command === 'string' && records ? records.recordedExpiry(context.env, records.execRecordKey(userName, exec as {command: string})) : undefined;
-	};
-	const contexts: Array<ContextCertificates & {probe?: ProbeResult}> = names.map((name) => contextCertificates(config, name, now, options.thresholds, execExpiry));
+	const records = facts.some((entry) => entry.exec?.recordKey) ? await import('../cluster/exec-expiry.ts') : undefined;
+	const execExpiry = (recordKey: string) => records?.recordedExpiry(context.env, recordKey);
+	const contexts: Array<ContextCertificates & {probe?: ProbeResult}> = facts.map((entry) => rowsAt(entry, now, options.thresholds, execExpiry));
 	if (options.probe) {
 		const [{probeServer}, {inParallel}] = await Promise.all([import('../certificates/tls-probe.ts'), import('../cluster/in-parallel.ts')]);
 		// Contexts sharing a server and CA share one handshake; the timeout bounds the whole, not each host in turn.
@@ -75,6 +71,45 @@ export async function certificateReport(context: CommandContext, options: CertsO
 
 	const rows = sortRows(contexts.flatMap((entry) => [...entry.rows, ...(entry.probe ? probeRows(entry.context, entry.probe, now, options.thresholds) : [])]));
 	return {contexts, rows};
+}
+
+type Fleet = typeof import('../certificates/fleet.ts');
+
+/** Who the user's exec plugins' records belong to: loaded only for a kubeconfig with exec users. */
+async function recordKeys(config: MergedKubeconfig, names: readonly string[]) {
+	const usesExec = names.some((name) => config.users.get(config.contexts.get(name)?.data.user ?? '')?.data.exec);
+	return usesExec ? (await import('../cluster/exec-expiry.ts')).execRecordKey : undefined;
+}
+
+async function oneContextsFacts(context: CommandContext, options: CertsOptions, now: Date, fleet: Fleet): Promise<ContextFacts[]> {
+	const config = await context.load();
+	const name = options.context ?? config.currentContext;
+	if (!name) throw new KubehopError('current-context is not set', 'pick a context, or pass --all-contexts or --context NAME');
+	if (!config.contexts.has(name)) throw new KubehopError(`context "${name}" does not exist in the kubeconfig`);
+	return [fleet.contextFacts(config, name, now, {execRecordKey: await recordKeys(config, [name])})];
+}
+
+/** Every context, from the report cache while the files it came from are unchanged (report-cache.ts). */
+async function everyContextsFacts(context: CommandContext, now: Date, fleet: Fleet): Promise<ContextFacts[]> {
+	const {CertificateReportCache, FileRecorder} = await import('../certificates/report-cache.ts');
+	const cache = CertificateReportCache.forEnvironment(context.env, version);
+	const {precedence} = context.selection;
+	const cached = cache.lookup(precedence, now.getTime());
+	if (cached) return cached;
+	const recorder = new FileRecorder();
+	for (const file of precedence) if (file !== '') recorder.noteKubeconfig(file);
+	const config = await context.load();
+	for (const file of config.files) {
+		const key = file.config.currentContextEntry?.keyStart;
+		recorder.parsed(file.path, key === undefined ? undefined : Buffer.byteLength(file.text.slice(0, key)));
+	}
+
+	const names = [...config.contexts.keys()];
+	const execRecordKey = await recordKeys(config, names);
+	const facts = names.map((name) => fleet.contextFacts(config, name, now, {read: recorder.read, execRecordKey}));
+	const files = recorder.settledFiles(now.getTime());
+	if (files) cache.store(precedence, files, facts);
+	return facts;
 }
 
 export async function runCerts(operands: string[], context: CommandContext, now = new Date()): Promise<number> {
@@ -118,12 +153,6 @@ function printTable(context: CommandContext, report: CertificateReport, options:
 }
 
 function toJson(report: CertificateReport, now: Date) {
-	const certificate = (row: FleetRow) => {
-		if (!row.certificate) return undefined;
-		const {pem: _pem, ...rest} = row.certificate;
-		return rest;
-	};
-
 	return {
 		now: now.toISOString(),
 		contexts: report.contexts.map((entry) => ({
@@ -138,6 +167,6 @@ function toJson(report: CertificateReport, now: Date) {
 					: {kind: entry.probe.kind, trusted: entry.probe.trusted, nameCovered: entry.probe.nameCovered, checkedName: entry.probe.checkedName, validNow: entry.probe.validNow, skewMs: entry.probe.skewMs ?? null, predictedError: entry.probe.predictedError ?? null}
 				: null,
 		})),
-		rows: report.rows.map((row) => ({context: row.context, role: row.role, severity: row.severity, expires: row.expires?.toISOString() ?? null, summary: row.summary, notes: row.notes, certificate: certificate(row) ?? null})),
+		rows: report.rows.map((row) => ({context: row.context, role: row.role, severity: row.severity, expires: row.expires?.toISOString() ?? null, summary: row.summary, notes: row.notes, certificate: row.certificate ?? null})),
 	};
 }

@@ -7,6 +7,9 @@ import type {ScalarStyle} from './scalar.ts';
 import {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
 import {nodeCrypto} from './node-crypto.ts';
 import {sha256Hex} from './sha256.ts';
+import {sameStat, settled, statOf, type FileStat} from './file-stat.ts';
+
+export {statOf, type FileStat} from './file-stat.ts';
 
 
 // What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
@@ -74,13 +77,6 @@ const cacheFormat = 6;
  */
 export type Segment = {length: number; digest: string};
 
-/**
- * What stat(2) says about a file, as git's index keeps it: with the same device, inode, size and
- * nanosecond mtime and ctime, the bytes are the ones the entry was built from. Every write changes
- * ctime, and kubehop's own writes change the inode too.
- */
-export type FileStat = {dev: string; ino: string; size: string; mtimeNs: string; ctimeNs: string};
-
 type CacheEntry = {format: number; file: string; segments: Segment[]; index: StoredIndex; stat?: FileStat};
 
 type Details = Pick<FileIndex, 'contextFields' | 'servers' | 'auth'>;
@@ -124,28 +120,6 @@ export function withCurrentContext(index: FileIndex, currentContext: string, cur
 	const details = detailsText.get(index);
 	return details ? restored({contexts: index.contexts, currentContext, currentContextTemplate, details}) : {...index, currentContext, currentContextTemplate};
 }
-
-/**
- * A stat is only recorded once the file has been left alone this long. Two writes inside one tick of
- * the kernel's coarse clock can share a ctime; a file that old has no such second write still pending
- * (the "racy git" case).
- */
-const settledMs = 100;
-
-export function statOf(file: string): FileStat | undefined {
-	try {
-		const stat = fs.statSync(file, {bigint: true});
-		return {dev: `${stat.dev}`, ino: `${stat.ino}`, size: `${stat.size}`, mtimeNs: `${stat.mtimeNs}`, ctimeNs: `${stat.ctimeNs}`};
-	} catch {
-		return undefined;
-	}
-}
-
-const sameStat = (a: FileStat | undefined, b: FileStat | undefined) =>
-	a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
-
-/** Whole-second timestamps (ext3, HFS+, FAT, some NFS) get a wait of two seconds instead. */
-const settled = (stat: FileStat) => Date.now() - Number(BigInt(stat.ctimeNs) / 1_000_000n) >= (BigInt(stat.ctimeNs) % 1_000_000_000n === 0n ? 2000 : settledMs);
 
 export type CacheHit = {index: FileIndex; segments: Segment[]};
 

@@ -217,9 +217,13 @@ describe('tokens, exec plugins, OIDC and basic auth', () => {
 		expect(entry('exec')).toMatchObject({auth: 'exec plugin (aws)', rows: [{role: 'cluster CA'}, {role: 'exec plugin', severity: 'info'}]});
 		// Once kubehop has run the plugin, the expiry of the credential it got is shown, and never alarmed on.
 		const expiry = {expirationTimestamp: new Date(1_900_000_600_000), recordedAt: new Date(1_899_999_700_000)};
-		const recorded = contextCertificates(config, 'exec', new Date(1_900_000_000_000), defaultThresholds, (user, exec) => (user === 'exec' && (exec as {command: string}).command === 'aws' ? expiry : undefined));
+		const {execRecordKey} = await import('../../source/cluster/exec-expiry.ts');
+		const key = execRecordKey('exec', {command: 'aws', args: ['eks', 'get-token']});
+		const recorded = contextCertificates(config, 'exec', new Date(1_900_000_000_000), defaultThresholds, (recordKey) => (recordKey === key ? expiry : undefined), {execRecordKey});
 		expect(recorded.rows[1]).toMatchObject({role: 'exec credential', severity: 'info', expires: expiry.expirationTimestamp, summary: 'from aws, expires 2030-03-17T17:56:40.000Z'});
-		expect(contextCertificates(config, 'exec', new Date(1_900_001_000_000), defaultThresholds, () => expiry).rows[1]!.summary).toBe('from aws, expired 2030-03-17T17:56:40.000Z');
+		expect(contextCertificates(config, 'exec', new Date(1_900_001_000_000), defaultThresholds, () => expiry, {execRecordKey}).rows[1]!.summary).toBe('from aws, expired 2030-03-17T17:56:40.000Z');
+		// Without a way to name the plugin's record, none is looked up.
+		expect(contextCertificates(config, 'exec', new Date(1_900_000_000_000), defaultThresholds, () => expiry).rows[1]!.role).toBe('exec plugin');
 		expect(entry('oidc')).toMatchObject({auth: 'OIDC'});
 		expect(entry('oidc').rows[1]).toMatchObject({role: 'OIDC id-token', severity: 'ok', summary: 'sub jane@example.com, exp 2033-05-18T03:33:20.000Z'});
 		expect(entry('oidcEmpty').rows[1]).toMatchObject({severity: 'info', summary: 'no cached id-token'});
