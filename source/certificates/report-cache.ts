@@ -34,7 +34,14 @@ type StoredFacts = Omit<ContextFacts, 'probeTarget' | 'certificates'> & {
  */
 type FileRecord = [file: string, stat: FileStat | null, digest?: string, currentContextAt?: number];
 
-type Entry = {format: number; version: string; files: FileRecord[]; pems: string[]; certificates: CertificateInfo[]; contexts: StoredFacts[]};
+/**
+ * An entry is two files: the facts, and the files they came from. Learning a file's new stat rewrites
+ * only the small second one. Each names the facts by `id`, so that a pair written by different runs
+ * (one stopped between its two writes) never matches: the facts are written first.
+ */
+type Entry = {format: number; version: string; id: string; pems: string[]; certificates: CertificateInfo[]; contexts: StoredFacts[]};
+
+type Sources = {format: number; id: string; files: FileRecord[]};
 
 /**
  * A top-level `current-context:` line holding one scalar and perhaps a comment, and nothing else: the
@@ -135,16 +142,11 @@ export class CertificateReportCache {
 
 	/** The facts of every context of these kubeconfig files, when nothing they came from has changed. */
 	lookup(precedence: readonly string[], nowMs: number): ContextFacts[] | undefined {
-		let entry: Entry;
-		try {
-			entry = JSON.parse(fs.readFileSync(this.#pathFor(precedence), 'utf8')) as Entry;
-		} catch {
-			return undefined;
-		}
-
-		if (entry.format !== cacheFormat || entry.version !== this.version) return undefined;
+		const where = this.#pathFor(precedence);
+		const sources = readJson<Sources>(`${where}.files.json`);
+		if (sources?.format !== cacheFormat) return undefined;
 		let learned = false;
-		for (const record of entry.files) {
+		for (const record of sources.files) {
 			const [file, stat, digest, currentContextAt] = record;
 			const now = statOf(file);
 			if (stat === null ? now === undefined : sameStat(stat, now)) continue;
@@ -166,12 +168,14 @@ export class CertificateReportCache {
 			}
 		}
 
-		if (learned) writeCacheFile(this.#pathFor(precedence), JSON.stringify(entry));
+		const entry = readJson<Entry>(`${where}.json`);
+		if (entry?.format !== cacheFormat || entry.version !== this.version || entry.id !== sources.id) return undefined;
+		if (learned) writeCacheFile(`${where}.files.json`, JSON.stringify(sources));
 		const certificates = entry.certificates.map((certificate) => ({...certificate, notBefore: new Date(certificate.notBefore), notAfter: new Date(certificate.notAfter)}));
 		return entry.contexts.map((stored) => revived(stored, entry.pems, certificates));
 	}
 
-	store(precedence: readonly string[], files: Entry['files'], contexts: readonly ContextFacts[]): void {
+	store(precedence: readonly string[], files: FileRecord[], contexts: readonly ContextFacts[]): void {
 		const pems = new Table<string>((pem) => pem);
 		const certificates = new Table<CertificateInfo>((certificate) => certificate.fingerprint256);
 		const stored = contexts.map((facts): StoredFacts => {
@@ -181,11 +185,23 @@ export class CertificateReportCache {
 			const {caPem, ...target} = probeTarget;
 			return {...rest, certificates: certificateFacts, probeTarget: {...target, ca: caPem === undefined ? undefined : pems.add(caPem)}};
 		});
-		writeCacheFile(this.#pathFor(precedence), JSON.stringify({format: cacheFormat, version: this.version, files, pems: pems.values, certificates: certificates.values, contexts: stored} satisfies Entry));
+		const where = this.#pathFor(precedence);
+		const id = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+		writeCacheFile(`${where}.json`, JSON.stringify({format: cacheFormat, version: this.version, id, pems: pems.values, certificates: certificates.values, contexts: stored} satisfies Entry));
+		writeCacheFile(`${where}.files.json`, JSON.stringify({format: cacheFormat, id, files} satisfies Sources));
 	}
 
+	/** The entry's path without its extension. */
 	#pathFor(precedence: readonly string[]): string {
-		return path.join(this.directory, `${sha256Hex(JSON.stringify(precedence.map((file) => (file === '' ? '' : path.resolve(file))))).slice(0, 32)}.json`);
+		return path.join(this.directory, sha256Hex(JSON.stringify(precedence.map((file) => (file === '' ? '' : path.resolve(file))))).slice(0, 32));
+	}
+}
+
+function readJson<T>(file: string): T | undefined {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+	} catch {
+		return undefined;
 	}
 }
 

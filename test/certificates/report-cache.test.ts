@@ -132,7 +132,7 @@ describe('the certs report cache', () => {
 		const now = new Date(Date.now() + hour);
 		const fresh = await certs(tree, kubeconfig, now);
 		expect(fresh.parsed).toBe(1);
-		expect(cacheFiles(tree)).toHaveLength(1);
+		expect(cacheFiles(tree)).toHaveLength(2);
 		const cached = await certs(tree, kubeconfig, now);
 		expect(cached.parsed).toBe(0);
 		expect(comparable(cached.report)).toEqual(comparable(fresh.report));
@@ -148,9 +148,9 @@ describe('the certs report cache', () => {
 		expect(comparable(cachedLater.report)).toEqual(comparable(freshLater.report));
 		expect(JSON.stringify(cachedLater.report)).toContain('"severity":"expired"');
 
-		const stored = fs.readFileSync(cacheFiles(tree)[0]!, 'utf8');
+		const stored = cacheFiles(tree).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
 		for (const secret of [secrets.token, secrets.password, secrets.refresh, 'PRIVATE KEY', b64(fs.readFileSync(fixtures.admin.key, 'utf8')).slice(0, 40)]) expect(stored).not.toContain(secret);
-		expect(fs.statSync(cacheFiles(tree)[0]!).mode & 0o777).toBe(0o600);
+		for (const file of cacheFiles(tree)) expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 	});
 
 	it('goes back to the files when anything the facts came from changes', async () => {
@@ -216,10 +216,27 @@ describe('the certs report cache', () => {
 		fs.writeFileSync(kubeconfig, `${fs.readFileSync(kubeconfig, 'utf8')}\n`);
 		expect((await certs(tree, kubeconfig, now())).parsed).toBe(1);
 		// A damaged entry is only a miss.
-		fs.writeFileSync(cacheFiles(tree)[0]!, '{"format": 1, "files": [');
+		for (const file of cacheFiles(tree)) fs.writeFileSync(file, '{"format": 1, "files": [');
 		const repaired = await certs(tree, kubeconfig, now());
 		expect(repaired.parsed).toBe(1);
 		expect(repaired.report.rows).toBeDefined();
+		expect((await certs(tree, kubeconfig, now())).parsed).toBe(0);
+	});
+
+	it('facts and file list written by different runs do not pair up', async () => {
+		const tree = tempTree();
+		const kubeconfig = fleet(tree);
+		const now = () => new Date(Date.now() + hour);
+		await certs(tree, kubeconfig, now());
+		const factsFile = cacheFiles(tree).find((file) => !file.endsWith('.files.json'))!;
+		const oldFacts = fs.readFileSync(factsFile);
+		tree.file('pki/jane.crt', fixtures.node01.pem);
+		await certs(tree, kubeconfig, now());
+		// As if a run had written its facts and stopped before its file list: the list is the newer run's.
+		fs.writeFileSync(factsFile, oldFacts);
+		const paired = await certs(tree, kubeconfig, now());
+		expect(paired.parsed).toBe(1);
+		expect(JSON.stringify(paired.report)).toContain('CN=system:node:node01');
 	});
 
 	it('a file changed moments ago is not trusted by its stat: nothing is kept until it settles', async () => {
@@ -228,7 +245,7 @@ describe('the certs report cache', () => {
 		await certs(tree, kubeconfig, new Date());
 		expect(cacheFiles(tree)).toEqual([]);
 		await certs(tree, kubeconfig, new Date(Date.now() + hour));
-		expect(cacheFiles(tree)).toHaveLength(1);
+		expect(cacheFiles(tree)).toHaveLength(2);
 	});
 });
 
