@@ -75,6 +75,9 @@ export async function certificateReport(context: CommandContext, options: CertsO
 
 type Fleet = typeof import('../certificates/fleet.ts');
 
+/** Set by the build (source/bundle/build.mjs): which certificate code made a cache entry. */
+declare const KUBEHOP_CERTIFICATES_DIGEST: string | undefined;
+
 /** Who the user's exec plugins' records belong to: loaded only for a kubeconfig with exec users. */
 async function recordKeys(config: MergedKubeconfig, names: readonly string[]) {
 	const usesExec = names.some((name) => config.users.get(config.contexts.get(name)?.data.user ?? '')?.data.exec);
@@ -92,7 +95,7 @@ async function oneContextsFacts(context: CommandContext, options: CertsOptions, 
 /** Every context, from the report cache while the files it came from are unchanged (report-cache.ts). */
 async function everyContextsFacts(context: CommandContext, now: Date, fleet: Fleet): Promise<ContextFacts[]> {
 	const {CertificateReportCache, FileRecorder} = await import('../certificates/report-cache.ts');
-	const cache = CertificateReportCache.forEnvironment(context.env, version);
+	const cache = CertificateReportCache.forEnvironment(context.env, typeof KUBEHOP_CERTIFICATES_DIGEST === 'string' ? `${version}+${KUBEHOP_CERTIFICATES_DIGEST}` : version);
 	const {precedence} = context.selection;
 	const cached = cache.lookup(precedence, now.getTime());
 	if (cached) return cached;
