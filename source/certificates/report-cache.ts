@@ -77,7 +77,7 @@ export function digestWithoutCurrentContext(bytes: Buffer, parsedAt?: number): {
 /** Which files an entry depends on, with their stats as they were before they were read. */
 export class FileRecorder {
 	readonly #stats = new Map<string, FileStat | undefined>();
-	readonly #kubeconfigs = new Map<string, number | undefined>();
+	readonly #kubeconfigs = new Map<string, {text: string; currentContextAt: number | undefined} | undefined>();
 
 	note(file: string): void {
 		const resolved = path.resolve(file);
@@ -90,9 +90,13 @@ export class FileRecorder {
 		this.#kubeconfigs.set(path.resolve(file), undefined);
 	}
 
-	/** Where the parser found the kubeconfig's current-context key, in bytes. */
-	parsed(file: string, currentContextAt: number | undefined): void {
-		if (this.#kubeconfigs.has(path.resolve(file))) this.#kubeconfigs.set(path.resolve(file), currentContextAt);
+	/**
+	 * The text the facts were parsed from, and where the parser found its current-context key, in bytes.
+	 * A parse made before the file was noted (an app's kubeconfig, loaded once) may be of other bytes:
+	 * nothing is kept then.
+	 */
+	parsed(file: string, text: string, currentContextAt: number | undefined): void {
+		if (this.#kubeconfigs.has(path.resolve(file))) this.#kubeconfigs.set(path.resolve(file), {text, currentContextAt});
 	}
 
 	/** fs.readFileSync, noting the file first. */
@@ -119,10 +123,11 @@ export class FileRecorder {
 				return undefined;
 			}
 
-			// Read again after the parse: unchanged since, by its stat, which the check below holds to.
-			if (!sameStat(before, statOf(file))) return undefined;
+			// Read again after the parse: unchanged since, by its stat, and the very bytes that were parsed.
+			const parsed = this.#kubeconfigs.get(file);
+			if (!parsed || !sameStat(before, statOf(file)) || bytes.toString('utf8') !== parsed.text) return undefined;
 			// Without a parsed current-context key, no line is left out.
-			const {digest, at} = digestWithoutCurrentContext(bytes, this.#kubeconfigs.get(file) ?? -2);
+			const {digest, at} = digestWithoutCurrentContext(bytes, parsed.currentContextAt ?? -2);
 			files.push([file, before, digest, at]);
 		}
 

@@ -104,7 +104,7 @@ async function everyContextsFacts(context: CommandContext, now: Date, fleet: Fle
 	const config = await context.load();
 	for (const file of config.files) {
 		const key = file.config.currentContextEntry?.keyStart;
-		recorder.parsed(file.path, key === undefined ? undefined : Buffer.byteLength(file.text.slice(0, key)));
+		recorder.parsed(file.path, file.text, key === undefined ? undefined : Buffer.byteLength(file.text.slice(0, key)));
 	}
 
 	const names = [...config.contexts.keys()];

@@ -88,7 +88,7 @@ function fleet(tree: TempTree, current = 'inline'): string {
 }
 
 /** `kubehop certs -A --offline --json` in-process, counting how often the kubeconfig itself was parsed. */
-async function certs(tree: TempTree, kubeconfig: string, now: Date): Promise<{status: number; report: Record<string, unknown>; parsed: number; stderr: string}> {
+async function certs(tree: TempTree, kubeconfig: string, now: Date, loaded?: Awaited<ReturnType<ReturnType<typeof createCommandContext>['load']>>): Promise<{status: number; report: Record<string, unknown>; parsed: number; stderr: string}> {
 	let stdout = '';
 	let stderr = '';
 	const env = {HOME: tree.home, KUBECONFIG: kubeconfig, NO_COLOR: '1'};
@@ -99,7 +99,7 @@ async function certs(tree: TempTree, kubeconfig: string, now: Date): Promise<{st
 	const load = context.load;
 	context.load = () => {
 		parsed++;
-		return load();
+		return loaded ? Promise.resolve(loaded) : load();
 	};
 
 	const status = await runCerts(operands.slice(1), context, now);
@@ -237,6 +237,20 @@ describe('the certs report cache', () => {
 		const paired = await certs(tree, kubeconfig, now());
 		expect(paired.parsed).toBe(1);
 		expect(JSON.stringify(paired.report)).toContain('CN=system:node:node01');
+	});
+
+	it('facts from a parse older than the file (an app that loaded the kubeconfig earlier) are not kept', async () => {
+		const tree = tempTree();
+		const kubeconfig = fleet(tree);
+		const {loadKubeconfig} = await import('../../source/kubeconfig/load.ts');
+		const earlier = await loadKubeconfig({precedence: [kubeconfig]} as Parameters<typeof loadKubeconfig>[0]);
+		fs.writeFileSync(kubeconfig, fs.readFileSync(kubeconfig, 'utf8').replace('username: bob', 'username: eve'));
+		const now = new Date(Date.now() + hour);
+		await certs(tree, kubeconfig, now, earlier);
+		expect(cacheFiles(tree)).toEqual([]);
+		const fresh = await certs(tree, kubeconfig, now);
+		expect(fresh.parsed).toBe(1);
+		expect(JSON.stringify(fresh.report)).toContain('user \\"eve\\"');
 	});
 
 	it('a file changed moments ago is not trusted by its stat: nothing is kept until it settles', async () => {
