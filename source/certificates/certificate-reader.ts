@@ -1,5 +1,8 @@
 import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import type {CertificateInfo} from './certificate.ts';
+import {timing} from './certificate-timing.ts';
+
+export {timing} from './certificate-timing.ts';
 import {bitStringBits, byteText, certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
 
 // The certificates kubeconfigs hold, read straight from the DER: a fleet of 200 contexts spent most
@@ -298,13 +301,6 @@ const fingerprint = (der: Uint8Array) =>
 		.digest('hex')
 		.toUpperCase()
 		.replace(/(..)(?!$)/g, '$1:');
-
-const day = 86_400_000;
-
-/** Days left (whole, rounded down) and validity at `now`. */
-export function timing(notBefore: Date, notAfter: Date, now: Date): Pick<CertificateInfo, 'daysRemaining' | 'validity'> {
-	return {daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / day), validity: now < notBefore ? 'not-yet-valid' : now > notAfter ? 'expired' : 'valid'};
-}
 
 /** Key usage bits by name, as Node's and OpenSSL's tools name them. */
 export const keyUsageText = (bits: readonly boolean[]): string[] => bits.flatMap((set, bit) => (set ? [keyUsageNames[bit] ?? `bit ${bit}`] : []));

@@ -1,7 +1,10 @@
 import type {X509Certificate} from 'node:crypto';
 import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
 import {bitStringBits, certificateExtensions, derElement, oidText, type CertificateExtension, type DerElement} from './der.ts';
-import {extendedKeyUsageNames, keyUsageText, readCertificate, timing} from './certificate-reader.ts';
+import {extendedKeyUsageNames, keyUsageText, readCertificate} from './certificate-reader.ts';
+import {retimed, timing} from './certificate-timing.ts';
+
+export {retimed} from './certificate-timing.ts';
 
 export {derElement, oidText, type DerElement} from './der.ts';
 
@@ -46,13 +49,6 @@ export function parseCertificates(text: string, now: Date): CertificateInfo[] {
 	});
 }
 
-/** A copy with the days left and validity at `now`; lazy fields stay lazy (a spread would compute them). */
-export function retimed(info: CertificateInfo, now: Date): CertificateInfo {
-	const timed = timing(info.notBefore, info.notAfter, now);
-	if (timed.daysRemaining === info.daysRemaining && timed.validity === info.validity) return info;
-	const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(info)) as CertificateInfo;
-	return Object.assign(copy, timed);
-}
 
 /** The reader's answer for a PEM block whose body is plain base64; X509Certificate judges anything else. */
 function readPem(pem: string, now: Date): CertificateInfo | undefined {

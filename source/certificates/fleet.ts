@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
-import {parseCertificates, retimed, type CertificateInfo} from './certificate.ts';
-import {defaultThresholds, severityOf, type ContextCertificates, type FleetRow, type Thresholds} from './fleet-rows.ts';
-import type {ProbeTarget} from './tls-probe.ts';
+import {parseCertificates} from './certificate.ts';
+import {defaultThresholds, rowsAt, type CertificateFacts, type ContextCertificates, type ContextFacts, type ExecExpiryLookup, type JwtClaims, type Thresholds} from './fleet-rows.ts';
 
 // Every context's credentials and cluster CA as rows with a severity, from the kubeconfig alone; the
 // live server check is added per context when it arrives. Key and token material never leaves here:
@@ -27,7 +26,7 @@ function pemFrom(data: unknown, file: unknown, read: ReadFile): {pem?: string; s
 }
 
 /** The claims of a JWT, without checking its signature: only `exp`, `iat`, `iss` and `sub` are kept. */
-export function jwtClaims(token: string): {exp?: number; iat?: number; iss?: string; sub?: string} | undefined {
+export function jwtClaims(token: string): JwtClaims | undefined {
 	const parts = token.split('.');
 	if (parts.length !== 3) return undefined;
 	try {
@@ -42,49 +41,6 @@ export function jwtClaims(token: string): {exp?: number; iat?: number; iss?: str
 		return undefined;
 	}
 }
-
-/** A CA or client certificate kubectl cannot load: every request of this context fails before reaching the server. */
-function unusable(context: string, role: string, summary: string): FleetRow {
-	return {context, role, severity: 'error', summary, notes: [`kubectl will fail: it cannot load this ${role}`]};
-}
-
-/** What the API server will make of a client certificate's subject. */
-export function clientNotes(certificate: Pick<CertificateInfo, 'commonName' | 'organizations'>): string[] {
-	const notes = [`user "${certificate.commonName}"${certificate.organizations.length > 0 ? `, groups ${certificate.organizations.join(', ')}` : ''}`];
-	if (certificate.organizations.includes('system:masters')) notes.push('O=system:masters: bypasses RBAC, and a certificate cannot be revoked');
-	const nodeName = certificate.commonName.startsWith('system:node:');
-	const nodeGroup = certificate.organizations.includes('system:nodes');
-	if (nodeName && !nodeGroup) notes.push('CN=system:node:<name> without O=system:nodes: the Node authorizer will not treat it as a node');
-	if (nodeGroup && !nodeName) notes.push('O=system:nodes without CN=system:node:<name>: not a valid node identity');
-	return notes;
-}
-
-/** When the credential an exec plugin last gave kubehop expires (kubectl keeps no such record), by the plugin's record key. */
-export type ExecExpiryLookup = (recordKey: string) => {expirationTimestamp: Date; recordedAt: Date} | undefined;
-
-/** A CA bundle or client certificate as read: its certificates, or why kubectl cannot load it. */
-type CertificateFacts = {role: 'cluster CA' | 'client certificate'; certificates: CertificateInfo[]} | {role: 'cluster CA' | 'client certificate'; unusable: string};
-
-type TokenFacts = {role: 'token' | 'OIDC id-token'; claims: ReturnType<typeof jwtClaims>};
-
-/**
- * What a context's credentials are, apart from the clock: parsed certificates, a token's claims, the
- * plugin's record key. Rows at a given time are made from these (rowsAt); the report cache keeps them,
- * so they hold no key or token material.
- */
-export type ContextFacts = {
-	context: string;
-	server: string;
-	cluster: string;
-	user: string;
-	auth: string;
-	certificates: CertificateFacts[];
-	token?: TokenFacts;
-	exec?: {command: string; recordKey?: string};
-	provider?: {auth: string; idToken?: TokenFacts};
-	basicUser?: string;
-	probeTarget: ProbeTarget | undefined;
-};
 
 function certificateFacts(role: CertificateFacts['role'], pem: string, now: Date): CertificateFacts {
 	try {
@@ -153,49 +109,6 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	return facts;
 }
 
-/** The facts as rows at `now`: days left, validity and severity are worked out here, for this clock. */
-export function rowsAt(facts: ContextFacts, now: Date, thresholds: Thresholds = defaultThresholds, execExpiry: ExecExpiryLookup = () => undefined): ContextCertificates {
-	const contextName = facts.context;
-	const rows: FleetRow[] = [];
-	for (const entry of facts.certificates) {
-		if ('unusable' in entry) {
-			rows.push(unusable(contextName, entry.role, entry.unusable));
-			continue;
-		}
-
-		const {certificates, role} = entry;
-		for (const [index, known] of certificates.entries()) {
-			const certificate = retimed(known, now);
-			rows.push({
-				context: contextName,
-				role: certificates.length > 1 ? `${role} ${index + 1}/${certificates.length}` : role,
-				certificate,
-				expires: certificate.notAfter,
-				severity: severityOf(certificate, now, thresholds),
-				summary: certificate.subject,
-				notes: role === 'client certificate' ? clientNotes(certificate) : [],
-			});
-		}
-	}
-
-	if (facts.token) rows.push(tokenRow(contextName, facts.token, now, thresholds));
-	if (facts.exec) {
-		const {command, recordKey} = facts.exec;
-		const recorded = recordKey ? execExpiry(recordKey) : undefined;
-		// Short-lived by design and renewed by running the plugin again: shown, never alarmed on.
-		rows.push(
-			recorded
-				? {context: contextName, role: 'exec credential', severity: 'info', expires: recorded.expirationTimestamp, summary: `from ${command}, ${recorded.expirationTimestamp > now ? 'expires' : 'expired'} ${recorded.expirationTimestamp.toISOString()}`, notes: [`as the plugin gave it to kubehop at ${recorded.recordedAt.toISOString()}; it is run again when the credential has expired`]}
-				: {context: contextName, role: 'exec plugin', severity: 'info', summary: `credentials from ${command} at each request`, notes: ['the plugin decides how long its credential lasts; its expiry shows here once kubehop has run it']},
-		);
-	}
-
-	if (facts.provider) rows.push(facts.provider.idToken ? tokenRow(contextName, facts.provider.idToken, now, thresholds) : {context: contextName, role: facts.provider.auth, severity: 'info', summary: 'no cached id-token', notes: []});
-	if (facts.basicUser) rows.push({context: contextName, role: 'basic auth', severity: 'info', summary: `user "${facts.basicUser}" (removed from Kubernetes 1.19 servers)`, notes: []});
-	const {context, server, cluster, user, auth, probeTarget} = facts;
-	return {context, server, cluster, user, auth, rows, probeTarget};
-}
-
 /** Every context's rows at `now`, straight from the kubeconfig: contextFacts, then rowsAt. */
 export function contextCertificates(config: MergedKubeconfig, contextName: string, now: Date, thresholds: Thresholds = defaultThresholds, execExpiry?: ExecExpiryLookup, options?: FactsOptions): ContextCertificates {
 	return rowsAt(contextFacts(config, contextName, now, options), now, thresholds, execExpiry);
@@ -208,15 +121,6 @@ function readToken(file: unknown, read: ReadFile): string | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-function tokenRow(context: string, {role, claims}: TokenFacts, now: Date, thresholds: Thresholds): FleetRow {
-	if (!claims) return {context, role, severity: 'info', summary: 'an opaque token: no expiry to read', notes: []};
-	const subject = claims.sub ? `sub ${claims.sub}` : 'a JWT';
-	if (claims.exp === undefined) return {context, role, severity: 'info', summary: `${subject}, no exp claim`, notes: claims.iss ? [`issuer ${claims.iss}`] : []};
-	const expires = new Date(claims.exp * 1000);
-	const severity = expires < now ? 'expired' : severityOf({validity: 'valid', notAfter: expires}, now, thresholds);
-	return {context, role, expires, severity, summary: `${subject}, exp ${expires.toISOString()}`, notes: claims.iss ? [`issuer ${claims.iss}`] : []};
 }
 
 export * from './fleet-rows.ts';

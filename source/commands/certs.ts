@@ -51,9 +51,8 @@ export type CertificateReport = {contexts: Array<ContextCertificates & {probe?: 
 
 /** The local part (kubeconfig and files) and, unless offline, one handshake per distinct server. */
 export async function certificateReport(context: CommandContext, options: CertsOptions, now: Date): Promise<CertificateReport> {
-	const fleet = await import('../certificates/fleet.ts');
-	const {probeRows, sortRows, rowsAt} = fleet;
-	const facts = options.allContexts ? await everyContextsFacts(context, now, fleet) : await oneContextsFacts(context, options, now, fleet);
+	const {probeRows, sortRows, rowsAt} = await import('../certificates/fleet-rows.ts');
+	const facts = options.allContexts ? await everyContextsFacts(context, now) : await oneContextsFacts(context, options, now);
 	// Only a kubeconfig with exec plugins needs their recorded expiry.
 	const records = facts.some((entry) => entry.exec?.recordKey) ? await import('../cluster/exec-expiry.ts') : undefined;
 	const execExpiry = (recordKey: string) => records?.recordedExpiry(context.env, recordKey);
@@ -73,8 +72,6 @@ export async function certificateReport(context: CommandContext, options: CertsO
 	return {contexts, rows};
 }
 
-type Fleet = typeof import('../certificates/fleet.ts');
-
 /** Set by the build (source/bundle/build.mjs): which certificate code made a cache entry. */
 declare const KUBEHOP_CERTIFICATES_DIGEST: string | undefined;
 
@@ -84,8 +81,8 @@ async function recordKeys(config: MergedKubeconfig, names: readonly string[]) {
 	return usesExec ? (await import('../cluster/exec-expiry.ts')).execRecordKey : undefined;
 }
 
-async function oneContextsFacts(context: CommandContext, options: CertsOptions, now: Date, fleet: Fleet): Promise<ContextFacts[]> {
-	const config = await context.load();
+async function oneContextsFacts(context: CommandContext, options: CertsOptions, now: Date): Promise<ContextFacts[]> {
+	const [config, fleet] = await Promise.all([context.load(), import('../certificates/fleet.ts')]);
 	const name = options.context ?? config.currentContext;
 	if (!name) throw new KubehopError('current-context is not set', 'pick a context, or pass --all-contexts or --context NAME');
 	if (!config.contexts.has(name)) throw new KubehopError(`context "${name}" does not exist in the kubeconfig`);
@@ -93,7 +90,7 @@ async function oneContextsFacts(context: CommandContext, options: CertsOptions, 
 }
 
 /** Every context, from the report cache while the files it came from are unchanged (report-cache.ts). */
-async function everyContextsFacts(context: CommandContext, now: Date, fleet: Fleet): Promise<ContextFacts[]> {
+async function everyContextsFacts(context: CommandContext, now: Date): Promise<ContextFacts[]> {
 	const {CertificateReportCache, FileRecorder} = await import('../certificates/report-cache.ts');
 	const cache = CertificateReportCache.forEnvironment(context.env, typeof KUBEHOP_CERTIFICATES_DIGEST === 'string' ? `${version}+${KUBEHOP_CERTIFICATES_DIGEST}` : version);
 	const {precedence} = context.selection;
@@ -101,7 +98,7 @@ async function everyContextsFacts(context: CommandContext, now: Date, fleet: Fle
 	if (cached) return cached;
 	const recorder = new FileRecorder();
 	for (const file of precedence) if (file !== '') recorder.noteKubeconfig(file);
-	const config = await context.load();
+	const [config, fleet] = await Promise.all([context.load(), import('../certificates/fleet.ts')]);
 	for (const file of config.files) {
 		const key = file.config.currentContextEntry?.keyStart;
 		recorder.parsed(file.path, file.text, key === undefined ? undefined : Buffer.byteLength(file.text.slice(0, key)));
@@ -118,7 +115,7 @@ async function everyContextsFacts(context: CommandContext, now: Date, fleet: Fle
 export async function runCerts(operands: string[], context: CommandContext, now = new Date()): Promise<number> {
 	const options = parseCertsArguments(operands);
 	const report = await certificateReport(context, options, now);
-	const {needsAttention} = await import('../certificates/fleet.ts');
+	const {needsAttention} = await import('../certificates/fleet-rows.ts');
 	if (context.flags.json) printJson(context.output, toJson(report, now));
 	else printTable(context, report, options, now);
 	return needsAttention(report.rows) ? 1 : 0;
