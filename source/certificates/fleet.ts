@@ -3,9 +3,10 @@ import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {parseCertificates} from './certificate.ts';
 import {defaultThresholds, rowsAt, type CertificateFacts, type ContextCertificates, type ContextFacts, type ExecExpiryLookup, type JwtClaims, type Thresholds} from './fleet-rows.ts';
 
-// Every context's credentials and cluster CA as rows with a severity, from the kubeconfig alone; the
-// live server check is added per context when it arrives. Key and token material never leaves here:
-// only what a certificate or a token's claims say about themselves.
+// Every context's credentials and cluster CA as facts, from the kubeconfig alone; rowsAt (fleet-rows.ts)
+// makes them rows with a severity at a clock, and the live server check is added per context when it
+// arrives. Key and token material never leaves here: only what a certificate or a token's claims say
+// about themselves.
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
