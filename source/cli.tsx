@@ -2,8 +2,9 @@ import path from 'node:path';
 import {run} from './commands/run.ts';
 import {standardStream} from './terminal/standard-stream.ts';
 
-// Thin on purpose: the command modules are small and static; Ink, React, the Kubernetes client, conf and
-// the full YAML parser are imported only by the paths that need them.
+// Thin on purpose: each command's modules are imported when that command runs (switching.ts for ctx, ns
+// and the completions); Ink, React, the Kubernetes client, conf and the full YAML parser only by the
+// paths that need them.
 
 // `kubehop can-i | head` closes the pipe early: stop quietly, as a program killed by SIGPIPE would.
 const nodeStdout = () => {
