@@ -102,7 +102,9 @@ export async function startControlPlane(binaries: Binaries, {readyTimeoutMs = 12
 			execFileSync(binaries.kubectl, ['--kubeconfig', adminKubeconfig, ...args], {input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: {PATH: process.env.PATH, HOME: home}});
 		kubectl(['apply', '-f', '-'], seedManifests);
 		kubectl(['wait', '--for=condition=established', '--timeout=60s', 'crd/flighttickets.flights.com']);
-		await retry(() => kubectl(['apply', '-f', '-'], flightTicket));
+		// Established is the CRD's own condition; the API server serves the group a moment later.
+		await waitFor('flights.com/v1', async () => (await tlsStatus(`${server}/apis/flights.com/v1`, admin)) === 200, () => apiserver.child.exitCode === null, readyTimeoutMs, () => lastLines(apiserver.log));
+		kubectl(['apply', '-f', '-'], flightTicket);
 		const token = kubectl(['create', 'token', 'my-monitoring-sa', '--namespace=default', '--duration=24h']).trim();
 
 		const kubeconfig = path.join(home, '.kube', 'config');
@@ -122,17 +124,6 @@ export async function startControlPlane(binaries: Binaries, {readyTimeoutMs = 12
 	} catch (error) {
 		await stop();
 		throw error;
-	}
-}
-
-async function retry<T>(action: () => T, attempts = 20): Promise<T> {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return action();
-		} catch (error) {
-			if (attempt >= attempts) throw error;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
 	}
 }
 
