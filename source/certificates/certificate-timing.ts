@@ -3,7 +3,7 @@ import type {CertificateInfo} from './certificate.ts';
 // A certificate's days left and validity at a given clock: all that changes about it from one run to
 // the next, apart from the parsing that the fleet table read back from the report cache never needs.
 
-const day = 86_400_000;
+export const day = 86_400_000;
 
 /** Days left (whole, rounded down) and validity at `now`. */
 export function timing(notBefore: Date, notAfter: Date, now: Date): Pick<CertificateInfo, 'daysRemaining' | 'validity'> {

@@ -1,6 +1,6 @@
 import {compareNaturally, naturalKey} from '../terminal/natural-order.ts';
 import type {CertificateInfo} from './certificate.ts';
-import {retimed} from './certificate-timing.ts';
+import {day, retimed} from './certificate-timing.ts';
 import type {ProbeResult, ProbeTarget} from './tls-probe.ts';
 
 // The fleet table's rows and their order, apart from reading certificates: the app's state holds these
@@ -38,8 +38,6 @@ export type ContextCertificates = {
 	rows: FleetRow[];
 	probeTarget: ProbeTarget | undefined;
 };
-
-const day = 86_400_000;
 
 export function severityOf(certificate: Pick<CertificateInfo, 'validity' | 'notAfter'>, now: Date, thresholds: Thresholds): Severity {
 	if (certificate.validity !== 'valid') return 'expired';

@@ -9,8 +9,6 @@ import {nodeCrypto} from './node-crypto.ts';
 import {sha256Hex} from './sha256.ts';
 import {sameStat, settled, statOf, type FileStat} from './file-stat.ts';
 
-export {statOf, type FileStat} from './file-stat.ts';
-
 
 // What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
 // bytes hash the same was already parsed and validated in full, so its context names and the place of

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {writeFileAtomically} from './atomic-write.ts';
-import {buildFileIndex, fingerprint, segmentsOf, statOf, withCurrentContext, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
+import {buildFileIndex, fingerprint, segmentsOf, withCurrentContext, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
+import {statOf} from './file-stat.ts';
 import {parseKubeconfigFile, readKubeconfigBytes} from './load.ts';
 import {acquireKubeconfigLocks} from './lock.ts';
 import {requireContext, useContext} from './operations.ts';
