@@ -1,4 +1,4 @@
-// Bundles kubehop into dist/ with code splitting: the switching paths load a few small chunks, while
+// Bundles kubehop into dist/ with code splitting, shipped as packs of chunks: the switching paths load two, while
 // Ink, React and the Kubernetes client sit in chunks that only the commands needing them import. Ink,
 // React, Yoga and fuzzysort are a separate classic script that source/bundle/ui-vendor-loader.mjs
 // compiles with V8's code cache; the modules importing them get generated stand-ins that read its exports.
@@ -82,6 +82,7 @@ for (const [output, {inputs}] of Object.entries(result.metafile.outputs)) {
 }
 // esbuild splits only ES modules; each output is then made CommonJS, with `import()` as `require`. Node 20
 // loads CommonJS faster: its ESM loader costs 5-10 ms at every start, more per module and built-in.
+const commonJs = new Map();
 for (const output of Object.keys(result.metafile.outputs)) {
 	if (!output.endsWith('.js')) continue;
 	const {code} = await transform(fs.readFileSync(output, 'utf8'), {
@@ -95,8 +96,46 @@ for (const output of Object.keys(result.metafile.outputs)) {
 		logLevel: 'error',
 	});
 	if (/\bimport\.meta\b/.test(code)) throw new Error(`${output}: import.meta has no meaning in CommonJS`);
-	fs.writeFileSync(output, (output === 'dist/cli.js' ? '#!/usr/bin/env node\n' : '') + code);
+	// The entry's code moves beside the chunks (below), so it names them as they name each other.
+	commonJs.set(path.basename(output), output === 'dist/cli.js' ? code.replaceAll('require("./chunks/', 'require("./') : code);
+	fs.rmSync(output);
 }
+
+// Each loaded file costs its own read, compile and resolution (~0.2 ms, and `kubehop api` needs twenty chunks),
+// so the chunks ship in packs: one for the entry with everything it imports statically, and one for each
+// chunk that is imported dynamically, with what it imports statically beyond the entry's pack. A pack is
+// one script of one function per chunk (source/bundle/code-cache.mjs runs a chunk's function when it is
+// first required); a chunk in two packs runs once. Its name carries a digest of its text, which is what
+// the code cache is checked against.
+const outputs = result.metafile.outputs;
+const staticImports = (output) => outputs[output].imports.filter((entry) => entry.kind === 'import-statement' && !entry.external).map((entry) => entry.path);
+const closure = (output, seen = new Set()) => {
+	if (!seen.has(output)) {
+		seen.add(output);
+		for (const imported of staticImports(output)) closure(imported, seen);
+	}
+
+	return seen;
+};
+const entryPack = closure('dist/cli.js');
+const packRoots = new Set(['dist/cli.js']);
+for (const output of Object.values(outputs)) for (const entry of output.imports) if (entry.kind === 'dynamic-import' && !entry.external) packRoots.add(entry.path);
+const packs = {};
+const packed = new Set();
+for (const root of packRoots) {
+	const members = [...closure(root)].filter((output) => root === 'dist/cli.js' || !entryPack.has(output)).map((output) => path.basename(output));
+	const text = `({\n${members.map((name) => `${JSON.stringify(name)}: function (exports, require, module, __filename, __dirname) {${commonJs.get(name)}\n},\n`).join('')}})`;
+	for (const [, name] of text.matchAll(/\brequire\("\.\/([^"]+)"\)/g)) {
+		if (!commonJs.has(name)) throw new Error(`${root}: requires ./${name}, which is not a chunk`);
+	}
+
+	for (const name of members) packed.add(name);
+	const pack = `${path.basename(root, '.js')}.${createHash('sha256').update(text).digest('hex').slice(0, 12)}.js`;
+	fs.writeFileSync(path.join('dist/chunks', pack), text);
+	packs[path.basename(root)] = pack;
+}
+
+for (const name of commonJs.keys()) if (!packed.has(name)) throw new Error(`dist/chunks/${name} is in no pack`);
 
 await build({
 	...shared,
@@ -104,9 +143,9 @@ await build({
 	entryPoints: ['source/bundle/code-cache.mjs'],
 	format: 'cjs',
 	outfile: 'dist/chunks/code-cache.js',
+	define: {...shared.define, KUBEHOP_PACKS: JSON.stringify(packs)},
 });
-const cli = fs.readFileSync('dist/cli.js', 'utf8');
-fs.writeFileSync('dist/cli.js', cli.replace('#!/usr/bin/env node\n', '#!/usr/bin/env node\nrequire("./chunks/code-cache.js");\n'));
+fs.writeFileSync('dist/cli.js', '#!/usr/bin/env node\nrequire("./chunks/code-cache.js").start("cli.js", module);\n');
 fs.writeFileSync('dist/package.json', '{"type": "commonjs"}\n');
 fs.chmodSync('dist/cli.js', 0o755);
 // Which sources went into which chunk, for the test that keeps heavy dependencies off the switching path.

@@ -6,13 +6,14 @@ import {describe, expect, it} from 'vitest';
 import {cliPath} from '../support/kubehop-binary.ts';
 import {tempTree} from '../support/temp-tree.ts';
 
-// kubehop's own chunks keep V8's compiled code in the user's cache, as the UI's libraries do: written
-// at the first exit, accepted by V8 on the next start, written again when damaged, and never needed.
+// kubehop's own code, in packs of chunks, keeps V8's compiled code in the user's cache, as the UI's
+// libraries do: written at the first exit, accepted by V8 on the next start, written again when damaged,
+// and never needed.
 
 const chunks = path.join(path.dirname(cliPath), 'chunks');
 const suffix = `-${process.version}-${process.arch}.v8`;
 
-describe('the compiled-code cache of kubehop\'s chunks', () => {
+describe('the compiled-code cache of kubehop\'s packs', () => {
 	it('is written at the first exit, accepted by V8, and replaced when damaged', () => {
 		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: c}\n  name: first\n- context: {cluster: c}\n  name: second\ncurrent-context: first\n'});
 		const directory = path.join(tree.home, '.cache', 'kubehop', 'chunk-code');
@@ -28,9 +29,8 @@ describe('the compiled-code cache of kubehop\'s chunks', () => {
 		for (const name of written) {
 			const file = path.join(directory, name);
 			expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-			const chunk = path.join(chunks, name.slice(0, -suffix.length));
-			const wrapper = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(chunk, 'utf8')}\n})`;
-			expect(new vm.Script(wrapper, {filename: chunk, cachedData: fs.readFileSync(file)}).cachedDataRejected, name).toBe(false);
+			const pack = path.join(chunks, name.slice(0, -suffix.length));
+			expect(new vm.Script(fs.readFileSync(pack, 'utf8'), {filename: pack, cachedData: fs.readFileSync(file)}).cachedDataRejected, name).toBe(false);
 		}
 
 		// Accepted caches are not written again; a damaged one is, and the run still works.

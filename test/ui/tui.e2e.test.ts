@@ -16,14 +16,16 @@ const height = 30;
 const timeout = 60_000;
 
 /**
- * A copy of dist/ with every chunk it imports, so a rebuild during a long session cannot pull the binary
+ * A copy of dist/ with every pack it loads, so a rebuild during a long session cannot pull the binary
  * away mid-test. An incomplete dist/ is a failure to fix (npm run build), not something to wait out.
  */
 function snapshotBinary(): string {
-	const complete = (directory: string) => [directory, path.join(directory, 'chunks')].every((folder) => fs.readdirSync(folder).filter((name) => name.endsWith('.js')).every((name) => {
-		const imports = fs.readFileSync(path.join(folder, name), 'utf8').match(/"\.\/[\w/-]+\.js"/g) ?? [];
-		return imports.every((specifier) => fs.existsSync(path.join(folder, specifier.slice(1, -1))));
-	}));
+	// The loader names every pack it may read (source/bundle/build.mjs), and each pack is named by a digest.
+	const complete = (directory: string) => {
+		const loader = path.join(directory, 'chunks', 'code-cache.js');
+		const packs = fs.existsSync(loader) ? (fs.readFileSync(loader, 'utf8').match(/[\w-]+\.[\da-f]{12}\.js/g) ?? []) : [];
+		return packs.length > 0 && [...packs, 'ui-vendor.js'].every((name) => fs.existsSync(path.join(directory, 'chunks', name)));
+	};
 	const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-dist-'));
 	fs.cpSync(path.dirname(cliPath), copy, {recursive: true});
 	if (fs.existsSync(path.join(copy, 'cli.js')) && complete(copy)) return copy;
