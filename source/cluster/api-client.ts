@@ -3,7 +3,6 @@ import https from 'node:https';
 import http from 'node:http';
 import type {Duplex} from 'node:stream';
 import tls from 'node:tls';
-import {chainOf, kubectlVerificationError} from '../certificates/tls-probe.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {ClusterError} from './cluster-error.ts';
@@ -181,6 +180,11 @@ function transportOptions(cluster: Record<string, unknown>, user: Record<string,
 
 type Verification = {caPem: string; name: string};
 
+// The judge of a server's chain (tls-probe.ts, with go-verify.ts and the certificate reader) is loaded once
+// the first connection has sent its hello, while the server works on its answer, not before it.
+let verifier: Promise<typeof import('../certificates/tls-probe.ts')> | undefined;
+const loadVerifier = () => (verifier ??= import('../certificates/tls-probe.ts'));
+
 /** The CA bundle and name kubectl checks the server against, when the kubeconfig has a CA and verification is on. */
 function kubectlVerification(cluster: Record<string, unknown>, server: string, ca: Buffer | undefined): Verification | undefined {
 	if (!server.startsWith('https:') || cluster['insecure-skip-tls-verify'] === true) return undefined;
@@ -214,7 +218,9 @@ class KubectlVerifyingAgent extends https.Agent {
 	/** Parallel requests open parallel connections to one server: its chain is judged once a minute, not once each. */
 	private recent: {chain: Buffer; problem: string | undefined; at: number} | undefined;
 
-	private verdict(raw: Buffer[]): string | undefined {
+	private async verdict(socket: tls.TLSSocket): Promise<string | undefined> {
+		const {chainOf, kubectlVerificationError} = await loadVerifier();
+		const raw = chainOf(socket.getPeerCertificate(true));
 		const chain = Buffer.concat(raw);
 		if (this.recent && this.recent.chain.equals(chain) && Date.now() - this.recent.at < 60_000) return this.recent.problem;
 		let problem: string | undefined;
@@ -231,24 +237,40 @@ class KubectlVerifyingAgent extends https.Agent {
 	override createConnection(options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): undefined {
 		const socket = (https.Agent.prototype as unknown as {createConnection(options: http.ClientRequestArgs): tls.TLSSocket}).createConnection.call(this, options);
 		this.handshaking.add(socket);
-		const failed = (error: Error) => {
+		// Handed over once: to HTTP when the server passes, with the error otherwise (or when the connection
+		// fails first, even while the verdict is being worked out).
+		let handedOver = false;
+		const handOver = (error: Error | null) => {
+			if (handedOver) return;
+			handedOver = true;
 			this.handshaking.delete(socket);
+			socket.removeListener('error', handOver);
 			callback!(error, socket);
 		};
-		socket.once('error', failed);
-		socket.once('close', () => this.handshaking.delete(socket));
+		socket.on('error', handOver);
+		socket.once('close', () => {
+			this.handshaking.delete(socket);
+			handOver(new Error('the connection closed before its server was verified'));
+		});
 		// The request does not hold this socket yet: a server that never finishes the handshake (a stopped
 		// API server) would keep it, and the process, alive after the request itself has timed out.
 		const limit = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 30_000;
 		socket.setTimeout(limit, () => socket.destroy(new Error('socket timeout')));
+		// TLSSocket's own 'connect' listener, which sends the hello, runs before this one.
+		socket.once('connect', loadVerifier);
 		socket.once('secureConnect', () => {
-			this.handshaking.delete(socket);
 			socket.setTimeout(0);
-			socket.removeListener('error', failed);
-			const problem = this.verdict(chainOf(socket.getPeerCertificate(true)));
-			if (problem === undefined) return callback!(null, socket);
-			socket.destroy();
-			callback!(Object.assign(new Error(problem), {code: 'KUBEHOP_SERVER_NOT_VERIFIED'}), socket);
+			this.verdict(socket).then(
+				(problem) => {
+					if (problem === undefined) return handOver(null);
+					socket.destroy();
+					handOver(Object.assign(new Error(problem), {code: 'KUBEHOP_SERVER_NOT_VERIFIED'}));
+				},
+				(error: Error) => {
+					socket.destroy();
+					handOver(error);
+				},
+			);
 		});
 		return undefined;
 	}

@@ -1,7 +1,8 @@
+import {connect} from '../cluster/api-client.ts';
+import {groupOrigins, summariseGroups, type GroupSummary} from '../discovery/api-groups.ts';
+import {discover, preferredResources, type ApiResource, type Discovery} from '../discovery/discovery.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {paint, printJson, shown} from '../terminal/output.ts';
-import type {GroupSummary} from '../discovery/api-groups.ts';
-import type {ApiResource, Discovery} from '../discovery/discovery.ts';
 import type {CommandContext} from './command-context.ts';
 
 /** What `kubehop api --json` prints. */
@@ -37,11 +38,6 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 	const config = await context.load();
 	const name = contextName ?? config.currentContext;
 	if (!name) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
-	const [{connect}, {discover, preferredResources}, {groupOrigins, summariseGroups}] = await Promise.all([
-		import('../cluster/api-client.ts'),
-		import('../discovery/discovery.ts'),
-		import('../discovery/api-groups.ts'),
-	]);
 	const client = await connect(config, name, {timeoutMs: context.flags.timeoutMs, env: context.env});
 	try {
 		const discovery = await discover(client);

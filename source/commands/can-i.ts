@@ -1,6 +1,7 @@
-import type {AccessReport} from '../access/access-check.ts';
+import {accessReport, checkImpersonation, type AccessReport} from '../access/access-check.ts';
 import {cellGlyph, type AccessMatrix, type CellState} from '../access/matrix.ts';
-import type {Impersonation} from '../cluster/api-client.ts';
+import {connect, type Impersonation} from '../cluster/api-client.ts';
+import {listNamespaces} from '../cluster/namespaces.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {paint, printJson, shown, warn} from '../terminal/output.ts';
@@ -48,7 +49,6 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 	const config = await context.load();
 	const contextName = options.context ?? config.currentContext;
 	if (!contextName) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
-	const [{connect}, {accessReport, checkImpersonation}, {listNamespaces}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../cluster/namespaces.ts')]);
 	const timeoutMs = context.flags.timeoutMs;
 	const impersonating = Object.keys(options.impersonate).length > 0;
 	if (impersonating) {
