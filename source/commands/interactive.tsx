@@ -250,11 +250,15 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	const stdin = process.stdin;
 	const earlyRaw = stdin.isTTY && !stdin.isRaw;
 	if (earlyRaw) stdin.setRawMode(true);
-	// From here on V8's optimising compiler stays off. The app's work per key is small, and its compiles of
-	// Ink's and React's hot functions run 20-30 ms on another thread, which a garbage collection on this one
-	// then waits out: the key typed meanwhile waited with it (first key at 10,000 contexts ~55 → ~45 ms,
-	// keys after it ~16 → ~12 ms median). The kubeconfig above was read with it on.
-	v8.setFlagsFromString('--no-opt');
+	// While the app runs, V8's optimising compiler stays off. The app's work per key is small, and its
+	// compiles of Ink's and React's hot functions run 20-30 ms on another thread, which a garbage collection
+	// on this one then waits out: the key typed meanwhile waited with it (first key at 10,000 contexts ~55 →
+	// ~45 ms, keys after it ~16 → ~12 ms median). The kubeconfig above was read with it on. It is back on
+	// before any exit handler writes a code cache: V8 checks a cache against the flags it was made under.
+	const optimise = (on: boolean) => v8.setFlagsFromString(on ? '--opt' : '--no-opt');
+	const optimiseAtExit = () => optimise(true);
+	process.prependOnceListener('exit', optimiseAtExit);
+	optimise(false);
 	try {
 		const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} pane={pane} color={context.output.color.stdout} onExit={(result) => (picked = result)} />, {
 			exitOnCtrlC: false,
@@ -265,6 +269,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		});
 		await instance.waitUntilExit();
 	} finally {
+		optimise(true);
+		process.off('exit', optimiseAtExit);
 		if (earlyRaw && stdin.isRaw) stdin.setRawMode(false);
 		await Promise.all([...proxies].map((proxy) => proxy.close()));
 		process.off('exit', leaveAlternateScreen);

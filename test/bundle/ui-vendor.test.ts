@@ -57,5 +57,17 @@ describe('the compiled-code cache of the bundled UI', () => {
 		expect(new vm.Script(fs.readFileSync(vendorScript, 'utf8'), {filename: vendorScript, cachedData: second.bytes}).cachedDataRejected).toBe(false);
 		// The cache of an earlier kubehop or Node went with that write.
 		expect(entries()).toEqual([first.name]);
+
+		// A launch whose caches V8 accepts writes none of them again, kubehop's own packs included: the app
+		// turns V8's optimising compiler off while it runs, and a cache made under other flags is refused.
+		const packs = path.join(tree.home, '.cache', 'kubehop', 'chunk-code');
+		const stamps = () => Object.fromEntries([directory, packs].flatMap((folder) => fs.readdirSync(folder).map((name) => [path.join(folder, name), fs.statSync(path.join(folder, name)).mtimeMs])));
+		const before = stamps();
+		expect(Object.keys(before).some((file) => file.startsWith(packs))).toBe(true);
+		session = new TmuxSession(tree.root, ['env', '-i', `PATH=${process.env.PATH}`, `HOME=${tree.home}`, 'TERM=xterm-256color', process.execPath, cliPath]);
+		await session.waitForScreen((lines) => lines.some((line) => line.includes('2/2')), 20_000, 'the context list');
+		session.keys('q');
+		await session.waitForProgramExit();
+		expect(stamps()).toEqual(before);
 	});
 });
