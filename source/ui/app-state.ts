@@ -287,18 +287,18 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			return {...state, pane: panes[(index + action.by + panes.length) % panes.length]!.id};
 		}
 
-		case 'resize':
-			return {
-				...state,
-				lists: {
-					contexts: listReducer(state.lists.contexts, {type: 'resize', height: action.height}),
-					namespaces: listReducer(state.lists.namespaces, {type: 'resize', height: action.height}),
-					history: listReducer(state.lists.history, {type: 'resize', height: action.height}),
-					access: listReducer(state.lists.access, {type: 'resize', height: accessRows(action.height)}),
-					certificates: listReducer(state.lists.certificates, {type: 'resize', height: certificateRows(action.height)}),
-					api: listReducer(state.lists.api, {type: 'resize', height: apiRows(action.height)}),
-				},
+		case 'resize': {
+			const lists = {
+				contexts: listReducer(state.lists.contexts, {type: 'resize', height: action.height}),
+				namespaces: listReducer(state.lists.namespaces, {type: 'resize', height: action.height}),
+				history: listReducer(state.lists.history, {type: 'resize', height: action.height}),
+				access: listReducer(state.lists.access, {type: 'resize', height: accessRows(action.height)}),
+				certificates: listReducer(state.lists.certificates, {type: 'resize', height: certificateRows(action.height)}),
+				api: listReducer(state.lists.api, {type: 'resize', height: apiRows(action.height)}),
 			};
+			// The same height (as on mount) is the same state: no second render of an unchanged frame.
+			return (Object.keys(lists) as PaneId[]).every((pane) => lists[pane] === state.lists[pane]) ? state : {...state, lists};
+		}
 		case 'key':
 			return keyReducer(state, action.key);
 	}

@@ -58,8 +58,10 @@ export function listReducer(state: ListState, action: ListAction): ListState {
 			return scrollTo(state, state.selected + action.by);
 		case 'page':
 			return scrollTo(state, state.selected + action.by * state.height);
-		case 'resize':
-			return scrollTo({...state, height: Math.max(1, action.height)}, state.selected);
+		case 'resize': {
+			const height = Math.max(1, action.height);
+			return height === state.height ? state : scrollTo({...state, height}, state.selected);
+		}
 	}
 }
 
