@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {createListState, listReducer, prepareForFiltering, selectedItem, visibleMatches, type ListAction, type ListState} from '../../source/ui/list-state.ts';
 import {truncateMiddle, looksLikeProduction} from '../../source/ui/truncate.ts';
-import {contextItems} from '../../source/ui/app-state.ts';
+import {appReducer, contextItems, createAppState} from '../../source/ui/app-state.ts';
 
 const items = Array.from({length: 100}, (_, index) => ({key: `ctx-${index}`, label: `ctx-${index}`, search: [`ctx-${index}`, `cluster-${index % 7}`]}));
 const run = (state: ListState, ...actions: ListAction[]) => actions.reduce(listReducer, state);
@@ -31,6 +31,14 @@ describe('the list reducer', () => {
 		const state = run(createListState(items, 10, 'ctx-50'), {type: 'items', items: [...items].reverse()});
 		expect(selectedItem(state)?.key).toBe('ctx-50');
 		expect(run(state, {type: 'resize', height: 3}).offset).toBeGreaterThanOrEqual(state.selected - 2);
+	});
+
+	it('takes a resize to the height it has as no change, in the list and in the app, so nothing renders again', () => {
+		const state = createListState(items, 10);
+		expect(run(state, {type: 'resize', height: 10})).toBe(state);
+		const app = appReducer(createAppState(24), {type: 'loaded', list: {names: ['a', 'b'], current: 'a', recent: []}});
+		expect(appReducer(app, {type: 'resize', height: 24})).toBe(app);
+		expect(appReducer(app, {type: 'resize', height: 12}).lists.contexts.height).toBe(12);
 	});
 });
 
