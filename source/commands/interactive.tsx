@@ -237,44 +237,48 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		},
 	};
 
-	// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
-	const initial = await services.contexts();
-	await layoutEngineReady;
-	let picked: {switchedTo?: string; namespace?: string} = {};
-	// A full-screen app draws on the alternate screen and gives the user's scrollback back on any exit.
-	const leaveAlternateScreen = () => process.stdout.write('\u001B[?1049l');
-	process.stdout.write('\u001B[?1049h\u001B[H');
-	process.once('exit', leaveAlternateScreen);
-	// Raw before the first frame rather than in Ink's effect after it: a key typed as the list appears
-	// is then neither echoed nor held back by the terminal until that effect has run.
-	const stdin = process.stdin;
-	const earlyRaw = stdin.isTTY && !stdin.isRaw;
-	if (earlyRaw) stdin.setRawMode(true);
-	// While the app runs, V8's optimising compiler stays off. The app's work per key is small, and its
-	// compiles of Ink's and React's hot functions run 20-30 ms on another thread, which a garbage collection
-	// on this one then waits out: the key typed meanwhile waited with it (first key at 10,000 contexts ~55 →
-	// ~45 ms, keys after it ~16 → ~12 ms median). The kubeconfig above was read with it on. It is back on
-	// before any exit handler writes a code cache: V8 checks a cache against the flags it was made under.
+	// While the app runs, V8's optimising compiler stays off. The app's work per key is small, and
+	// TurboFan's compiles of Ink's, React's and the list's hot functions run 20-30 ms on another thread,
+	// which a garbage collection on this one then waits out: a key typed meanwhile waited with it (at
+	// 10,000 contexts, first key ~57 → ~38 ms, keys after it ~16 → ~11 ms median; the first frame no
+	// slower). The kubeconfig was read with it on. It is back on before any exit handler writes a code
+	// cache, since V8 checks a cache against the flags it was made under.
 	const optimise = (on: boolean) => v8.setFlagsFromString(on ? '--opt' : '--no-opt');
 	const optimiseAtExit = () => optimise(true);
 	process.prependOnceListener('exit', optimiseAtExit);
 	optimise(false);
+	let picked: {switchedTo?: string; namespace?: string} = {};
 	try {
-		const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} pane={pane} color={context.output.color.stdout} onExit={(result) => (picked = result)} />, {
-			exitOnCtrlC: false,
-			// A frame for every key: a cap only delays the key typed right after a frame (at Ink's default 30 fps,
-			// by up to 33 ms). React already batches a burst of updates into one commit, and only changed lines are redrawn.
-			maxFps: 1000,
-			incrementalRendering: true,
-		});
-		await instance.waitUntilExit();
+		// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
+		const initial = await services.contexts();
+		await layoutEngineReady;
+		// A full-screen app draws on the alternate screen and gives the user's scrollback back on any exit.
+		const leaveAlternateScreen = () => process.stdout.write('\u001B[?1049l');
+		process.stdout.write('\u001B[?1049h\u001B[H');
+		process.once('exit', leaveAlternateScreen);
+		// Raw before the first frame rather than in Ink's effect after it: a key typed as the list appears
+		// is then neither echoed nor held back by the terminal until that effect has run.
+		const stdin = process.stdin;
+		const earlyRaw = stdin.isTTY && !stdin.isRaw;
+		if (earlyRaw) stdin.setRawMode(true);
+		try {
+			const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} pane={pane} color={context.output.color.stdout} onExit={(result) => (picked = result)} />, {
+				exitOnCtrlC: false,
+				// A frame for every key: a cap only delays the key typed right after a frame (at Ink's default 30 fps,
+				// by up to 33 ms). React already batches a burst of updates into one commit, and only changed lines are redrawn.
+				maxFps: 1000,
+				incrementalRendering: true,
+			});
+			await instance.waitUntilExit();
+		} finally {
+			if (earlyRaw && stdin.isRaw) stdin.setRawMode(false);
+			await Promise.all([...proxies].map((proxy) => proxy.close()));
+			process.off('exit', leaveAlternateScreen);
+			leaveAlternateScreen();
+		}
 	} finally {
 		optimise(true);
 		process.off('exit', optimiseAtExit);
-		if (earlyRaw && stdin.isRaw) stdin.setRawMode(false);
-		await Promise.all([...proxies].map((proxy) => proxy.close()));
-		process.off('exit', leaveAlternateScreen);
-		leaveAlternateScreen();
 	}
 
 	// Picker mode ends like kubectx or kubens: one line saying where you are now.
