@@ -9,6 +9,7 @@ import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/cache-files.ts';
+import {withDefaultFlags} from './v8-flags.ts';
 
 // eslint-disable-next-line no-undef -- this file is bundled into dist/chunks as CommonJS
 const chunks = __dirname;
@@ -31,7 +32,8 @@ function loadPack(pack) {
 		cachedData = fs.readFileSync(cacheFile);
 	} catch {}
 
-	const script = new vm.Script(fs.readFileSync(file, 'utf8'), {filename: file, cachedData});
+	const source = fs.readFileSync(file, 'utf8');
+	const script = withDefaultFlags(() => new vm.Script(source, {filename: file, cachedData}));
 	if (!cachedData || script.cachedDataRejected) toWrite.push({script, cacheFile});
 	const members = script.runInThisContext();
 	for (const name of Object.keys(members)) if (!waiting.has(name) && !Module._cache[fileOf(name)]) waiting.set(name, members[name]);
@@ -85,7 +87,7 @@ export function start(name, main) {
 
 process.once('exit', () => {
 	if (toWrite.length === 0) return;
-	for (const {script, cacheFile} of toWrite) writeCacheFile(cacheFile, script.createCachedData());
+	for (const {script, cacheFile} of toWrite) writeCacheFile(cacheFile, withDefaultFlags(() => script.createCachedData()));
 	// Another kubehop (or Node) may share this directory: what this one lacks goes only once written a week
 	// ago. A cache another install still uses is then written again at its next exit, one slower start a week.
 	try {

@@ -8,6 +8,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/cache-files.ts';
+import {changeFlag, withDefaultFlags} from './v8-flags.ts';
 
 // dist/ is CommonJS (source/bundle/build.mjs), and this module is bundled into dist/chunks beside the script.
 // eslint-disable-next-line no-undef
@@ -21,13 +22,20 @@ try {
 	cachedData = fs.readFileSync(cacheFile);
 } catch {}
 
-const compiled = new vm.Script(fs.readFileSync(script, 'utf8'), {filename: script, cachedData});
+const source = fs.readFileSync(script, 'utf8');
+const compiled = withDefaultFlags(() => new vm.Script(source, {filename: script, cachedData}));
+// Yoga's WebAssembly, compiled as this script runs, stays on V8's baseline compiler (Liftoff). Its
+// optimising tier-up compiled layout functions on another thread for 20-30 ms, and the app's own thread
+// waited for it right after the first frame: the key typed as the list appeared waited too (at 10,000
+// contexts, first key ~40 → ~27 ms; the key median no slower). The app's layouts are a few dozen boxes.
+// Two plain flags rather than --liftoff-only, whose implied flags its negation does not undo.
+changeFlag('--no-wasm-tier-up --no-wasm-dynamic-tiering', '--wasm-tier-up --wasm-dynamic-tiering');
 export const uiVendor = compiled.runInThisContext()(createRequire(script));
 
 if (!cachedData || compiled.cachedDataRejected) {
 	// At exit the cache also holds what rendering and typing compiled; writing it costs that one exit ~15 ms.
 	process.once('exit', () => {
-		writeCacheFile(cacheFile, compiled.createCachedData());
+		writeCacheFile(cacheFile, withDefaultFlags(() => compiled.createCachedData()));
 		// Caches of earlier versions of kubehop or Node go.
 		try {
 			for (const name of fs.readdirSync(directory)) if (name.startsWith('ui-vendor-') && name !== path.basename(cacheFile)) fs.rmSync(path.join(directory, name), {force: true});

@@ -1,5 +1,5 @@
-import v8 from 'node:v8';
 import {render} from 'ink';
+import {changeFlag, restoreFlags} from '../bundle/v8-flags.ts';
 import type {Identity} from '../access/access-check.ts';
 import type {ApiClient} from '../cluster/api-client.ts';
 import type {ApiResource} from '../discovery/discovery.ts';
@@ -241,12 +241,9 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// TurboFan's compiles of Ink's, React's and the list's hot functions run 20-30 ms on another thread,
 	// which a garbage collection on this one then waits out: a key typed meanwhile waited with it (at
 	// 10,000 contexts, first key ~57 → ~38 ms, keys after it ~16 → ~11 ms median; the first frame no
-	// slower). The kubeconfig was read with it on. It is back on before any exit handler writes a code
-	// cache, since V8 checks a cache against the flags it was made under.
-	const optimise = (on: boolean) => v8.setFlagsFromString(on ? '--opt' : '--no-opt');
-	const optimiseAtExit = () => optimise(true);
-	process.prependOnceListener('exit', optimiseAtExit);
-	optimise(false);
+	// slower). The kubeconfig was read with it on. Code caches are still checked and made under V8's
+	// defaults (source/bundle/v8-flags.ts).
+	changeFlag('--no-opt', '--opt');
 	let picked: {switchedTo?: string; namespace?: string} = {};
 	try {
 		// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
@@ -277,8 +274,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			leaveAlternateScreen();
 		}
 	} finally {
-		optimise(true);
-		process.off('exit', optimiseAtExit);
+		restoreFlags();
 	}
 
 	// Picker mode ends like kubectx or kubens: one line saying where you are now.
