@@ -23,6 +23,7 @@ const waiting = new Map();
 const toWrite = [];
 // Not path.join: the names are plain file names, and this runs for every require between chunks.
 const fileOf = (name) => `${chunks}${path.sep}${name}`;
+let nodeModulePaths;
 
 function loadPack(pack) {
 	const file = fileOf(pack);
@@ -45,7 +46,7 @@ function run(name, module) {
 	if (!waiting.has(name)) loadPack(packs[name]);
 	const chunk = waiting.get(name);
 	module.filename = file;
-	module.paths = Module._nodeModulePaths(chunks);
+	module.paths = nodeModulePaths ??= Module._nodeModulePaths(chunks);
 	Module._cache[file] = module;
 	try {
 		chunk.call(module.exports, module.exports, requireFrom(module), module, file, chunks);

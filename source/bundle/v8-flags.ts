@@ -9,7 +9,7 @@ import {createRequire} from 'node:module';
 const changed: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('kubehop.changed-v8-flags')] ??= new Map()) as Map<string, string>;
 
 // node:v8 loads only once a flag is changed: the one-shot commands never pay for it.
-const v8 = (): typeof import('node:v8') => (process.getBuiltinModule?.('node:v8') as typeof import('node:v8') | undefined) ?? (createRequire(`${process.cwd()}/`)('node:v8') as typeof import('node:v8'));
+const v8 = (): typeof import('node:v8') => (process.getBuiltinModule?.('node:v8') as typeof import('node:v8') | undefined) ?? (createRequire(process.execPath)('node:v8') as typeof import('node:v8'));
 
 /** Sets `change` (`--no-opt`) until restoreFlags(); `restore` (`--opt`) is V8's default it replaces. */
 export function changeFlag(change: string, restore: string): void {

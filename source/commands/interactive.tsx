@@ -241,8 +241,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// TurboFan's compiles of Ink's, React's and the list's hot functions run 20-30 ms on another thread,
 	// which a garbage collection on this one then waits out: a key typed meanwhile waited with it (at
 	// 10,000 contexts, first key ~57 → ~38 ms, keys after it ~16 → ~11 ms median; the first frame no
-	// slower). The kubeconfig was read with it on. Code caches are still checked and made under V8's
-	// defaults (source/bundle/v8-flags.ts).
+	// slower; Yoga's WebAssembly tier-up is off too, in ui-vendor-loader.mjs). The kubeconfig was read with
+	// it on. Code caches are still checked and made under V8's defaults (source/bundle/v8-flags.ts).
 	changeFlag('--no-opt', '--opt');
 	let picked: {switchedTo?: string; namespace?: string} = {};
 	try {

@@ -22,14 +22,19 @@ export type KubeconfigIndex = {
 	contexts: Set<string>;
 };
 
-export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache: FileIndexCache): Promise<KubeconfigIndex> {
+/**
+ * `learnStats`: whether a cache entry may be rewritten to learn its file's settled stat (for `peek`).
+ * Not worth it before a write: the entry is replaced right after, and at 10,000 contexts the rewrite
+ * costs a switch ~100 ms.
+ */
+export async function loadKubeconfigIndex(selection: KubeconfigSelection, cache: FileIndexCache, {learnStats = true}: {learnStats?: boolean} = {}): Promise<KubeconfigIndex> {
 	const files: IndexedFile[] = [];
 	for (const file of selection.precedence) {
 		if (file === '') continue;
 		const stat = statOf(file);
 		const bytes = readKubeconfigBytes(file);
 		if (!bytes) continue;
-		const hit = cache.lookup(file, bytes, stat);
+		const hit = cache.lookup(file, bytes, learnStats ? stat : undefined);
 		if (hit) {
 			files.push({path: file, bytes, ...hit});
 			continue;
@@ -143,7 +148,7 @@ export async function switchContextIndexed(selection: KubeconfigSelection, cache
 	let name: string;
 	let previous: string;
 	try {
-		const index = await loadKubeconfigIndex(selection, cache);
+		const index = await loadKubeconfigIndex(selection, cache, {learnStats: false});
 		name = await choose(index);
 		requireContext(name, index.contexts);
 		previous = index.currentContext;

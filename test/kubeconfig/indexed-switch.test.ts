@@ -133,6 +133,29 @@ describe('the index by stat, for what is only shown', () => {
 		expect(contextOverview(peekKubeconfigIndex(selection, cache)!)).toEqual(contextOverview(await loadKubeconfigIndex(selection, new FileIndexCache(path.join(tree.root, 'fresh-after-switch')))));
 	});
 
+	it('is not learnt by a switch, which replaces the cache entry anyway: one write of it per switch', async () => {
+		const tree = tempTree({'a.yaml': file('x', ['x', 'dev'])});
+		const target = path.join(tree.root, 'a.yaml');
+		const selection = selectKubeconfigFiles({env: {KUBECONFIG: target}, cwd: tree.root});
+		const cache = new FileIndexCache(path.join(tree.root, 'cache'));
+		await loadKubeconfigIndex(selection, cache);
+		const stored: string[] = [];
+		const store = cache.store.bind(cache);
+		cache.store = (...args) => (stored.push(args[0]), store(...args));
+		// Settled and not yet learnt: a read for the screen learns the stat...
+		await settle(target);
+		await loadKubeconfigIndex(selection, cache);
+		expect(stored).toEqual([target]);
+		// ...and after an edit by someone else, a switch only writes the entry for the bytes it wrote.
+		fs.writeFileSync(target, fs.readFileSync(target, 'utf8').replace('name: dev', 'name: qa_'));
+		await loadKubeconfigIndex(selection, cache);
+		await settle(target);
+		stored.length = 0;
+		await switchContextIndexed(selection, cache, () => 'qa_');
+		expect(stored).toEqual([target]);
+		expect((await loadKubeconfigIndex(selection, cache)).currentContext).toBe('qa_');
+	});
+
 	it('never stands in for a file that cannot be read', async () => {
 		const tree = tempTree({'a.yaml': file('x', ['x'])});
 		const target = path.join(tree.root, 'a.yaml');
