@@ -102,11 +102,6 @@ export class TmuxSession {
 		}, {timeoutMs, what, seen: () => this.screen().join('\n'), changes: fileChanges(this.output)});
 	}
 
-	/** Waits for the pane's program to end by itself (the pane stays: remain-on-exit). */
-	async waitForProgramExit(timeoutMs = 15_000): Promise<void> {
-		await poll(() => this.tmux(['display-message', '-p', '-t', 'main', '#{pane_dead}']).trim() === '1' || undefined, {timeoutMs, what: 'the program to exit', seen: () => this.screen().join('\n'), changes: fileChanges(this.output)});
-	}
-
 	/** Kills the server and waits for the programs in its panes to be gone, so nothing writes to HOME afterwards. */
 	async kill(): Promise<void> {
 		let pids: number[] = [];
