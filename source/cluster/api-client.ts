@@ -1,16 +1,19 @@
 import fs from 'node:fs';
-import https from 'node:https';
-import http from 'node:http';
-import type {Duplex} from 'node:stream';
+import type http from 'node:http';
+import type https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
-import {ClusterError} from './cluster-error.ts';
+import {ClusterError, droppedMidResponse, networkError, requestTimeout} from './cluster-error.ts';
 import type {ClusterInfo} from './exec-credential.ts';
+import {ServerJudge, type Verification} from './server-verification.ts';
+import {requestMessage, WireClient, wireBadResponse, wireDropped, wireTimeout, type WireEndpoint, type WireError, type WireTls} from './wire-client.ts';
 
 // A small typed client for one context. Certificates, tokens, basic auth and exec plugins are applied
 // here as client-go applies them; auth providers and proxies by @kubernetes/client-node, loaded only
-// then. The requests themselves go through Node's own https with one keep-alive agent per client.
+// then. Requests to an https server go over the wire client (wire-client.ts); the rest, and the proxy's
+// piped requests, through Node's own http and https (node-transport.ts), loaded only for them.
 
 export type ClusterTarget = {context: string; server: string};
 
@@ -36,7 +39,14 @@ export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation; e
 
 export async function connect(config: MergedKubeconfig, contextName: string, timeoutOrOptions: number | ConnectOptions = defaultTimeoutMs): Promise<ApiClient> {
 	const {timeoutMs = defaultTimeoutMs, impersonate, env} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
-	return clientFor(await upstream(config, contextName, {impersonate, env}), timeoutMs);
+	const context = await resolveContext(config, contextName, {impersonate, env});
+	if (context.base.protocol !== 'https:' || context.viaClientNode) {
+		const server = await upstreamOf(context, 16);
+		return clientFor(context.target, context.base, nodeSend(context.target, server.requestOptions, timeoutMs), server.close);
+	}
+
+	const wire = new WireClient(wireEndpoint(context), context.verification && new ServerJudge(context.verification));
+	return clientFor(context.target, context.base, wireSend(context, wire, timeoutMs), () => wire.close());
 }
 
 /**
@@ -45,17 +55,21 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
  */
 export function connectThroughProxy(proxyUrl: string, timeoutMs = defaultTimeoutMs): ApiClient {
 	const base = new URL(proxyUrl.endsWith('/') ? proxyUrl : `${proxyUrl}/`);
-	const agent = new http.Agent({keepAlive: true, maxSockets: 16});
-	return clientFor({target: {context: 'proxy', server: proxyUrl}, base, requestOptions: async () => ({agent, headers: {}}), close: () => agent.destroy()}, timeoutMs);
+	const target = {context: 'proxy', server: proxyUrl};
+	let agent: Promise<http.Agent> | undefined;
+	const agentOnce = () => (agent ??= import('./node-transport.ts').then(({agentFor}) => agentFor(true, undefined, 16)));
+	const options = async () => ({agent: await agentOnce(), headers: {}});
+	return clientFor(target, base, nodeSend(target, options, timeoutMs), () => void agent?.then((open) => open.destroy()));
 }
 
-function clientFor(server: Upstream, timeoutMs: number): ApiClient {
-	const {target} = server;
+/** Sends one request and reads its whole answer; failures come as ClusterErrors. */
+type Send = (method: 'GET' | 'POST', url: URL, headers: Record<string, string>, payload: string | undefined) => Promise<RawResponse>;
+
+function clientFor(target: ClusterTarget, base: URL, send: Send, close: () => void): ApiClient {
 	let requests = 0;
-	const send = async (method: 'GET' | 'POST', path: string, accept: string, body?: unknown) => {
-		const options = await server.requestOptions();
+	const request = (method: 'GET' | 'POST', path: string, accept: string, body?: unknown) => {
 		requests++;
-		return sendRequest(target, new URL(path.replace(/^\//, ''), server.base), {...options, method, headers: {...options.headers, Accept: accept}}, timeoutMs, body);
+		return send(method, new URL(path.replace(/^\//, ''), base), {Accept: accept}, body === undefined ? undefined : JSON.stringify(body));
 	};
 
 	return {
@@ -64,13 +78,52 @@ function clientFor(server: Upstream, timeoutMs: number): ApiClient {
 			return requests;
 		},
 		async getJson<T>(path: string): Promise<T> {
-			return parseJson<T>(target, await send('GET', path, 'application/json'));
+			return parseJson<T>(target, await request('GET', path, 'application/json'));
 		},
 		async postJson<T>(path: string, body: unknown): Promise<T> {
-			return parseJson<T>(target, await send('POST', path, 'application/json', body));
+			return parseJson<T>(target, await request('POST', path, 'application/json', body));
 		},
-		raw: (method, path, options = {}) => send(method, path, options.accept ?? 'application/json', options.body),
-		close: server.close,
+		raw: (method, path, options = {}) => request(method, path, options.accept ?? 'application/json', options.body),
+		close,
+	};
+}
+
+function nodeSend(target: ClusterTarget, requestOptions: () => Promise<https.RequestOptions>, timeoutMs: number): Send {
+	return async (method, url, headers, payload) => {
+		const [{sendRequest}, options] = await Promise.all([import('./node-transport.ts'), requestOptions()]);
+		return sendRequest(target, url, {...options, method, headers: {...options.headers, ...headers}}, timeoutMs, payload);
+	};
+}
+
+function wireEndpoint(context: ResolvedContext): WireEndpoint {
+	const host = context.base.hostname.replace(/^\[|\]$/g, '');
+	// SNI as Node's https sends it: the tls-server-name, else the host unless it is an IP address.
+	return {host, port: Number(context.base.port) || 443, servername: context.tlsServerName ?? (net.isIP(host) ? undefined : host)};
+}
+
+function wireSend(context: ResolvedContext, wire: WireClient, timeoutMs: number): Send {
+	const where = `context "${context.target.context}" (${context.target.server})`;
+	// Without the kubeconfig's CA, Node judges the server against its bundled roots: one TLS context per client certificate.
+	let rooted: {cert: unknown; key: unknown; context: tls.SecureContext} | undefined;
+	const tlsOf = (options: https.RequestOptions & tls.ConnectionOptions): WireTls => {
+		const rejectUnauthorized = options.rejectUnauthorized !== false;
+		if (options.secureContext) return {secureContext: options.secureContext, rejectUnauthorized};
+		if (!rooted || rooted.cert !== options.cert || rooted.key !== options.key) rooted = {cert: options.cert, key: options.key, context: tls.createSecureContext({cert: options.cert, key: options.key})};
+		return {secureContext: rooted.context, rejectUnauthorized};
+	};
+
+	return async (method, url, headers, payload) => {
+		const options = await context.credentials();
+		try {
+			const message = requestMessage(method, `${url.pathname}${url.search}`, url.host, {...(options.headers as Record<string, string | undefined>), ...context.impersonationHeaders, ...headers}, payload);
+			return await wire.request(message, tlsOf(options as https.RequestOptions & tls.ConnectionOptions), timeoutMs);
+		} catch (error) {
+			const {code, message} = error as WireError;
+			if (code === wireTimeout) throw requestTimeout(where, timeoutMs);
+			if (code === wireDropped) throw droppedMidResponse(where);
+			if (code === wireBadResponse || code === 'ERR_INVALID_CHAR') throw new ClusterError('server', `${where}: ${message}`);
+			throw networkError(where, error as NodeJS.ErrnoException, timeoutMs);
+		}
 	};
 }
 
@@ -91,6 +144,36 @@ export type Upstream = {
 export type UpstreamOptions = {impersonate?: Impersonation; maxSockets?: number; env?: NodeJS.ProcessEnv};
 
 export async function upstream(config: MergedKubeconfig, contextName: string, {impersonate, maxSockets = 16, env}: UpstreamOptions = {}): Promise<Upstream> {
+	return upstreamOf(await resolveContext(config, contextName, {impersonate, env}), maxSockets);
+}
+
+async function upstreamOf(context: ResolvedContext, maxSockets: number): Promise<Upstream> {
+	const {agentFor} = await import('./node-transport.ts');
+	const agent = agentFor(context.base.protocol === 'http:', context.verification, maxSockets);
+	return {
+		target: context.target,
+		base: context.base,
+		async requestOptions() {
+			const options = await context.credentials();
+			return {...options, agent, headers: {...options.headers, ...context.impersonationHeaders}};
+		},
+		close: () => agent.destroy(),
+	};
+}
+
+/** One context's server and credentials, as client-go would apply them, before any transport is chosen. */
+type ResolvedContext = {
+	target: ClusterTarget;
+	base: URL;
+	credentials: Credentials;
+	/** Credentials applied by @kubernetes/client-node, which may bring an agent of their own (a proxy). */
+	viaClientNode: boolean;
+	verification: Verification | undefined;
+	tlsServerName: string | undefined;
+	impersonationHeaders: Record<string, string | string[]>;
+};
+
+async function resolveContext(config: MergedKubeconfig, contextName: string, {impersonate, env}: {impersonate?: Impersonation; env?: NodeJS.ProcessEnv}): Promise<ResolvedContext> {
 	const context = config.contexts.get(contextName);
 	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
 	const cluster = config.clusters.get(context.data.cluster);
@@ -99,11 +182,9 @@ export async function upstream(config: MergedKubeconfig, contextName: string, {i
 	const user = config.users.get(context.data.user)?.data ?? {};
 	// The CA is read once here, for the TLS options, the verification and an exec plugin's cluster info.
 	const ca = clusterCa(cluster.data);
-	const credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env)) ?? (await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server));
-	const base = server.endsWith('/') ? server : `${server}/`;
-	const isHttp = server.startsWith('http:');
-	const verifyAs = kubectlVerification(cluster.data, server, ca);
-	const agent = isHttp ? new http.Agent({keepAlive: true, maxSockets}) : verifyAs ? new KubectlVerifyingAgent({keepAlive: true, maxSockets}, verifyAs) : new https.Agent({keepAlive: true, maxSockets});
+	let credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env));
+	const viaClientNode = !credentials;
+	credentials ??= await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server);
 	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
 	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
 	const impersonationHeaders: Record<string, string | string[]> = {};
@@ -112,12 +193,12 @@ export async function upstream(config: MergedKubeconfig, contextName: string, {i
 	if (as.uid) impersonationHeaders['Impersonate-Uid'] = as.uid;
 	return {
 		target: {context: contextName, server},
-		base: new URL(base),
-		async requestOptions() {
-			const options = await credentials();
-			return {...options, agent, headers: {...options.headers, ...impersonationHeaders}};
-		},
-		close: () => agent.destroy(),
+		base: new URL(server.endsWith('/') ? server : `${server}/`),
+		credentials,
+		viaClientNode,
+		verification: kubectlVerification(cluster.data, server, ca),
+		tlsServerName: text(cluster.data['tls-server-name']),
+		impersonationHeaders,
 	};
 }
 
@@ -178,102 +259,11 @@ function transportOptions(cluster: Record<string, unknown>, user: Record<string,
 	}
 }
 
-type Verification = {caPem: string; name: string};
-
-// The judge of a server's chain (tls-probe.ts, with go-verify.ts and the certificate reader) is loaded once
-// the first connection has sent its hello, while the server works on its answer, not before it.
-let verifier: Promise<typeof import('../certificates/tls-probe.ts')> | undefined;
-const loadVerifier = () => (verifier ??= import('../certificates/tls-probe.ts'));
-
 /** The CA bundle and name kubectl checks the server against, when the kubeconfig has a CA and verification is on. */
 function kubectlVerification(cluster: Record<string, unknown>, server: string, ca: Buffer | undefined): Verification | undefined {
 	if (!server.startsWith('https:') || cluster['insecure-skip-tls-verify'] === true) return undefined;
 	if (!ca) return undefined;
 	return {caPem: ca.toString('utf8'), name: text(cluster['tls-server-name']) ?? new URL(server).hostname.replace(/^\[|\]$/g, '')};
-}
-
-/**
- * Hands a connection to HTTP only once the server's chain passes Go's checks (certificates/tls-probe.ts,
- * held to kubectl's own verdicts in its tests), so nothing, credentials least of all, is written to a
- * server kubectl would refuse, and the refusal is kubectl's x509 message. TLS sessions are not
- * resumed: a resumed session would skip this check.
- */
-class KubectlVerifyingAgent extends https.Agent {
-	constructor(
-		options: https.AgentOptions,
-		private readonly verification: Verification,
-	) {
-		super({...options, maxCachedSessions: 0});
-	}
-
-	/** Connections still in their handshake, which the agent itself only learns of once they are verified. */
-	private readonly handshaking = new Set<tls.TLSSocket>();
-
-	override destroy(): void {
-		// With an error, so each request still in its handshake fails now instead of waiting out its timeout.
-		for (const socket of this.handshaking) socket.destroy(new Error('the client was closed'));
-		super.destroy();
-	}
-
-	/** Parallel requests open parallel connections to one server: its chain is judged once a minute, not once each. */
-	private recent: {chain: Buffer; problem: string | undefined; at: number} | undefined;
-
-	private async verdict(socket: tls.TLSSocket): Promise<string | undefined> {
-		const {chainOf, kubectlVerificationError} = await loadVerifier();
-		const raw = chainOf(socket.getPeerCertificate(true));
-		const chain = Buffer.concat(raw);
-		if (this.recent && this.recent.chain.equals(chain) && Date.now() - this.recent.at < 60_000) return this.recent.problem;
-		let problem: string | undefined;
-		try {
-			problem = kubectlVerificationError(raw, this.verification.caPem, this.verification.name, new Date());
-		} catch (error) {
-			problem = `x509: kubehop cannot read the server's certificate: ${(error as Error).message}`;
-		}
-
-		this.recent = {chain, problem, at: Date.now()};
-		return problem;
-	}
-
-	override createConnection(options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): undefined {
-		const socket = (https.Agent.prototype as unknown as {createConnection(options: http.ClientRequestArgs): tls.TLSSocket}).createConnection.call(this, options);
-		this.handshaking.add(socket);
-		// Handed over once: to HTTP when the server passes, with the error otherwise (or when the connection
-		// fails first, even while the verdict is being worked out).
-		let handedOver = false;
-		const handOver = (error: Error | null) => {
-			if (handedOver) return;
-			handedOver = true;
-			this.handshaking.delete(socket);
-			socket.removeListener('error', handOver);
-			callback!(error, socket);
-		};
-		socket.on('error', handOver);
-		socket.once('close', () => {
-			this.handshaking.delete(socket);
-			handOver(new Error('the connection closed before its server was verified'));
-		});
-		// The request does not hold this socket yet: a server that never finishes the handshake (a stopped
-		// API server) would keep it, and the process, alive after the request itself has timed out.
-		const limit = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 30_000;
-		socket.setTimeout(limit, () => socket.destroy(new Error('socket timeout')));
-		// TLSSocket's own 'connect' listener, which sends the hello, runs before this one.
-		socket.once('connect', loadVerifier);
-		socket.once('secureConnect', () => {
-			socket.setTimeout(0);
-			this.verdict(socket).then(
-				(problem) => {
-					if (problem === undefined) return handOver(null);
-					socket.destroy();
-					handOver(Object.assign(new Error(problem), {code: 'KUBEHOP_SERVER_NOT_VERIFIED'}));
-				},
-				(error: Error) => {
-					socket.destroy();
-					handOver(error);
-				},
-			);
-		});
-		return undefined;
-	}
 }
 
 /** A user whose credential comes from an exec plugin: asked of the plugin per request, which reuses it until it expires. */
@@ -366,30 +356,6 @@ function readTokenFile(file: unknown): string | undefined {
 	}
 }
 
-function sendRequest(target: ClusterTarget, url: URL, options: https.RequestOptions, timeoutMs: number, body?: unknown): Promise<RawResponse> {
-	const where = `context "${target.context}" (${target.server})`;
-	const payload = body === undefined ? undefined : JSON.stringify(body);
-	const headers = payload === undefined ? options.headers : {...options.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)};
-	return new Promise<RawResponse>((resolve, reject) => {
-		const transport = url.protocol === 'http:' ? http : https;
-		const request = transport.request(url, {...options, headers, timeout: timeoutMs}, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8')}));
-			response.on('error', (error) => reject(new ClusterError('unreachable', `${where}: ${error.message}`)));
-			response.on('aborted', () => reject(new ClusterError('unreachable', `${where}: the connection was dropped mid-response`)));
-		});
-		const timer = setTimeout(() => {
-			request.destroy();
-			reject(new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`, undefined, 'check the server is up, or raise the limit with --request-timeout'));
-		}, timeoutMs);
-		request.on('close', () => clearTimeout(timer));
-		request.on('timeout', () => request.destroy(new Error('socket timeout')));
-		request.on('error', (error: NodeJS.ErrnoException) => reject(networkError(where, error, timeoutMs)));
-		request.end(payload);
-	});
-}
-
 export function statusError(where: string, status: number, body: string): ClusterError {
 	let message = '';
 	try {
@@ -400,23 +366,4 @@ export function statusError(where: string, status: number, body: string): Cluste
 	if (status === 403) return new ClusterError('forbidden', `${where}: forbidden (403)${message ? `: ${message}` : ''}`, status);
 	if (status === 404) return new ClusterError('not-found', `${where}: not found (404)${message ? `: ${message}` : ''}`, status);
 	return new ClusterError('server', `${where}: HTTP ${status}${message ? `: ${message}` : ''}`, status);
-}
-
-// Node's TLS codes, translated into the x509 errors kubectl users know from Go.
-const tlsErrors: Record<string, string> = {
-	DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
-	SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
-	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
-	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
-	CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
-	CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
-	ERR_TLS_CERT_ALTNAME_INVALID: "x509: certificate is not valid for this server name (SAN mismatch)",
-};
-
-function networkError(where: string, error: NodeJS.ErrnoException, timeoutMs: number): ClusterError {
-	const code = error.code ?? '';
-	if (code === 'KUBEHOP_SERVER_NOT_VERIFIED') return new ClusterError('tls', `${where}: tls: failed to verify certificate: ${error.message}`);
-	if (tlsErrors[code]) return new ClusterError('tls', `${where}: ${tlsErrors[code]} (${code})`);
-	if (error.message === 'socket timeout') return new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`);
-	return new ClusterError('unreachable', `${where} is unreachable: ${error.message}`);
 }

@@ -13,3 +13,34 @@ export class ClusterError extends KubehopError {
 		super(message, hint);
 	}
 }
+
+// Node's TLS codes, translated into the x509 errors kubectl users know from Go.
+const tlsErrors: Record<string, string> = {
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
+	SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
+	CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
+	CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'x509: certificate is not valid for this server name (SAN mismatch)',
+};
+
+/** Set on the error a connection fails with when its server does not pass kubectl's checks. */
+export const serverNotVerified = 'KUBEHOP_SERVER_NOT_VERIFIED';
+
+/** A request that failed below HTTP (connection, TLS, timeout), as the user should read it. */
+export function networkError(where: string, error: NodeJS.ErrnoException, timeoutMs: number): ClusterError {
+	const code = error.code ?? '';
+	if (code === serverNotVerified) return new ClusterError('tls', `${where}: tls: failed to verify certificate: ${error.message}`);
+	if (tlsErrors[code]) return new ClusterError('tls', `${where}: ${tlsErrors[code]} (${code})`);
+	if (error.message === 'socket timeout') return new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`);
+	return new ClusterError('unreachable', `${where} is unreachable: ${error.message}`);
+}
+
+export function requestTimeout(where: string, timeoutMs: number): ClusterError {
+	return new ClusterError('timeout', `${where} did not answer within ${timeoutMs / 1000}s`, undefined, 'check the server is up, or raise the limit with --request-timeout');
+}
+
+export function droppedMidResponse(where: string): ClusterError {
+	return new ClusterError('unreachable', `${where}: the connection was dropped mid-response`);
+}

@@ -119,6 +119,20 @@ describe('kubehop api beside kubectl api-versions and api-resources', () => {
 			}
 		});
 	}
+
+	itWithCluster("asks over the wire client: Node's http and https stay unloaded, ~7 ms of the command", async () => {
+		const home = homeFor(contextNames.admin);
+		const directory = fs.mkdtempSync(path.join(home.home, 'loaded-'));
+		const list = path.join(directory, 'modules.json');
+		const recorder = path.join(directory, 'record-modules.cjs');
+		fs.writeFileSync(recorder, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`);
+		const result = await spawned(process.execPath, ['--require', recorder, cliPath, 'api', '--json'], {PATH: process.env.PATH, NO_COLOR: '1', ...home.env});
+		expect(result.status, result.stderr).toBe(0);
+		const modules = JSON.parse(fs.readFileSync(list, 'utf8')) as string[];
+		// Not vacuous: TLS itself is loaded.
+		expect(modules).toContain('NativeModule tls');
+		expect(modules.filter((name) => /^NativeModule (?:https?|_http_\w+)$/.test(name))).toEqual([]);
+	});
 });
 
 const widgetCrd = `apiVersion: apiextensions.k8s.io/v1
