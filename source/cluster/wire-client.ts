@@ -4,12 +4,11 @@ import {serverNotVerified} from './cluster-error.ts';
 import {loadVerifier, type ServerJudge} from './server-verification.ts';
 
 // HTTP/1.1 over Node's tls, for kubehop's own requests to an API server: a GET or a small JSON POST, the
-// answer read whole. Node's https costs a command ~7 ms to load and set up its first request (measured
-// against this client on the same two discovery requests), which is the difference between `kubehop api`
-// and `kubectl api-resources`. The server's chain is judged as kubectl judges it before a byte is
-// written. Anything outside plain HTTP/1.1 framing (content length, chunked, or until the close) is
-// refused as a bad response rather than guessed at; a keep-alive connection the server closed while it
-// sat idle is replaced once, as Go's transport does.
+// answer read whole. Loading Node's http and https and setting up their first request took `kubehop api`
+// 3-5 ms longer than this (alternating runs), which kept it behind `kubectl api-resources`. The server's
+// chain is judged as kubectl judges it before a byte is written. Anything outside plain HTTP/1.1 framing
+// (a content length, chunks, or the close) is refused as a bad response rather than guessed at; a
+// kept-alive connection the server closed while it sat idle is replaced once, as Go's transport does.
 
 export type WireEndpoint = {host: string; port: number; servername: string | undefined};
 export type WireTls = {secureContext: tls.SecureContext; rejectUnauthorized: boolean};

@@ -120,7 +120,7 @@ describe('kubehop api beside kubectl api-versions and api-resources', () => {
 		});
 	}
 
-	itWithCluster("asks over the wire client: Node's http and https stay unloaded, ~7 ms of the command", async () => {
+	itWithCluster("asks over the wire client: Node's http and https stay unloaded", async () => {
 		const home = homeFor(contextNames.admin);
 		const directory = fs.mkdtempSync(path.join(home.home, 'loaded-'));
 		const list = path.join(directory, 'modules.json');
