@@ -42,9 +42,14 @@ if (!existsSync(CLI) && !SKIP_KUBEHOP) {
 	process.exit(1);
 }
 
-/** Timed runs for one row at one size: at most `max`, fewer for slow commands (at least `min`). */
+/**
+ * Timed runs for one row at one size: at most `max`, fewer for slow commands (at least `min`). The
+ * 30 s budget keeps kubectl and bash kubectx at 3 runs at 10,000 contexts; a fast command gets its
+ * 15 there too: writing a 53 MB file here takes 13 ms in most runs and 90-125 ms in some (write(2)
+ * itself stalls in the kernel), and 3 runs left a row's median to which runs stalled.
+ */
 function plan(size) {
-	const max = RUNS || (size >= 10_000 ? (QUICK ? 1 : 3) : QUICK ? 5 : 15);
+	const max = RUNS || (QUICK ? (size >= 10_000 ? 1 : 5) : 15);
 	return {max, min: Math.min(max, QUICK ? 1 : 3), budgetMs: QUICK ? 10_000 : 30_000};
 }
 
@@ -278,7 +283,7 @@ const fmtMs = (ms) => (ms < 100 ? ms.toFixed(1) : int(ms));
 
 /**
  * `node -e 0` reads no fixture, so its runs at every size measure the same thing: pooled, the baseline
- * of the TUI and certs ratios is not left to the 3 runs made at 10,000 contexts.
+ * of the TUI and certs ratios is not left to the runs made at any one size.
  */
 function pooledNodeMs() {
 	const pooled = Object.values(results.node ?? {}).flatMap((row) => row?.samplesMs ?? []);
