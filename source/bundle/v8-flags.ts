@@ -1,5 +1,5 @@
 // V8 flags kubehop changes while it runs: the app turns V8's optimising compilers off (see
-// source/commands/interactive.tsx and ui-vendor-loader.mjs). V8 checks a code cache against the flags it
+// source/commands/interactive.tsx and ui-vendor-loader.mjs), and so does `certs -A` while it parses. V8 checks a code cache against the flags it
 // was made under, so the loaders check and make theirs under V8's defaults, whatever the app has changed:
 // a cache made under other flags would be refused, and written again, at every start. The changes live on
 // globalThis because the pack loader (code-cache.js) is bundled apart from the packs that make them.
@@ -15,6 +15,18 @@ const v8 = (): typeof import('node:v8') => (process.getBuiltinModule?.('node:v8'
 export function changeFlag(change: string, restore: string): void {
 	changed.set(restore, change);
 	v8().setFlagsFromString(change);
+}
+
+/** Runs `work` with `change` set, unless it already is (the app's), then restores V8's default, `restore`. */
+export async function whileChanged<T>(change: string, restore: string, work: () => Promise<T>): Promise<T> {
+	if (changed.has(restore)) return work();
+	changeFlag(change, restore);
+	try {
+		return await work();
+	} finally {
+		changed.delete(restore);
+		v8().setFlagsFromString(restore);
+	}
 }
 
 export function restoreFlags(): void {

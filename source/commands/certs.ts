@@ -1,6 +1,7 @@
 import type {ContextCertificates, ContextFacts, FleetRow, Severity, Thresholds} from '../certificates/fleet.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import type {ProbeResult, ProbeTarget} from '../certificates/tls-probe.ts';
+import {whileChanged} from '../bundle/v8-flags.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {paint, printJson, shown} from '../terminal/output.ts';
 import {commandFlags} from './arguments.ts';
@@ -96,20 +97,24 @@ async function everyContextsFacts(context: CommandContext, now: Date): Promise<C
 	const {precedence} = context.selection;
 	const cached = cache.lookup(precedence, now.getTime());
 	if (cached) return cached;
-	const recorder = new FileRecorder();
-	for (const file of precedence) if (file !== '') recorder.noteKubeconfig(file);
-	const [config, fleet] = await Promise.all([context.load(), import('../certificates/fleet.ts')]);
-	for (const file of config.files) {
-		const key = file.config.currentContextEntry?.keyStart;
-		recorder.parsed(file.path, file.text, key === undefined ? undefined : Buffer.byteLength(file.text.slice(0, key)));
-	}
+	// Parsing every file and certificate afresh runs most of its code once: TurboFan's work on it is never
+	// paid back, and turning it off took ~3.5 ms off ~57 at 200 contexts (alternating runs).
+	return whileChanged('--no-opt', '--opt', async () => {
+		const recorder = new FileRecorder();
+		for (const file of precedence) if (file !== '') recorder.noteKubeconfig(file);
+		const [config, fleet] = await Promise.all([context.load(), import('../certificates/fleet.ts')]);
+		for (const file of config.files) {
+			const key = file.config.currentContextEntry?.keyStart;
+			recorder.parsed(file.path, file.text, key === undefined ? undefined : Buffer.byteLength(file.text.slice(0, key)));
+		}
 
-	const names = [...config.contexts.keys()];
-	const execRecordKey = await recordKeys(config, names);
-	const facts = names.map((name) => fleet.contextFacts(config, name, now, {read: recorder.read, execRecordKey}));
-	const files = recorder.settledFiles(now.getTime());
-	if (files) cache.store(precedence, files, facts);
-	return facts;
+		const names = [...config.contexts.keys()];
+		const execRecordKey = await recordKeys(config, names);
+		const facts = names.map((name) => fleet.contextFacts(config, name, now, {read: recorder.read, execRecordKey}));
+		const files = recorder.settledFiles(now.getTime());
+		if (files) cache.store(precedence, files, facts);
+		return facts;
+	});
 }
 
 export async function runCerts(operands: string[], context: CommandContext, now = new Date()): Promise<number> {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import {afterEach, describe, expect, it} from 'vitest';
-import {changeFlag, restoreFlags, withDefaultFlags} from '../../source/bundle/v8-flags.ts';
+import {changeFlag, restoreFlags, whileChanged, withDefaultFlags} from '../../source/bundle/v8-flags.ts';
 import {tempTree} from '../support/temp-tree.ts';
 
 // The app changes V8's flags while it runs; the code caches it writes must still be the ones the next
@@ -35,6 +35,20 @@ describe('V8 flags changed while the app runs', () => {
 		expect(acceptedByAFreshNode(madeUnderDefaults)).toBe(true);
 		// And restored, the flags are V8's defaults again.
 		expect(acceptedByAFreshNode(cacheMadeNow())).toBe(true);
+	});
+
+	it("are changed for one piece of work only, and an app's own change outlives it", async () => {
+		// Under --no-opt, a code cache made carelessly is refused: that tells whether the flag is set.
+		const optimisingOff = () => !acceptedByAFreshNode(cacheMadeNow());
+		expect(await whileChanged('--no-opt', '--opt', async () => optimisingOff())).toBe(true);
+		expect(optimisingOff()).toBe(false);
+		changeFlag('--no-opt', '--opt');
+		await whileChanged('--no-opt', '--opt', async () => {});
+		expect(optimisingOff()).toBe(true);
+		// Failing work restores the flag too.
+		restoreFlags();
+		await expect(whileChanged('--no-opt', '--opt', async () => Promise.reject(new Error('parse failed')))).rejects.toThrow('parse failed');
+		expect(optimisingOff()).toBe(false);
 	});
 
 	it('cost nothing when nothing was changed', () => {
