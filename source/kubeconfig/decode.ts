@@ -111,8 +111,9 @@ export function decodeKubeconfig(root: YamlNode | undefined, file: string, {chec
 		const entry = map ? mapGet(map, section) : undefined;
 		const items: NamedItem[] = [];
 		const seen = new Map<string, number>();
-		const seq = entry?.value?.kind === 'seq' ? entry.value : undefined;
-		for (const [index, node] of (seq?.items ?? []).entries()) {
+		const nodes = entry?.value?.kind === 'seq' ? entry.value.items : [];
+		for (let index = 0; index < nodes.length; index++) {
+			const node = nodes[index];
 			if (node?.kind !== 'map') continue;
 			const nameEntry = mapGet(node, 'name');
 			const name = nameEntry?.value?.kind === 'scalar' && nameEntry.value.type !== 'null' ? nameEntry.value.value : '';
@@ -197,7 +198,11 @@ function check(node: YamlNode | undefined, spec: Spec, path: Path, checkPayloads
 	}
 
 	if (node.kind !== 'map') fail(`expected a mapping, found a ${describe(node)}`, path, node);
-	for (const entry of (node as YamlMap).entries) {
+	// Indexed, like the loops below that run once per field of a file: the cold code that reads a file has
+	// no optimised for-of, and its iterator allocates a result per field (a fleet's file has thousands).
+	const {entries} = node as YamlMap;
+	for (let index = 0; index < entries.length; index++) {
+		const entry = entries[index]!;
 		const childSpec = 'map' in spec ? spec.map : spec.object[entry.key];
 		if (childSpec) check(entry.value, childSpec, {parent: path, segment: entry.key}, checkPayloads, fail);
 	}
@@ -226,8 +231,10 @@ export function toPlain(node: YamlNode | undefined): unknown {
 
 	if (node.kind === 'seq') return node.items.map((item) => toPlain(item));
 	const result: Record<string, unknown> = {};
+	const {entries} = node;
 	// go-yaml applies `<<` merge keys: merged mappings fill in, explicit keys win, earlier merges win.
-	for (const entry of node.entries) {
+	for (let index = 0; index < entries.length; index++) {
+		const entry = entries[index]!;
 		if (entry.key !== '<<') continue;
 		const sources = entry.value?.kind === 'seq' ? entry.value.items : [entry.value];
 		for (const source of sources) {
@@ -236,6 +243,6 @@ export function toPlain(node: YamlNode | undefined): unknown {
 		}
 	}
 
-	for (const entry of node.entries) if (entry.key !== '<<') result[entry.key] = toPlain(entry.value);
+	for (let index = 0; index < entries.length; index++) if (entries[index]!.key !== '<<') result[entries[index]!.key] = toPlain(entries[index]!.value);
 	return result;
 }
