@@ -243,11 +243,8 @@ export class ResponseReader {
 		for (;;) {
 			switch (this.#state) {
 				case 'head': {
-					const end = this.#pending.indexOf(headEnd);
-					if (end === -1) {
-						if (this.#pending.length > 65_536) throw badResponse('a head longer than 64 KiB');
-						return false;
-					}
+					const end = this.#endOf(headEnd, 65_536, 'a head');
+					if (end === -1) return false;
 
 					const head = this.#pending.toString('latin1', 0, end);
 					this.#pending = this.#pending.subarray(end + 4);
@@ -270,11 +267,8 @@ export class ResponseReader {
 				}
 
 				case 'chunk-size': {
-					const end = this.#pending.indexOf(lineEnd);
-					if (end === -1) {
-						if (this.#pending.length > 1024) throw badResponse('a chunk size line longer than 1 KiB');
-						return false;
-					}
+					const end = this.#endOf(lineEnd, 1024, 'a chunk size line');
+					if (end === -1) return false;
 
 					const size = /^([\dA-Fa-f]{1,12})[ \t]*(?:;.*)?$/.exec(this.#pending.toString('latin1', 0, end));
 					if (!size) throw badResponse('a malformed chunk size');
@@ -293,11 +287,8 @@ export class ResponseReader {
 				}
 
 				case 'trailers': {
-					const end = this.#pending.indexOf(lineEnd);
-					if (end === -1) {
-						if (this.#pending.length > 65_536) throw badResponse('trailers longer than 64 KiB');
-						return false;
-					}
+					const end = this.#endOf(lineEnd, 65_536, 'trailers');
+					if (end === -1) return false;
 
 					this.#pending = this.#pending.subarray(end + 2);
 					if (end === 0) this.#state = 'done';
@@ -317,6 +308,13 @@ export class ResponseReader {
 				}
 			}
 		}
+	}
+
+	/** Where `mark` starts in the bytes not yet read, or -1 while they are still arriving (and not too many). */
+	#endOf(mark: Buffer, limit: number, what: string): number {
+		const end = this.#pending.indexOf(mark);
+		if (end === -1 && this.#pending.length > limit) throw badResponse(`${what} longer than ${limit / 1024} KiB`);
+		return end;
 	}
 
 	/** The connection ended: complete only for an answer framed by the close itself. */

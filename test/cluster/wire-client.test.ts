@@ -72,6 +72,8 @@ describe('reading an HTTP/1.1 response', () => {
 		['a malformed chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
 		['a chunk longer than it says', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}}\r\n0\r\n\r\n'],
 		['a protocol switch', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n'],
+		['a head that never ends', `HTTP/1.1 200 OK\r\nX-Long: ${'a'.repeat(70_000)}`],
+		['a chunk size line that never ends', `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1${' '.repeat(2000)}`],
 	] as const) {
 		it(`refuses ${name}`, () => {
 			expect(() => read(response, 1_000)).toThrow(expect.objectContaining({code: wireBadResponse}));
