@@ -118,26 +118,34 @@ export async function runAccessBench({cli, runs, log}: {cli: string; runs: numbe
 		}
 
 		// Discovery: `kubehop api` against `kubectl api-resources` with a cold cache (a fresh --cache-dir
-		// each run), requests counted from each tool's own report (kubectl's -v=6 request log).
+		// each run), requests counted from each tool's own report: kubehop's JSON, and kubectl's -v=6 request
+		// log in an untimed first run (its logging is not timed). The two take turns, so that the machine's
+		// drift over the runs weighs on both.
 		const discoveryRows: Array<{label: string; ms: number; requests: string}> = [];
 		{
 			const kubehopTimes: number[] = [];
+			const kubectlTimes: number[] = [];
 			let kubehopRequests = '';
-			for (let run = 0; run < runs; run++) {
+			let kubectlRequests = 0;
+			const kubehopApi = () => {
 				const result = timed(process.execPath, [cli, 'api', '--json', '--context', cluster.contexts.admin], env);
-				kubehopTimes.push(result.ms);
 				const json = JSON.parse(result.stdout) as {discoveryRequests: number; requests: number};
 				kubehopRequests = `${json.discoveryRequests} discovery + ${json.requests - json.discoveryRequests} APIServices`;
-			}
-
-			const kubectlTimes: number[] = [];
-			let kubectlRequests = 0;
-			for (let run = 0; run < runs; run++) {
+				return result.ms;
+			};
+			const kubectlApiResources = (countRequests = false) => {
 				const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-bench-kubectl-cache-'));
-				const result = timed(kubectl, ['--context', cluster.contexts.admin, '--cache-dir', cache, '-v=6', 'api-resources', '-o', 'wide'], env);
+				const result = timed(kubectl, ['--context', cluster.contexts.admin, '--cache-dir', cache, ...(countRequests ? ['-v=6'] : []), 'api-resources', '-o', 'wide'], env);
 				fs.rmSync(cache, {recursive: true, force: true});
-				kubectlTimes.push(result.ms);
-				kubectlRequests = result.stderr.split('\n').filter((line) => /"Response" verb="GET"|GET https?:\/\//.test(line)).length;
+				if (countRequests) kubectlRequests = result.stderr.split('\n').filter((line) => /"Response" verb="GET"|GET https?:\/\//.test(line)).length;
+				return result.ms;
+			};
+
+			kubehopApi();
+			kubectlApiResources(true);
+			for (let run = 0; run < runs; run++) {
+				kubehopTimes.push(kubehopApi());
+				kubectlTimes.push(kubectlApiResources());
 			}
 
 			discoveryRows.push({label: '`kubehop api` (groups, versions, resources)', ms: median(kubehopTimes), requests: kubehopRequests});
