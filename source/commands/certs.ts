@@ -98,7 +98,7 @@ async function everyContextsFacts(context: CommandContext, now: Date): Promise<C
 	const cached = cache.lookup(precedence, now.getTime());
 	if (cached) return cached;
 	// Parsing every file and certificate afresh runs most of its code once: TurboFan's work on it is never
-	// paid back, and turning it off took ~3.5 ms off ~57 at 200 contexts (alternating runs).
+	// paid back, and turning it off took 3-5 ms off ~70 at the benchmark's 200 contexts (alternating runs).
 	return whileChanged('--no-opt', '--opt', async () => {
 		const recorder = new FileRecorder();
 		for (const file of precedence) if (file !== '') recorder.noteKubeconfig(file);
