@@ -1,6 +1,7 @@
 // V8 flags kubehop changes while it runs: the app turns V8's optimising compilers off (see
-// source/commands/interactive.tsx and ui-vendor-loader.mjs), and so does `certs -A` while it parses. V8 checks a code cache against the flags it
-// was made under, so the loaders check and make theirs under V8's defaults, whatever the app has changed:
+// source/commands/interactive.tsx and ui-vendor-loader.mjs), and so does `certs -A` while it parses a
+// fleet afresh. V8 checks a code cache against the flags it was made under, so the loaders check and
+// make theirs under V8's defaults, whatever the app has changed:
 // a cache made under other flags would be refused, and written again, at every start. The changes live on
 // globalThis because the pack loader (code-cache.js) is bundled apart from the packs that make them.
 import {createRequire} from 'node:module';
