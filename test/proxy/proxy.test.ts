@@ -8,6 +8,7 @@ import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {startProxy} from '../../source/proxy/server.ts';
 import {contextNames} from '../cluster/control-plane/control-plane.ts';
+import {stopManaged} from '../cluster/control-plane/processes.ts';
 import {controlPlane, homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
 import {cliPath} from '../support/kubehop-binary.ts';
 
@@ -25,13 +26,7 @@ afterEach(async () => {
 	await Promise.all(running.splice(0).map(stop));
 });
 
-async function stop(proxy: Running): Promise<void> {
-	if (proxy.child.exitCode !== null || proxy.child.signalCode !== null) return;
-	proxy.child.kill('SIGTERM');
-	const timer = setTimeout(() => proxy.child.kill('SIGKILL'), 5000);
-	await proxy.exit;
-	clearTimeout(timer);
-}
+const stop = (proxy: Running) => stopManaged({child: proxy.child, exited: proxy.exit});
 
 /** Starts one proxy and waits for its "Starting to serve on" line (or its exit, which fails the test). */
 async function start(which: Which, home: Home, args: string[] = []): Promise<Running> {

@@ -1,5 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 // A real terminal for end-to-end tests: a detached tmux session on a private server, driven with
@@ -65,6 +66,9 @@ export class TmuxSession {
 	/** Everything the pane's program writes, copied by tmux (`pipe-pane`): each write may change the screen. */
 	private readonly output: string;
 
+	/** Ends once every process of the pane has exited: see paneEnded. */
+	private readonly ended: {promise: Promise<void>; release(): void};
+
 	/** Starts `command` (an argv, run without a shell) in a detached window of the given size. */
 	constructor(directory: string, command: readonly string[], {width = 100, height = 30} = {}) {
 		this.config = path.join(directory, `${this.socket}.conf`);
@@ -72,7 +76,10 @@ export class TmuxSession {
 		this.output = path.join(directory, `${this.socket}.out`);
 		fs.writeFileSync(this.output, '');
 		fs.writeFileSync(this.config, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 0\n');
-		this.tmux(['new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), ...command]);
+		const fifo = path.join(directory, `${this.socket}.running`);
+		this.ended = paneEnded(fifo);
+		// The pane's shell opens the FIFO as fd 3, says so, and becomes the program, which keeps it open until it exits.
+		this.tmux(['new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), 'sh', '-c', 'exec 3>"$0" && printf . >&3 && exec "$@"', fifo, ...command]);
 		this.tmux(['pipe-pane', '-t', 'main', '-o', `cat >> '${this.output}'`]);
 	}
 
@@ -102,23 +109,27 @@ export class TmuxSession {
 		}, {timeoutMs, what, seen: () => this.screen().join('\n'), changes: fileChanges(this.output)});
 	}
 
-	/** Kills the server and waits for the programs in its panes to be gone, so nothing writes to HOME afterwards. */
-	async kill(): Promise<void> {
-		let pids: number[] = [];
+	/** Kills the server and waits for the program in its pane to be gone, so nothing writes to HOME afterwards. */
+	async kill(timeoutMs = 10_000): Promise<void> {
 		let socketPath: string | undefined;
 		try {
 			socketPath = this.tmux(['display-message', '-p', '#{socket_path}']).trim();
-			pids = this.tmux(['list-panes', '-a', '-F', '#{pane_pid}']).trim().split('\n').map(Number);
 			this.tmux(['kill-server']);
 		} catch {
 			// Already gone.
 		}
 
-		await waitForExit(pids);
-		fs.rmSync(this.config, {force: true});
-		fs.rmSync(this.output, {force: true});
-		// tmux 3.3 leaves the socket file of a killed server behind.
-		if (socketPath) fs.rmSync(socketPath, {force: true});
+		let deadline: NodeJS.Timeout | undefined;
+		try {
+			await Promise.race([this.ended.promise, new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`timed out after ${timeoutMs}ms waiting for the pane's program to exit`)), timeoutMs)))]);
+		} finally {
+			clearTimeout(deadline);
+			this.ended.release();
+			fs.rmSync(this.config, {force: true});
+			fs.rmSync(this.output, {force: true});
+			// tmux 3.3 leaves the socket file of a killed server behind.
+			if (socketPath) fs.rmSync(socketPath, {force: true});
+		}
 	}
 
 	private tmux(args: string[]): string {
@@ -126,30 +137,36 @@ export class TmuxSession {
 	}
 }
 
-/** A process that has ended, or is a zombie waiting for its new parent (a slow-reaping init) to collect it. */
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-	} catch {
-		return false;
-	}
-
-	try {
-		return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-	} catch {
-		return true;
-	}
-}
-
 /**
- * Waits for processes that are not ours to end. Linux tells a parent, not a stranger, when a process
- * exits, and tmux's pane-died hook did not fire reliably for programs killed with the server; so this
- * one wait looks again every 20 ms, bounded by a deadline, instead of sleeping a fixed time.
+ * When the pane's processes are all gone. They are tmux's children, not ours, so Linux would not tell us
+ * when they exit; but the kernel closes their files when they do: the pane holds the write end of a
+ * FIFO, and its read end here sees the end of the stream once the last holder has exited, however it
+ * died. A FIFO without writers also reads as ended, so a writer of our own holds it open until the
+ * pane's first byte says the pane has its end.
  */
-async function waitForExit(pids: readonly number[], timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (pids.some(alive)) {
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for panes ${pids.join(', ')} to exit`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
+function paneEnded(fifo: string): {promise: Promise<void>; release(): void} {
+	execFileSync('mkfifo', ['-m', '600', fifo]);
+	const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+	let holder: number | undefined = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+	const letGo = () => {
+		if (holder !== undefined) fs.closeSync(holder);
+		holder = undefined;
+	};
+	const stream = new net.Socket({fd: reader, readable: true, writable: false});
+	// A session a test never kills does not keep the test process alive.
+	stream.unref();
+	const promise = new Promise<void>((resolve) => {
+		stream.on('data', letGo);
+		stream.once('end', resolve);
+		stream.once('close', resolve);
+	});
+	stream.on('error', () => {});
+	return {
+		promise,
+		release: () => {
+			letGo();
+			stream.destroy();
+			fs.rmSync(fifo, {force: true});
+		},
+	};
 }

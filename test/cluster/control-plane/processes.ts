@@ -19,7 +19,8 @@ export function startManaged(name: string, binary: string, args: string[], log: 
 	return {name, child, log, exited};
 }
 
-export async function stopManaged(process: Managed, graceMs = 5000): Promise<void> {
+/** SIGTERM, then SIGKILL if the process is still there after `graceMs`; resolves on its exit event. */
+export async function stopManaged(process: Pick<Managed, 'child'> & {exited: Promise<unknown>}, graceMs = 5000): Promise<void> {
 	if (process.child.exitCode !== null || process.child.signalCode !== null) return;
 	process.child.kill('SIGTERM');
 	const timer = setTimeout(() => process.child.kill('SIGKILL'), graceMs);
@@ -60,6 +61,11 @@ export function tlsStatus(url: string, client: TlsClient, timeoutMs = 2000): Pro
 	});
 }
 
+/**
+ * Probes `check` (a health or readiness endpoint) until it passes, the process exits, or the deadline
+ * passes. Readiness has no event to wait on, and the servers log nothing in particular when they get
+ * there: the 200 ms between probes is their cadence, and a slow machine only takes more of them.
+ */
 export async function waitFor(what: string, check: () => Promise<boolean>, isAlive: () => boolean, timeoutMs: number, diagnostics: () => string): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
