@@ -62,7 +62,7 @@ function run(name, module) {
 
 const isChunk = (name) => waiting.has(name) || Object.hasOwn(packs, name);
 
-/** The chunks name each other `./NAME.js`; anything else (Node's built-ins) goes to Node's require. */
+/** The chunks name each other `./NAME.js`; anything else (Node's built-ins) goes to Node's require, under V8's default flags. */
 function requireFrom(module) {
 	const require = (id) => {
 		if (id.startsWith('./')) {
@@ -72,7 +72,7 @@ function requireFrom(module) {
 			if (isChunk(name)) return run(name, new Module(fileOf(name), module));
 		}
 
-		return module.require(id);
+		return Module.isBuiltin(id) ? withDefaultFlags(() => module.require(id)) : module.require(id);
 	};
 
 	require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);

@@ -24,13 +24,18 @@ try {
 
 const source = fs.readFileSync(script, 'utf8');
 const compiled = withDefaultFlags(() => new vm.Script(source, {filename: script, cachedData}));
+// Node's built-ins come with code caches made under V8's default flags: the script's requires are loaded
+// under those, and so is `performance` (a lazily loaded global React's scheduler reads as it starts).
+void globalThis.performance;
+
 // Yoga's WebAssembly, compiled as this script runs, stays on V8's baseline compiler (Liftoff). Its
 // optimising tier-up compiled layout functions on another thread for 20-30 ms, and the app's own thread
 // waited for it right after the first frame: the key typed as the list appeared waited too (at 10,000
 // contexts, first key ~40 → ~27 ms; the key median no slower). The app's layouts are a few dozen boxes.
 // Two plain flags rather than --liftoff-only, whose implied flags its negation does not undo.
 changeFlag('--no-wasm-tier-up --no-wasm-dynamic-tiering', '--wasm-tier-up --wasm-dynamic-tiering');
-export const uiVendor = compiled.runInThisContext()(createRequire(script));
+const requireBuiltin = createRequire(script);
+export const uiVendor = compiled.runInThisContext()((id) => withDefaultFlags(() => requireBuiltin(id)));
 
 if (!cachedData || compiled.cachedDataRejected) {
 	// At exit the cache also holds what rendering and typing compiled; writing it costs that one exit ~15 ms.

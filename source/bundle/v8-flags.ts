@@ -35,7 +35,11 @@ export function restoreFlags(): void {
 	changed.clear();
 }
 
-/** Runs `work` (a code cache checked or made) under V8's default flags. */
+/**
+ * Runs `work` (a code cache checked or made, or a built-in module loaded) under V8's default flags. Node's
+ * built-ins come with code caches made under those flags too: node:crypto, loaded with --no-opt set, was
+ * compiled from its source, 4.3 ms against 1.6.
+ */
 export function withDefaultFlags<T>(work: () => T): T {
 	if (changed.size === 0) return work();
 	for (const restore of changed.keys()) v8().setFlagsFromString(restore);

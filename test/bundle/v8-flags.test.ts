@@ -1,10 +1,12 @@
-import {spawnSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import {afterEach, describe, expect, it} from 'vitest';
 import {changeFlag, restoreFlags, whileChanged, withDefaultFlags} from '../../source/bundle/v8-flags.ts';
-import {tempTree} from '../support/temp-tree.ts';
+import {cliPath} from '../support/kubehop-binary.ts';
+import {tempTree, type TempTree} from '../support/temp-tree.ts';
+import {fileChanges, poll, TmuxSession} from '../support/tmux.ts';
 
 // The app changes V8's flags while it runs; the code caches it writes must still be the ones the next
 // start, under V8's defaults, accepts. A fresh Node process says whether V8 accepts a cache: the oracle.
@@ -54,4 +56,65 @@ describe('V8 flags changed while the app runs', () => {
 	it('cost nothing when nothing was changed', () => {
 		expect(withDefaultFlags(() => 42)).toBe(42);
 	});
+});
+
+describe("Node's built-ins, loaded while kubehop has V8's flags changed", () => {
+	// Node's built-ins carry code caches made under V8's default flags, and V8 refuses them under others:
+	// node:tls loaded under --no-opt was compiled from its source, ~4 ms more. Node's test-only binding
+	// (behind --expose-internals, a Node option that leaves V8's flags alone) lists those compiled so.
+	const reporter = (tree: TempTree) =>
+		tree.file(
+			'report-builtins.cjs',
+			[
+				"const {internalBinding} = require('internal/test/binding');",
+				"process.on('exit', () => require('node:fs').writeFileSync(process.env.BUILTINS_REPORT, JSON.stringify([...internalBinding('builtins').getCacheUsage().compiledWithoutCache])));",
+			].join('\n'),
+		);
+	const nodeWithReport = (tree: TempTree) => [process.execPath, '--expose-internals', '--no-warnings', '-r', reporter(tree)];
+	const compiledWithoutCache = (report: string): string[] => JSON.parse(fs.readFileSync(report, 'utf8')) as string[];
+
+	function selfSignedKubeconfig(tree: TempTree): string {
+		const key = path.join(tree.root, 'ca.key');
+		const certificate = path.join(tree.root, 'ca.crt');
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', certificate, '-days', '30', '-subj', '/CN=flags-ca'], {stdio: 'ignore'});
+		const data = fs.readFileSync(certificate).toString('base64');
+		// Port 1 refuses: the probe still loads node:tls, from a chunk, and fails fast.
+		return tree.file(
+			'home/.kube/config',
+			`apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n    certificate-authority-data: ${data}\ncontexts:\n- name: one\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    client-certificate-data: ${data}\ncurrent-context: one\n`,
+		);
+	}
+
+	it('come from their code cache in a cold `certs -A`, which parses under --no-opt', async () => {
+		const tree = tempTree();
+		const kubeconfig = selfSignedKubeconfig(tree);
+		// The report cache (node:crypto digests it) takes a kubeconfig only once it has settled: 100 ms after its last change.
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, fs.statSync(kubeconfig).ctimeMs + 150 - Date.now())));
+		const report = path.join(tree.root, 'builtins.json');
+		const [node, ...options] = nodeWithReport(tree);
+		const result = spawnSync(node!, [...options, cliPath, 'certs', '-A', '--offline'], {env: {PATH: process.env.PATH, HOME: tree.home, KUBECONFIG: kubeconfig, BUILTINS_REPORT: report, NO_COLOR: '1'}, encoding: 'utf8'});
+		expect(result.stdout, result.stderr).toContain('flags-ca');
+		// Not vacuous: node:crypto is first loaded there, to fill the report cache.
+		expect(fs.readdirSync(path.join(tree.home, '.cache', 'kubehop', 'certs'))).toHaveLength(2);
+		expect(compiledWithoutCache(report)).toEqual([]);
+	});
+
+	it("come from their code cache in the app, which runs under --no-opt: the Certificates pane's probe loads node:tls", async () => {
+		const tree = tempTree();
+		const kubeconfig = selfSignedKubeconfig(tree);
+		const report = path.join(tree.root, 'builtins.json');
+		const env = ['env', '-i', `HOME=${tree.home}`, `KUBECONFIG=${kubeconfig}`, `PATH=${process.env.PATH}`, 'TERM=xterm-256color', `BUILTINS_REPORT=${report}`];
+		const tui = new TmuxSession(tree.root, [...env, ...nodeWithReport(tree), cliPath], {width: 100, height: 30});
+		try {
+			await tui.waitForScreen((lines) => lines.some((line) => line.includes('one')), 20_000, 'the context list');
+			for (let tab = 0; tab < 4; tab++) tui.keys('Tab');
+			await tui.waitForScreen((lines) => lines.some((line) => line.includes('unreachable')), 20_000, 'the probe of the refusing server');
+			tui.keys('C-c');
+			await poll(() => (fs.existsSync(report) ? true : undefined), {timeoutMs: 10_000, what: 'the report written at exit', seen: () => tui.screen().join('\n'), changes: fileChanges(tree.root)});
+		} finally {
+			await tui.kill();
+		}
+
+		expect(compiledWithoutCache(report)).toEqual([]);
+	}, 60_000);
 });
