@@ -304,7 +304,13 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 	}
 }
 
+/** The scopes whose keys apply now: with the help open, its own and the global ones (Tab still moves between panes). */
 export function scopesOf(state: AppState): Scope[] {
+	return state.help ? ['help', 'global'] : paneScopesOf(state);
+}
+
+/** The scopes of the pane shown, help or not: what the help lists. */
+export function paneScopesOf(state: AppState): Scope[] {
 	if (state.pane === 'access') return ['global', 'access', 'list'];
 	if (state.pane === 'certificates') return ['global', 'certificates', 'list'];
 	if (state.pane === 'api') return state.api.console ? ['global', 'console'] : ['global', 'api', 'list'];
@@ -325,6 +331,8 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 			return request({kind: 'quit'});
 		case 'help':
 			return {...state, help: !state.help};
+		case 'close-help':
+			return {...state, help: false};
 		case 'next-pane':
 			return appReducer(state, {type: 'focus', by: 1});
 		case 'previous-pane':

@@ -1,8 +1,8 @@
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {useEffect, useReducer, useRef, useState} from 'react';
 import {escapeForTerminal} from '../terminal/output.ts';
-import {appReducer, createAppState, panes, scopesOf, type PaneId} from './app-state.ts';
-import {footerBindings, keymap, type KeyEvent} from './keymap.ts';
+import {appReducer, createAppState, panes, paneScopesOf, scopesOf, type PaneId} from './app-state.ts';
+import {footerHints, helpSections, type KeyEvent, type Scope} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
 import {noteInput, whenTypingPauses} from './input-activity.ts';
 import {AccessPane} from './panes/access-pane.tsx';
@@ -200,7 +200,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 	const production = looksLikeProduction(state.current);
 	const label = (text: string, width: number) => truncateMiddle(escapeForTerminal(text), width);
 	const pane = (() => {
-		if (state.help) return <HelpOverlay height={listHeight + 1} width={columns} />;
+		if (state.help) return <HelpOverlay title={panes.find((entry) => entry.id === state.pane)!.title} scopes={paneScopesOf(state)} height={listHeight + 1} width={columns} />;
 		if (state.pane === 'namespaces') return <NamespacesPane state={state.lists.namespaces} current={state.currentNamespace} status={state.namespaces} width={columns} color={color} />;
 		if (state.pane === 'history') return <HistoryPane state={state.lists.history} width={columns} color={color} />;
 		if (state.pane === 'access') return <AccessPane state={state.lists.access} access={state.access} width={columns} color={color} />;
@@ -241,7 +241,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 			) : (
 				<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
 			)}
-			<Text dimColor wrap="truncate">{footerBindings(scopesOf(state)).map((binding) => `${binding.keys} ${binding.hint}`).join('  ')}</Text>
+			<Text dimColor wrap="truncate">{footerHints(scopesOf(state)).map(({keys, hint}) => `${keys} ${hint}`).join('  ')}</Text>
 		</Box>
 	);
 }
@@ -268,27 +268,76 @@ export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
 	return keys;
 }
 
-/** Every binding of the keymap, in as many columns as the height needs. */
-function HelpOverlay({height, width}: {height: number; width: number}) {
-	const perColumn = Math.max(1, height - 3);
-	const scopeOrder = ['global', 'list', 'contexts', 'history', 'access'];
-	const shown = [...keymap].sort((a, b) => scopeOrder.indexOf(a.scope) - scopeOrder.indexOf(b.scope));
-	const columns = Array.from({length: Math.ceil(shown.length / perColumn)}, (_, index) => shown.slice(index * perColumn, (index + 1) * perColumn));
-	const columnWidth = Math.floor((width - 4) / columns.length);
+type HelpLine = {kind: 'title'; text: string} | {kind: 'entry'; keys: string; text: string} | {kind: 'gap'};
+
+/**
+ * The keys of the pane shown, as the keymap says they work there: its own, the list's and the global
+ * ones, a section each. One column when they fit the height, else two, split between sections.
+ */
+function HelpOverlay({title, scopes, height, width}: {title: string; scopes: Scope[]; height: number; width: number}) {
+	const columns = helpColumns(helpSections(scopes), Math.max(1, height - 3));
+	// Each column as wide as its lines need, when the width allows; otherwise shares of the width in that proportion.
+	const needs = columns.map((lines) => keyWidthOf(lines) + Math.max(0, ...lines.map((line) => (line.kind === 'entry' ? line.text.length : line.kind === 'title' ? line.text.length - keyWidthOf(lines) : 0))) + (columns.length > 1 ? 2 : 0));
+	const inside = width - 4;
+	const total = needs.reduce((sum, need) => sum + need, 0);
+	const widths = total <= inside ? needs : needs.map((need) => Math.floor((need / total) * inside));
 	return (
 		<Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
-			<Text bold>Keys</Text>
+			<Text bold wrap="truncate">
+				Keys in the {title} pane
+			</Text>
 			<Box>
-				{columns.map((bindings, index) => (
-					<Box key={index} flexDirection="column" width={columnWidth}>
-						{bindings.map((binding) => (
-							<Text key={`${binding.scope}-${binding.action}`} wrap="truncate">
-								{`${binding.keys.padEnd(columns.length > 1 ? 10 : 14)}${binding.description}${binding.dangerous ? ' (asks first)' : ''}`}
-							</Text>
-						))}
-					</Box>
+				{columns.map((lines, index) => (
+					<HelpColumn key={index} lines={lines} width={widths[index]!} gap={columns.length > 1 ? 2 : 0} />
 				))}
 			</Box>
+		</Box>
+	);
+}
+
+/** The help's lines in the fewest columns that hold them in `room` rows: a blank line between sections where there is space. */
+function helpColumns(sections: ReturnType<typeof helpSections>, room: number): HelpLine[][] {
+	const linesOf = (gaps: boolean) =>
+		sections.flatMap((section, index): HelpLine[] => [
+			...(gaps && index > 0 ? [{kind: 'gap'} as const] : []),
+			{kind: 'title', text: section.title},
+			...section.entries.map((entry): HelpLine => ({kind: 'entry', keys: entry.keys, text: `${entry.description}${entry.dangerous ? ' (asks first)' : ''}`})),
+		]);
+	// Two columns part where a section starts, as near the middle as fits; a gap never starts a column.
+	const inTwo = (lines: HelpLine[]) => {
+		const starts = lines.flatMap((line, index) => (line.kind === 'title' && index > 0 ? [index] : []));
+		const splits = starts.map((at) => [lines.slice(0, lines[at - 1]?.kind === 'gap' ? at - 1 : at), lines.slice(at)]);
+		const fitting = splits.filter(([left, right]) => left!.length <= room && right!.length <= room);
+		return fitting.sort(([a], [b]) => Math.abs(a!.length - lines.length / 2) - Math.abs(b!.length - lines.length / 2))[0];
+	};
+
+	const spaced = linesOf(true);
+	const plain = linesOf(false);
+	if (spaced.length <= room) return [spaced];
+	if (plain.length <= room) return [plain];
+	return inTwo(spaced) ?? inTwo(plain) ?? [plain.slice(0, room), plain.slice(room)];
+}
+
+/** One column of the help: each key padded to the column's longest, so that what it does starts in one place. */
+const keyWidthOf = (lines: HelpLine[]) => Math.max(0, ...lines.map((line) => (line.kind === 'entry' ? line.keys.length : 0))) + 2;
+
+function HelpColumn({lines, width, gap}: {lines: HelpLine[]; width: number; gap: number}) {
+	const keyWidth = keyWidthOf(lines);
+	return (
+		<Box flexDirection="column" width={width} paddingRight={gap}>
+			{lines.map((line, row) =>
+				line.kind === 'gap' ? (
+					<Text key={row}> </Text>
+				) : line.kind === 'title' ? (
+					<Text key={row} bold wrap="truncate">
+						{line.text}
+					</Text>
+				) : (
+					<Text key={row} wrap="truncate">
+						{`${line.keys.padEnd(keyWidth)}${line.text}`}
+					</Text>
+				),
+			)}
 		</Box>
 	);
 }

@@ -139,7 +139,7 @@ describe('the kubehop app', () => {
 		expect(frame).toContain('● dev');
 		expect(frame).toContain('evil\\x1b]0;pwned\\x07');
 		expect(frame).not.toContain('\u0007');
-		expect(frame).toContain('q/Esc/^C quit');
+		expect(frame).toContain('Esc/q/^C quit');
 	});
 
 	it('opens on the list itself when the caller already has it, with no loading frame first', () => {
@@ -207,13 +207,23 @@ describe('the kubehop app', () => {
 		expect(back.exits).toEqual([{namespace: 'default'}]);
 	});
 
-	it('opens the help overlay generated from the keymap', async () => {
+	it("opens the help on the pane's own keys, generated from the keymap, and Esc closes it without quitting", async () => {
 		const app = start(names, 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));
 		app.stdin.write('?');
-		const frame = await until(app.lastFrame, (text) => text.includes('Keys'));
+		const frame = await until(app.lastFrame, (text) => text.includes('Keys in the Contexts pane'));
 		expect(frame).toContain('rename a context (asks first)');
-		expect(frame).toContain('1–9');
+		// Each key stands apart from what it does, however long its name.
+		expect(frame).toMatch(/Shift-Tab \/ ← {2,}previous pane/);
+		expect(frame).toContain('Esc/q/? close');
+		app.stdin.write('\u001B');
+		await until(app.lastFrame, (text) => !text.includes('Keys in'));
+		expect(app.exits).toEqual([]);
+		// The History pane's help has its own keys.
+		app.stdin.write('\t\t?');
+		const history = await until(app.lastFrame, (text) => text.includes('Keys in the History pane'));
+		expect(history).toContain('1–9');
+		expect(history).not.toContain('rename a context');
 	});
 
 	it('switches namespaces in the Namespaces pane, and shows the history with gone entries', async () => {
