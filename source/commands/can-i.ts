@@ -122,13 +122,14 @@ function matrixLines(context: CommandContext, matrix: AccessMatrix, onlyAllowed:
 	const rows = onlyAllowed ? matrix.rows.filter((row) => Object.values(row.cells).some((cell) => cell.state === 'allowed' || cell.state === 'limited')) : matrix.rows;
 	const width = Math.max(8, ...rows.map((row) => row.name.length)) + 2;
 	const header = `${`NAMESPACE ${matrix.namespace}`.padEnd(width)}${matrix.verbs.map((verb) => verbHeading(verb).padEnd(7)).join('')}`;
-	const lines = [paint(color, 'bold', header)];
+	// No line ends in spaces: the padding is between columns only (output is piped, diffed and grepped).
+	const lines = [paint(color, 'bold', header.trimEnd())];
 	for (const row of rows) {
 		const cells = matrix.verbs.map((verb) => {
 			const state = row.cells[verb]?.state ?? 'unknown';
 			return paint(color, stateColor[state], cellGlyph[state]) + ' '.repeat(6);
 		});
-		lines.push(`${shown(output.stdout, row.name).padEnd(width)}${cells.join('')}${row.namespaced ? '' : '  (cluster-wide)'}`);
+		lines.push(`${shown(output.stdout, row.name).padEnd(width)}${cells.join('')}${row.namespaced ? '' : '  (cluster-wide)'}`.trimEnd());
 	}
 
 	if (matrix.nonResourceRules.length > 0) {

@@ -317,6 +317,17 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		expect(account.groups).toEqual(expect.arrayContaining(['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']));
 	});
 
+	itWithCluster("prints jane's matrix as a table whose lines never end in spaces, cluster-wide rows marked", () => {
+		const {env} = homeFor(controlPlane()!.contexts.jane);
+		const result = kubehop(['can-i'], {env});
+		expect(result.status, result.stderr).toBe(0);
+		const lines = result.stdout.split('\n');
+		expect(lines.filter((line) => / $/.test(line))).toEqual([]);
+		expect(lines.find((line) => line.startsWith('NAMESPACE default'))).toMatch(/get +list +watch +create +update +patch +delete +delcol$/);
+		expect(lines.find((line) => line.startsWith('pods '))).toMatch(/^pods +✓ +✓ +✗ +✓ /);
+		expect(lines.find((line) => line.startsWith('nodes '))).toMatch(/ +\(cluster-wide\)$/);
+	});
+
 	itWithCluster('shows carol\'s named configmaps and deployment scale as limited, as kubectl answers with and without a name', () => {
 		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.admin);
 		const result = kubehop(['can-i', '--json', '-n', 'staging', '--as', 'carol'], {env});
