@@ -295,8 +295,8 @@ function HelpOverlay({title, scopes, height, width}: {title: string; scopes: Sco
 	);
 }
 
-/** The help's lines in the fewest columns that hold them in `room` rows: a blank line between sections where there is space. */
-function helpColumns(sections: ReturnType<typeof helpSections>, room: number): HelpLine[][] {
+/** The help's lines in the fewest columns that hold them in `room` rows, a blank line between sections where there is space. */
+export function helpColumns(sections: ReturnType<typeof helpSections>, room: number): HelpLine[][] {
 	const linesOf = (gaps: boolean) =>
 		sections.flatMap((section, index): HelpLine[] => [
 			...(gaps && index > 0 ? [{kind: 'gap'} as const] : []),
@@ -315,7 +315,8 @@ function helpColumns(sections: ReturnType<typeof helpSections>, room: number): H
 	const plain = linesOf(false);
 	if (spaced.length <= room) return [spaced];
 	if (plain.length <= room) return [plain];
-	return inTwo(spaced) ?? inTwo(plain) ?? [plain.slice(0, room), plain.slice(room)];
+	// A short terminal: as many columns as the lines need, filled in order, so that every key is still listed.
+	return inTwo(spaced) ?? inTwo(plain) ?? Array.from({length: Math.ceil(plain.length / room)}, (_, index) => plain.slice(index * room, (index + 1) * room));
 }
 
 /** One column of the help: each key padded to the column's longest, so that what it does starts in one place. */

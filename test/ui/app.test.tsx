@@ -1,6 +1,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {App, splitTypedAhead} from '../../source/ui/app.tsx';
+import {App, helpColumns, splitTypedAhead} from '../../source/ui/app.tsx';
+import {helpSections} from '../../source/ui/keymap.ts';
 import type {PaneId} from '../../source/ui/app-state.ts';
 import type {Cell} from '../../source/access/matrix.ts';
 import {probeKey} from '../../source/ui/certificates-state.ts';
@@ -224,6 +225,22 @@ describe('the kubehop app', () => {
 		const history = await until(app.lastFrame, (text) => text.includes('Keys in the History pane'));
 		expect(history).toContain('1–9');
 		expect(history).not.toContain('rename a context');
+	});
+
+	it('lays the help out in columns that fit any height, every key listed once', () => {
+		const sections = helpSections(['global', 'access', 'list']);
+		const entries = sections.reduce((count, section) => count + section.entries.length, 0);
+		for (let room = 1; room <= 30; room++) {
+			const columns = helpColumns(sections, room);
+			expect(columns.every((lines) => lines.length <= room && lines[0]?.kind !== 'gap'), `room ${room}`).toBe(true);
+			expect(columns.flat().filter((line) => line.kind === 'entry')).toHaveLength(entries);
+		}
+
+		// Tall enough: one column with a blank line between sections; else two, parted where a section starts.
+		expect(helpColumns(sections, 30)).toHaveLength(1);
+		const two = helpColumns(sections, 16);
+		expect(two).toHaveLength(2);
+		expect(two[1]![0]).toMatchObject({kind: 'title'});
 	});
 
 	it('switches namespaces in the Namespaces pane, and shows the history with gone entries', async () => {
