@@ -63,8 +63,15 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 	return (
 		<Box flexDirection="column" height={state.height + 5}>
 			<Box>
-				<Text wrap="truncate">{truncateEnd(summary, Math.max(20, width - (identity.bypassesRbac ? 26 : 0)))}</Text>
-				{identity.bypassesRbac ? <Text color={color ? 'yellow' : undefined} bold>{'  system:masters: no RBAC'}</Text> : null}
+				{/* One Text, cut as a whole: on a narrow terminal a wrapped badge would push the frame past the terminal. */}
+				<Text wrap="truncate">
+					{truncateEnd(summary, Math.max(10, width - (identity.bypassesRbac ? 26 : 0)))}
+					{identity.bypassesRbac ? (
+						<Text color={color ? 'yellow' : undefined} bold>
+							{'  system:masters: no RBAC'}
+						</Text>
+					) : null}
+				</Text>
 			</Box>
 			<FilterLine state={state} color={color} extra={[matrix.incomplete ? `incomplete review: ${matrix.accessReviews} cells asked one by one` : '', access.onlyWithAccess ? 'only with access' : ''].filter(Boolean).join(', ')} />
 			<Box width={width}>
