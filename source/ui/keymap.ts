@@ -145,6 +145,16 @@ const noKey: KeyEvent = {input: '', upArrow: false, downArrow: false, leftArrow:
  * not reach the previous pane. The footer and the help show keys from this, never from a label of their own.
  */
 export function reachableBindings(scopes: readonly Scope[]): Array<{binding: Binding; keys: string[]}> {
+	const key = scopes.join(' ');
+	let found = reachableByScopes.get(key);
+	if (!found) reachableByScopes.set(key, (found = pressEveryKey(scopes)));
+	return found;
+}
+
+// The footer asks at every frame: each pane's few scopes are pressed through once.
+const reachableByScopes = new Map<string, Array<{binding: Binding; keys: string[]}>>();
+
+function pressEveryKey(scopes: readonly Scope[]): Array<{binding: Binding; keys: string[]}> {
 	const reached = new Map<Binding, Set<string>>();
 	for (const {label, key} of pressable) {
 		for (const filterEmpty of [true, false]) {
