@@ -272,12 +272,16 @@ type HelpLine = {kind: 'title'; text: string} | {kind: 'entry'; keys: string; te
 
 /**
  * The keys of the pane shown, as the keymap says they work there: its own, the list's and the global
- * ones, a section each. One column when they fit the height, else two, split between sections.
+ * ones, a section each, in as few columns as the height allows (helpColumns).
  */
 function HelpOverlay({title, scopes, height, width}: {title: string; scopes: Scope[]; height: number; width: number}) {
 	const columns = helpColumns(helpSections(scopes), Math.max(1, height - 3));
 	// Each column as wide as its lines need, when the width allows; otherwise shares of the width in that proportion.
-	const needs = columns.map((lines) => keyWidthOf(lines) + Math.max(0, ...lines.map((line) => (line.kind === 'entry' ? line.text.length : line.kind === 'title' ? line.text.length - keyWidthOf(lines) : 0))) + (columns.length > 1 ? 2 : 0));
+	const gap = columns.length > 1 ? 2 : 0;
+	const needs = columns.map((lines) => {
+		const keyWidth = keyWidthOf(lines);
+		return gap + Math.max(0, ...lines.map((line) => (line.kind === 'entry' ? keyWidth + line.text.length : line.kind === 'title' ? line.text.length : 0)));
+	});
 	const inside = width - 4;
 	const total = needs.reduce((sum, need) => sum + need, 0);
 	const widths = total <= inside ? needs : needs.map((need) => Math.floor((need / total) * inside));
@@ -288,7 +292,7 @@ function HelpOverlay({title, scopes, height, width}: {title: string; scopes: Sco
 			</Text>
 			<Box>
 				{columns.map((lines, index) => (
-					<HelpColumn key={index} lines={lines} width={widths[index]!} gap={columns.length > 1 ? 2 : 0} />
+					<HelpColumn key={index} lines={lines} width={widths[index]!} gap={gap} />
 				))}
 			</Box>
 		</Box>
@@ -319,9 +323,9 @@ export function helpColumns(sections: ReturnType<typeof helpSections>, room: num
 	return inTwo(spaced) ?? inTwo(plain) ?? Array.from({length: Math.ceil(plain.length / room)}, (_, index) => plain.slice(index * room, (index + 1) * room));
 }
 
-/** One column of the help: each key padded to the column's longest, so that what it does starts in one place. */
 const keyWidthOf = (lines: HelpLine[]) => Math.max(0, ...lines.map((line) => (line.kind === 'entry' ? line.keys.length : 0))) + 2;
 
+/** One column of the help: each key padded to the column's longest, so that what it does starts in one place. */
 function HelpColumn({lines, width, gap}: {lines: HelpLine[]; width: number; gap: number}) {
 	const keyWidth = keyWidthOf(lines);
 	return (
