@@ -120,8 +120,16 @@ export async function setNamespace(namespace: string, context: CommandContext, s
 }
 
 async function requireNamespace(config: MergedKubeconfig, contextName: string, namespace: string, context: CommandContext): Promise<void> {
-	const [{connect}, {checkNamespace}] = await Promise.all([import('../cluster/api-client.ts'), import('../cluster/namespaces.ts')]);
-	const check = await checkNamespace(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env}), namespace);
+	const [{connect}, {checkNamespace}, {ClusterError}] = await Promise.all([import('../cluster/api-client.ts'), import('../cluster/namespaces.ts'), import('../cluster/cluster-error.ts')]);
+	let check: Awaited<ReturnType<typeof checkNamespace>>;
+	try {
+		check = await checkNamespace(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env}), namespace);
+	} catch (error) {
+		// A server that cannot be asked (down, off the VPN, credentials expired) need not stop a switch the user is sure of.
+		if (!(error instanceof ClusterError)) throw error;
+		throw new ClusterError(error.kind, error.message, error.status, [error.hint, `switch without the check: kubehop ns ${namespace} --force`].filter(Boolean).join('; or '));
+	}
+
 	if (check === 'missing') throw new KubehopError(`no namespace exists with name "${namespace}" in context "${contextName}"`, `switch anyway with: kubehop ns ${namespace} --force`);
 	if (check === 'forbidden') throw new KubehopError(`checking namespace "${namespace}" is forbidden for this user in context "${contextName}"`, `switch without the check: kubehop ns ${namespace} --force`);
 }

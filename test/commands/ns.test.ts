@@ -1,6 +1,8 @@
 import fs from 'node:fs';
-import {describe, expect} from 'vitest';
+import net from 'node:net';
+import {describe, expect, it} from 'vitest';
 import {kubehop} from '../support/kubehop-binary.ts';
+import {tempTree} from '../support/temp-tree.ts';
 import {controlPlane, homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
 
 // kubens against a real kube-apiserver, with the version-matched kubectl as the oracle.
@@ -60,11 +62,32 @@ describe.sequential('kubehop ns against the real control plane', () => {
 		try {
 			const result = kubehop(['ns', 'dev', '--request-timeout', '1s'], {env});
 			expect(result.status).toBe(1);
-			expect(result.stderr).toBe(`error: context "admin@kubehop-local" (${cluster.server}) did not answer within 1s\nhint: check the server is up, or raise the limit with --request-timeout\n`);
+			expect(result.stderr).toBe(`error: context "admin@kubehop-local" (${cluster.server}) did not answer within 1s\nhint: check the server is up, or raise the limit with --request-timeout; or switch without the check: kubehop ns dev --force\n`);
 		} finally {
 			process.kill(cluster.apiserverPid, 'SIGCONT');
 		}
 
 		expect(fs.readFileSync(kubeconfig, 'utf8')).toBe(before);
+	});
+});
+
+describe('kubehop ns when the server cannot be asked', () => {
+	it('says so, offers --force, writes nothing, and --force switches', async () => {
+		// A port nothing listens on: taken, then given back.
+		const server = net.createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const {port} = server.address() as net.AddressInfo;
+		await new Promise((resolve) => server.close(resolve));
+		const tree = tempTree({
+			'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:${port}\ncontexts:\n- name: off-vpn\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: off-vpn\n`,
+		});
+		const env = {HOME: tree.home};
+		const before = tree.read('home/.kube/config');
+		const checked = kubehop(['ns', 'team-a'], {env});
+		expect(checked.status).toBe(1);
+		expect(checked.stderr).toBe(`error: context "off-vpn" (https://127.0.0.1:${port}) is unreachable: connect ECONNREFUSED 127.0.0.1:${port}\nhint: switch without the check: kubehop ns team-a --force\n`);
+		expect(tree.read('home/.kube/config')).toBe(before);
+		expect(kubehop(['ns', 'team-a', '--force'], {env}).stderr).toBe('Active namespace is "team-a".\n');
+		expect(tree.read('home/.kube/config')).toContain('namespace: team-a');
 	});
 });
