@@ -152,7 +152,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			await context.history().recordContext(result.previous, result.name);
 			return result.name;
 		},
-		namespaces: () => namespacesOfCurrentContext(context),
+		namespaces: () => namespacesOfCurrentContext(context, {knownWhenUnreachable: true}),
 		// The names on screen came from the cluster or the kubeconfig, so no second existence check.
 		switchNamespace: async (name) => void written(await setNamespace(name, context, true)),
 		previousNamespace: async () => written(await setNamespace(await previousNamespace(1, context), context, true)),

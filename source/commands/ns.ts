@@ -45,8 +45,11 @@ export async function currentNamespace(context: CommandContext): Promise<{contex
 
 export type NamespaceListing = {names: string[]; current: string; verified: boolean; note?: string};
 
-/** The current context's namespaces, or, when listing them is forbidden, the ones known locally. */
-export async function namespacesOfCurrentContext(context: CommandContext): Promise<NamespaceListing> {
+/**
+ * The current context's namespaces, or, when listing them is forbidden, the ones known locally. The app
+ * also offers those when the server cannot be asked at all (down, off the VPN): a switch needs no server.
+ */
+export async function namespacesOfCurrentContext(context: CommandContext, {knownWhenUnreachable = false} = {}): Promise<NamespaceListing> {
 	const config = await context.load();
 	const contextName = currentContextName(config);
 	const current = effectiveNamespace(config);
@@ -58,9 +61,11 @@ export async function namespacesOfCurrentContext(context: CommandContext): Promi
 	try {
 		return {names: await list(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env})), current, verified: true};
 	} catch (error) {
-		if (!(error instanceof ClusterError) || error.kind !== 'forbidden') throw error;
+		const cannotAsk = error instanceof ClusterError && (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'tls' || error.kind === 'unauthorized');
+		if (!(error instanceof ClusterError) || !(error.kind === 'forbidden' || (knownWhenUnreachable && cannotAsk))) throw error;
 		// kubens fails outright here (kubectx#83); offering what is known is more useful.
-		const note = `listing namespaces is forbidden for this user in context "${contextName}"; showing namespaces known from the kubeconfig and history (not verified)`;
+		const why = error.kind === 'forbidden' ? `listing namespaces is forbidden for this user in context "${contextName}"` : error.message;
+		const note = `${why}; showing namespaces known from the kubeconfig and history (not verified)`;
 		const namespaces = [...config.contexts.values()].map((defined) => defined.data.namespace);
 		return {names: await knownNamespaces(namespaces, contextName, context), current, verified: false, note};
 	}

@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {controlPlane, itWithCluster} from '../support/control-plane.ts';
 import {cliPath} from '../support/kubehop-binary.ts';
 import {tempTree} from '../support/temp-tree.ts';
@@ -263,6 +263,31 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 			const lines = await tui.waitForScreen((lines) => lines.length === 24 && /quit/.test(lines.findLast((line) => line.trim() !== '') ?? '') && shown(lines), 20_000, `the ${pane} pane at 80x24`);
 			expect(lines[0], `${pane}:\n${lines.join("\n")}`).toMatch(/^kubehop admin@kubehop-local/);
 			expect(lines[1]).toMatch(/^ Contexts {2}Namespaces/);
+		}
+	}, timeout);
+});
+
+describe('the terminal UI when the server cannot be asked', () => {
+	it('offers the namespaces the kubeconfig knows, says why, and Enter switches to one', async () => {
+		// A port nothing listens on: taken, then given back.
+		const refused = spawnSync(process.execPath, ['-e', "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); })"], {encoding: 'utf8'}).stdout;
+		const tree = tempTree({
+			'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:${refused}\ncontexts:\n- name: off-vpn\n  context: {cluster: c, user: u, namespace: team-a}\n- name: other\n  context: {cluster: c, user: u, namespace: team-b}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: off-vpn\n`,
+		});
+		const kubeconfig = path.join(tree.home, '.kube', 'config');
+		const tui = new TmuxSession(tree.root, ['env', '-i', `HOME=${tree.home}`, `PATH=${process.env.PATH}`, 'TERM=xterm-256color', process.execPath, cliPath], {width, height});
+		try {
+			await tui.waitForScreen((lines) => lines.some((line) => line.includes('off-vpn')), 20_000, 'the context list');
+			tui.keys('Tab');
+			const listed = await tui.waitForScreen((lines) => lines.some((line) => line.includes('is unreachable')) && lines.some((line) => /\bteam-b\b/.test(line)), 20_000, 'the known namespaces');
+			expect(listed.join('\n')).toMatch(/is unreachable: connect ECONNREFUSED 127\.0\.0\.1:\d+; s/);
+			tui.type('team-b');
+			await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('> team-b')), 5000, 'the query');
+			tui.keys('Enter');
+			await tui.waitForScreen((lines) => lines.some((line) => line.includes('Active namespace is "team-b".')), 10_000, 'the switch');
+			expect(fs.readFileSync(kubeconfig, 'utf8')).toContain('- name: off-vpn\n  context: {cluster: c, user: u, namespace: team-b}');
+		} finally {
+			await tui.kill();
 		}
 	}, timeout);
 });
