@@ -70,6 +70,17 @@ export function sortRows(rows: readonly FleetRow[]): FleetRow[] {
 	return keyed.map((entry) => entry.row);
 }
 
+/**
+ * How long until `expires` (or since, once past), as a column shows it: whole days, and below a day
+ * whole hours or minutes, so that a service-account token with an hour left does not read "0d".
+ */
+export function timeLeft(expires: Date, now: Date): string {
+	const left = expires.getTime() - now.getTime();
+	const span = Math.abs(left);
+	const amount = span >= day ? `${Math.floor(span / day)}d` : span >= 3_600_000 ? `${Math.floor(span / 3_600_000)}h` : `${Math.floor(span / 60_000)}m`;
+	return left < 0 ? `${amount} ago` : amount;
+}
+
 /** cron and CI: anything expired, expiring within the warning window, or failing TLS. */
 export function needsAttention(rows: readonly FleetRow[]): boolean {
 	return rows.some((row) => row.severity === 'expired' || row.severity === 'critical' || row.severity === 'warning' || (row.severity === 'error' && row.notes.some((note) => note.startsWith('kubectl will fail'))));

@@ -120,30 +120,30 @@ async function everyContextsFacts(context: CommandContext, now: Date): Promise<C
 export async function runCerts(operands: string[], context: CommandContext, now = new Date()): Promise<number> {
 	const options = parseCertsArguments(operands);
 	const report = await certificateReport(context, options, now);
-	const {needsAttention} = await import('../certificates/fleet-rows.ts');
+	const {needsAttention, timeLeft} = await import('../certificates/fleet-rows.ts');
 	if (context.flags.json) printJson(context.output, toJson(report, now));
-	else printTable(context, report, options, now);
+	else printTable(context, report, options, now, timeLeft);
 	return needsAttention(report.rows) ? 1 : 0;
 }
 
 const label: Record<Severity, string> = {expired: 'EXPIRED', critical: 'CRITICAL', warning: 'WARNING', ok: 'ok', info: 'info', error: 'ERROR'};
 const colour: Record<Severity, 'red' | 'yellow' | 'green' | 'dim'> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: 'dim', error: 'red'};
 
-function expiresText(row: FleetRow, now: Date): string {
-	if (!row.expires) return '-';
-	const days = Math.floor((row.expires.getTime() - now.getTime()) / 86_400_000);
-	return `${row.expires.toISOString().slice(0, 10)} (${days < 0 ? `${-days}d ago` : `${days}d`})`;
+type TimeLeft = (expires: Date, now: Date) => string;
+
+function expiresText(row: FleetRow, now: Date, timeLeft: TimeLeft): string {
+	return row.expires ? `${row.expires.toISOString().slice(0, 10)} (${timeLeft(row.expires, now)})` : '-';
 }
 
 /** `now` is the report's clock (injected in tests), so the days left agree with the severities. */
-function printTable(context: CommandContext, report: CertificateReport, options: CertsOptions, now: Date): void {
+function printTable(context: CommandContext, report: CertificateReport, options: CertsOptions, now: Date, timeLeft: TimeLeft): void {
 	const {output} = context;
 	const color = output.color.stdout;
 	const contextWidth = Math.max(7, ...report.rows.map((row) => row.context.length));
 	const roleWidth = Math.max(4, ...report.rows.map((row) => row.role.length));
 	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(20)}SUBJECT`)];
 	for (const row of report.rows) {
-		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${shown(output.stdout, row.context).padEnd(contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expiresText(row, now).padEnd(20)}${shown(output.stdout, row.summary)}`);
+		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${shown(output.stdout, row.context).padEnd(contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expiresText(row, now, timeLeft).padEnd(20)}${shown(output.stdout, row.summary)}`);
 		for (const note of row.notes) lines.push(`${' '.repeat(9 + contextWidth + 2)}${paint(color, note.startsWith('kubectl will fail') || note.includes('system:masters') ? 'yellow' : 'dim', shown(output.stdout, note))}`);
 	}
 

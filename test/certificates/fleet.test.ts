@@ -4,7 +4,7 @@ import https from 'node:https';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {clientNotes, contextCertificates, defaultThresholds, jwtClaims, needsAttention, severityOf, sortRows, type FleetRow} from '../../source/certificates/fleet.ts';
+import {clientNotes, contextCertificates, defaultThresholds, jwtClaims, needsAttention, severityOf, sortRows, timeLeft, type FleetRow} from '../../source/certificates/fleet.ts';
 import {parseArguments} from '../../source/commands/arguments.ts';
 import {runCerts} from '../../source/commands/certs.ts';
 import {createCommandContext} from '../../source/commands/command-context.ts';
@@ -26,6 +26,7 @@ beforeAll(() => {
 afterAll(() => fixtures?.cleanup());
 
 const day = 86_400_000;
+const hour = 3_600_000;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo);
 
@@ -120,6 +121,19 @@ describe('severity thresholds, with the clock injected', () => {
 		expect(result.status).toBe(1);
 		expect(result.stdout).toMatch(/^CRITICAL +admin +client certificate +\d{4}-\d\d-\d\d \(6d\) +CN=admin, O=system:masters$/m);
 		expect(result.stdout).toContain('(offline: the servers were not contacted)');
+	});
+
+	it('below a day, the time left is in hours or minutes, as a short-lived token needs', async () => {
+		const now = new Date(Date.UTC(2030, 5, 1));
+		const at = (ms: number) => timeLeft(new Date(now.getTime() + ms), now);
+		expect([at(day), at(day - 1), at(hour), at(hour - 1), at(59_999), at(0)]).toEqual(['1d', '23h', '1h', '59m', '0m', '0m']);
+		expect([at(-1), at(-hour), at(-day - 1), at(-3 * day)]).toEqual(['0m ago', '1h ago', '1d ago', '3d ago']);
+		// A service-account token from `kubectl create token` lives an hour by default.
+		const tree = tempTree();
+		const exp = now.getTime() / 1000 + 3600;
+		tree.file('home/.kube/config', kubeconfig({sa: {token: jwt({sub: 'system:serviceaccount:ci:deployer', exp})}}));
+		const result = await certs(tree, ['--offline'], new Date(now.getTime() + 20 * 60_000));
+		expect(result.stdout).toMatch(/^CRITICAL +sa +token +2030-06-01 \(40m\) +sub system:serviceaccount:ci:deployer/m);
 	});
 
 	it('sorts what needs attention first, then by what expires first', () => {

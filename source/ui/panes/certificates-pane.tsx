@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {FleetRow, Severity} from '../../certificates/fleet.ts';
+import {timeLeft} from '../../certificates/fleet-rows.ts';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import {checklist, probeKey, rowKey, type CertificatesPane as CertificatesState} from '../certificates-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
@@ -12,7 +13,6 @@ import {Spinner} from './spinner.tsx';
 
 const label: Record<Severity, string> = {expired: 'EXPIRED', critical: '<7d', warning: '<30d', ok: 'ok', info: 'info', error: 'ERROR'};
 const colour: Record<Severity, string | undefined> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: undefined, error: 'red'};
-const day = 86_400_000;
 
 export function CertificatesPane({state, certificates, width, color}: {state: ListState; certificates: CertificatesState; width: number; color: boolean}) {
 	const height = state.height + 10;
@@ -70,9 +70,7 @@ export function CertificatesPane({state, certificates, width, color}: {state: Li
 }
 
 function expires(row: FleetRow, now: Date): string {
-	if (!row.expires) return '-';
-	const days = Math.floor((row.expires.getTime() - now.getTime()) / day);
-	return `${row.expires.toISOString().slice(0, 10)} ${days < 0 ? `${-days}d ago` : `${days}d`}`;
+	return row.expires ? `${row.expires.toISOString().slice(0, 10)} ${timeLeft(row.expires, now)}` : '-';
 }
 
 function Detail({row, certificates, width, color}: {row: FleetRow; certificates: CertificatesState; width: number; color: boolean}) {
