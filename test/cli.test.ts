@@ -56,6 +56,15 @@ describe('kubehop ctx (black box)', () => {
 		expect(tree.read('home/.kube/config')).toBe(config('dev'));
 	});
 
+	it('"-" after an unset (ctx -u) goes back to the context that was unset', () => {
+		const {tree, env} = homeWithConfig();
+		expect(kubehop(['ctx', 'gke_proj_europe-west1-b_staging'], {env}).status).toBe(0);
+		expect(kubehop(['ctx', '-u'], {env}).stderr).toBe('Active context unset for kubectl.\n');
+		expect(tree.read('home/.kube/config')).not.toContain('current-context: gke');
+		expect(kubehop(['ctx', '-'], {env}).stderr).toBe('Switched to context "gke_proj_europe-west1-b_staging".\n');
+		expect(kubehop(['ctx', '-'], {env}).stderr).toBe('Switched to context "dev".\n');
+	});
+
 	it('answers to the kubectx and kubens names', () => {
 		const {tree, env} = homeWithConfig();
 		const bin = path.join(tree.root, 'bin');

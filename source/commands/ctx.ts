@@ -96,7 +96,7 @@ export async function switchBack(steps: number, context: CommandContext): Promis
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
 	const chooseFromHistory = async (index: KubeconfigIndex) => {
 		const stack = await context.history().contextStack(index.currentContext);
-		const {target, skipped} = stepBack(stack, steps, (name) => index.contexts.has(name));
+		const {target, skipped} = stepBack(stack, steps, (name) => index.contexts.has(name), index.currentContext ?? '');
 		for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);
 		if (!target) throw new KubehopError(steps === 1 ? 'no previous context found' : `no context ${steps} steps back in the history`, 'see the history with: kubehop history');
 		return target.name;

@@ -148,7 +148,7 @@ export async function previousNamespace(steps: number, context: CommandContext):
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
 	const {contextName, namespace} = await currentNamespace(context);
 	const stack = await context.history().namespaceStack(contextName, namespace);
-	const {target} = stepBack(stack, steps, () => true);
+	const {target} = stepBack(stack, steps, () => true, namespace);
 	if (!target) throw new KubehopError(`no previous namespace found for context "${contextName}"`);
 	return target.name;
 }

@@ -41,11 +41,16 @@ export function reconcile(stack: StackEntry[], current: string, at: string, limi
 
 export type StepBack = {target: StackEntry | undefined; skipped: StackEntry[]};
 
-/** The entry `steps` back from the top, counting only entries that still exist. */
-export function stepBack(stack: StackEntry[], steps: number, exists: (name: string) => boolean): StepBack {
+/**
+ * The entry `steps` back from where the user is, counting only entries that still exist. Where the user
+ * is (`current`) is normally the top; with the current context unset (`ctx -u`) it is nowhere, and
+ * the top, where they were last, is one step back.
+ */
+export function stepBack(stack: StackEntry[], steps: number, exists: (name: string) => boolean, current: string): StepBack {
 	const skipped: StackEntry[] = [];
 	let remaining = steps;
-	for (const entry of stack.slice(1)) {
+	for (const entry of stack) {
+		if (entry.name === current) continue;
 		if (!exists(entry.name)) {
 			skipped.push(entry);
 			continue;

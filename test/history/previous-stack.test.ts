@@ -8,7 +8,7 @@ describe('the previous stack', () => {
 	it('toggles between two contexts with repeated "-"', () => {
 		let history = stack('b', 'a');
 		const jump = () => {
-			const {target} = stepBack(history, 1, () => true);
+			const {target} = stepBack(history, 1, () => true, history[0]!.name);
 			history = visit(history, target!.name, 't', 50);
 			return target!.name;
 		};
@@ -17,9 +17,16 @@ describe('the previous stack', () => {
 	});
 
 	it('goes N steps back and skips entries that no longer exist', () => {
-		const result = stepBack(stack('d', 'c', 'gone', 'b', 'a'), 2, (name) => name !== 'gone');
+		const result = stepBack(stack('d', 'c', 'gone', 'b', 'a'), 2, (name) => name !== 'gone', 'd');
 		expect(result.target?.name).toBe('b');
 		expect(names(result.skipped)).toEqual(['gone']);
+	});
+
+	it('with the current context unset, "-" goes back to where the user was last', () => {
+		expect(stepBack(stack('b', 'a'), 1, () => true, '').target?.name).toBe('b');
+		expect(stepBack(stack('b', 'a'), 2, () => true, '').target?.name).toBe('a');
+		expect(stepBack(stack('b'), 1, () => true, '').target?.name).toBe('b');
+		expect(stepBack(stack('b'), 1, () => true, 'b').target).toBeUndefined();
 	});
 
 	it('puts a context switched with kubectl on top, so "-" returns to where the user was', () => {
