@@ -3,7 +3,7 @@ import {cellGlyph, type Cell, type CellState} from '../../access/matrix.ts';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane as AccessPaneState} from '../app-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {truncateMiddle} from '../truncate.ts';
+import {matrixLayout, truncateResource} from '../access-layout.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -11,10 +11,7 @@ import {Spinner} from './spinner.tsx';
 // without colour, the selected cell explained underneath.
 
 const stateColor: Record<CellState, string | undefined> = {allowed: 'green', denied: 'red', 'n/a': undefined, limited: 'yellow', unknown: undefined, error: 'magenta'};
-const heading = (verb: string) => ({deletecollection: 'delcol', impersonate: 'imprsn', escalate: 'escal'})[verb] ?? verb.slice(0, 6);
-const columnWidth = 7;
 const truncateEnd = (text: string, width: number) => ([...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
-const scopeWidth = 8;
 
 export function AccessPane({state, access, width, color}: {state: ListState; access: AccessPaneState; width: number; color: boolean}) {
 	const {status} = access;
@@ -40,10 +37,8 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 
 	const {view} = status;
 	const {identity, matrix} = view;
-	// Narrow terminals and many verb columns: tighter cells, then no scope column, before names go below 12.
-	const cellWidth = width - 14 - scopeWidth >= matrix.verbs.length * columnWidth ? columnWidth : width - 14 >= matrix.verbs.length * 6 ? 6 : 5;
-	const showScope = width - 14 - scopeWidth >= matrix.verbs.length * cellWidth;
-	const nameWidth = Math.max(12, Math.min(48, width - matrix.verbs.length * cellWidth - (showScope ? scopeWidth : 0) - 3));
+	const {nameWidth, cellWidth, showScope, firstVerb, verbCount, heading} = matrixLayout(width, matrix.verbs.length, Math.max(0, ...matrix.rows.map((candidate) => candidate.name.length)), access.column);
+	const shownVerbs = matrix.verbs.slice(firstVerb, firstVerb + verbCount);
 	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username || '(anonymous)';
 	const verb = matrix.verbs[access.column] ?? '';
 	const selectedName = selectedItem(state)?.key;
@@ -75,10 +70,10 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 			</Box>
 			<FilterLine state={state} color={color} extra={[matrix.incomplete ? `incomplete review: ${matrix.accessReviews} cells asked one by one` : '', access.onlyWithAccess ? 'only with access' : ''].filter(Boolean).join(', ')} />
 			<Box width={width}>
-				<Text bold>{'RESOURCE'.padEnd(nameWidth + 2)}</Text>
-				{matrix.verbs.map((name, index) => (
-					<Text key={name} bold inverse={index === access.column}>
-						{heading(name).slice(0, cellWidth - 1).padEnd(cellWidth - 1)}
+				<Text bold>{'RESOURCE'.slice(0, nameWidth).padEnd(nameWidth + 2)}</Text>
+				{shownVerbs.map((name, index) => (
+					<Text key={name} bold inverse={firstVerb + index === access.column}>
+						{heading(name).padEnd(cellWidth - 1)}
 					</Text>
 				)).flatMap((element, index) => [element, <Text key={`gap-${index}`}> </Text>])}
 				{showScope ? <Text bold>{'SCOPE'}</Text> : null}
@@ -88,12 +83,12 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 				const selected = state.offset + index === state.selected;
 				return (
 					<Box key={match.item.key} width={width}>
-						<Text inverse={selected}>{truncateMiddle(escapeForTerminal(match.item.label), nameWidth).padEnd(nameWidth)}</Text>
+						<Text inverse={selected}>{truncateResource(escapeForTerminal(match.item.label), nameWidth).padEnd(nameWidth)}</Text>
 						<Text>{'  '}</Text>
-						{matrix.verbs.map((name, column) => {
+						{shownVerbs.map((name, index) => {
 							const state = matrixRow?.cells[name]?.state ?? 'unknown';
 							return (
-								<Text key={name} color={color ? stateColor[state] : undefined} dimColor={state === 'n/a'} inverse={selected && column === access.column}>
+								<Text key={name} color={color ? stateColor[state] : undefined} dimColor={state === 'n/a'} inverse={selected && firstVerb + index === access.column}>
 									{` ${cellGlyph[state]}     `.slice(0, cellWidth)}
 								</Text>
 							);
