@@ -4,6 +4,7 @@ import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane as AccessPaneState} from '../app-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
 import {matrixLayout, truncateResource} from '../access-layout.ts';
+import {truncateEnd} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -11,7 +12,6 @@ import {Spinner} from './spinner.tsx';
 // without colour, the selected cell explained underneath.
 
 const stateColor: Record<CellState, string | undefined> = {allowed: 'green', denied: 'red', 'n/a': undefined, limited: 'yellow', unknown: undefined, error: 'magenta'};
-const truncateEnd = (text: string, width: number) => ([...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
 
 export function AccessPane({state, access, width, color}: {state: ListState; access: AccessPaneState; width: number; color: boolean}) {
 	const {status} = access;

@@ -4,7 +4,7 @@ import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane} from '../app-state.ts';
 import {apiEntries, entryKey, entryPath, type ApiEntry, type ApiPane as ApiState} from '../api-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {truncateMiddle} from '../truncate.ts';
+import {truncateEnd, truncateMiddle} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -53,13 +53,14 @@ export function ApiPane({state, api, access, namespace, width, color}: {state: L
 	const entries = new Map(apiEntries(view).map((entry) => [entryKey(entry), entry]));
 	const selected = entries.get(selectedItem(state)?.key ?? '');
 	const groupVersions = view.groups.reduce((count, group) => count + group.versions.length, 0);
+	const columns = resourceColumns(width, view.resources);
 	return (
 		<Box flexDirection="column" height={height} overflowY="hidden">
 			<FilterLine state={state} color={color} extra={`${view.groups.length} groups, ${groupVersions} versions, ${view.resources.length} resources · ${view.aggregated ? 'aggregated discovery' : 'discovery per group version'}: ${view.requests} requests, ${Math.round(view.elapsedMs)} ms`} />
 			{visibleMatches(state).map((match, index) => {
 				const entry = entries.get(match.item.key);
 				if (!entry) return null;
-				return <EntryRow key={match.item.key} entry={entry} selected={state.offset + index === state.selected} width={width} color={color} />;
+				return <EntryRow key={match.item.key} entry={entry} selected={state.offset + index === state.selected} width={width} columns={columns} color={color} />;
 			})}
 			<Box flexGrow={1} />
 			{selected ? <Detail entry={selected} proxyUrl={view.proxyUrl} namespace={namespace} access={access} width={width} color={color} /> : <Text> </Text>}
@@ -67,9 +68,25 @@ export function ApiPane({state, api, access, namespace, width, color}: {state: L
 	);
 }
 
-const truncateEnd = (text: string, width: number) => ([...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text);
 
-function EntryRow({entry, selected, width, color}: {entry: ApiEntry; selected: boolean; width: number; color: boolean}) {
+const namesOf = (resource: {resource: string; shortNames: readonly string[]}) => `${resource.resource}${resource.shortNames.length > 0 ? ` (${resource.shortNames.join(',')})` : ''}`;
+
+/**
+ * The resource rows' name and kind columns: as wide as their widest cell (up to 36 and 30), the kind
+ * then the name giving way, down to 16 and 20, so that the scope still shows at 80 columns.
+ */
+export function resourceColumns(width: number, resources: ReadonlyArray<{resource: string; shortNames: readonly string[]; kind: string}>): {nameWidth: number; kindWidth: number} {
+	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map((text) => [...text].length));
+	let nameWidth = Math.min(36, widest(resources.map(namesOf), 8));
+	let kindWidth = Math.min(30, widest(resources.map((resource) => resource.kind), 4));
+	// Two spaces before the name, two after it, one after the kind, then 'namespaced'; the last column free.
+	const over = () => 2 + nameWidth + 2 + kindWidth + 1 + 'namespaced'.length - (width - 1);
+	kindWidth -= Math.max(0, Math.min(over(), kindWidth - Math.min(kindWidth, 16)));
+	nameWidth -= Math.max(0, Math.min(over(), nameWidth - Math.min(nameWidth, 20)));
+	return {nameWidth, kindWidth};
+}
+
+function EntryRow({entry, selected, width, columns, color}: {entry: ApiEntry; selected: boolean; width: number; columns: {nameWidth: number; kindWidth: number}; color: boolean}) {
 	if (entry.kind === 'group') {
 		const {group, version} = entry;
 		const name = group.name ? `${group.name}/${version.version}` : `core /api/${version.version}`;
@@ -83,12 +100,15 @@ function EntryRow({entry, selected, width, color}: {entry: ApiEntry; selected: b
 	}
 
 	const {resource} = entry;
-	const names = `${resource.resource}${resource.shortNames.length > 0 ? ` (${resource.shortNames.join(',')})` : ''}`;
-	const rest = `  ${truncateMiddle(resource.kind, 30).padEnd(30)} ${resource.namespaced ? 'namespaced' : 'cluster   '}  ${resource.verbs.join(',')}`;
+	const {nameWidth, kindWidth} = columns;
+	const kindAndScope = `  ${truncateMiddle(resource.kind, kindWidth).padEnd(kindWidth)} ${(resource.namespaced ? 'namespaced' : 'cluster').padEnd(10)}`;
+	// The verbs fill what is left, if anything: the detail underneath lists them all.
+	const verbsRoom = width - 1 - 2 - nameWidth - kindAndScope.length - 2;
+	const verbs = verbsRoom >= 3 ? `  ${truncateEnd(resource.verbs.join(','), verbsRoom)}` : '';
 	return (
 		<Text wrap="truncate">
-			<Text inverse={selected}>{`  ${truncateMiddle(escapeForTerminal(names), 36).padEnd(36)}`}</Text>
-			<Text dimColor>{truncateEnd(escapeForTerminal(rest), Math.max(1, width - 39))}</Text>
+			<Text inverse={selected}>{`  ${truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth).padEnd(nameWidth)}`}</Text>
+			<Text dimColor>{escapeForTerminal(`${kindAndScope}${verbs}`)}</Text>
 		</Text>
 	);
 }

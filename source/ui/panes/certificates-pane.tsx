@@ -4,7 +4,7 @@ import {timeLeft} from '../../certificates/fleet-rows.ts';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import {checklist, probeKey, rowKey, type CertificatesPane as CertificatesState} from '../certificates-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {truncateMiddle} from '../truncate.ts';
+import {truncateEnd, truncateMiddle} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -37,10 +37,7 @@ export function CertificatesPane({state, certificates, width, color}: {state: Li
 	const byKey = new Map(certificates.rows.map((row) => [rowKey(row), row]));
 	const selected = byKey.get(selectedItem(state)?.key ?? '');
 	const pending = certificates.contexts.filter((entry) => entry.probeTarget && !certificates.probes.has(probeKey(entry.probeTarget))).length;
-	const contextWidth = Math.min(28, Math.max(8, ...certificates.rows.map((row) => row.context.length)));
-	const roleWidth = 19;
-	const expiresWidth = 19;
-	const subjectWidth = Math.max(10, width - 9 - contextWidth - roleWidth - expiresWidth - 4);
+	const {contextWidth, roleWidth, shortRoles, expiresWidth, subjectWidth} = fleetColumns(width, certificates.rows, certificates.now);
 	const scope = certificates.allContexts ? 'all contexts' : 'current context';
 	return (
 		<Box flexDirection="column" height={height}>
@@ -54,19 +51,41 @@ export function CertificatesPane({state, certificates, width, color}: {state: Li
 				if (!row) return null;
 				const isSelected = state.offset + index === state.selected;
 				return (
-					<Box key={match.item.key} width={width}>
+					<Text key={match.item.key} wrap="truncate">
 						<Text color={color ? colour[row.severity] : undefined} inverse={isSelected}>
 							{label[row.severity].padEnd(8)}
 						</Text>
-						<Text inverse={isSelected}>{` ${truncateMiddle(escapeForTerminal(row.context), contextWidth).padEnd(contextWidth)} ${row.role.slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now).padEnd(expiresWidth)} `}</Text>
-						<Text dimColor={row.severity === 'info'} wrap="truncate">{truncateMiddle(escapeForTerminal(row.summary), subjectWidth)}</Text>
-					</Box>
+						<Text inverse={isSelected}>{` ${truncateMiddle(escapeForTerminal(row.context), contextWidth).padEnd(contextWidth)} ${roleText(row.role, shortRoles).slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now).padEnd(expiresWidth)} `}</Text>
+						<Text dimColor={row.severity === 'info'}>{truncateEnd(escapeForTerminal(row.summary), subjectWidth)}</Text>
+					</Text>
 				);
 			})}
 			<Box flexGrow={1} />
 			{selected ? <Detail row={selected} certificates={certificates} width={width} color={color} /> : <Text dimColor>{certificates.rows.length === 0 ? 'no certificates or tokens in this kubeconfig' : ' '}</Text>}
 		</Box>
 	);
+}
+
+const shortRoleNames: Record<string, string> = {'server certificate': 'server cert', 'client certificate': 'client cert'};
+const roleText = (role: string, short: boolean) => (short ? (shortRoleNames[role] ?? role) : role);
+/** The subject column is cut to this before anything else gives way. */
+const wantedSubjectWidth = 20;
+
+/**
+ * The table's columns at `width`: each as wide as its widest cell, then, for the subject's sake, the
+ * roles in short (the detail underneath names them in full), then the context names cut in the middle.
+ */
+export function fleetColumns(width: number, rows: readonly FleetRow[], now: Date) {
+	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map((text) => [...text].length));
+	const expiresWidth = widest(rows.map((row) => expires(row, now)), 7);
+	const fullContext = Math.min(28, widest(rows.map((row) => escapeForTerminal(row.context)), 7));
+	const wanted = Math.min(wantedSubjectWidth, widest(rows.map((row) => row.summary), 7));
+	// The status (8) and a space before each later column; the terminal's last column left free.
+	const room = (contextWidth: number, roleWidth: number) => width - 1 - 8 - 4 - expiresWidth - contextWidth - roleWidth;
+	const roleWidth = (short: boolean) => widest(rows.map((row) => roleText(row.role, short)), 4);
+	const shortRoles = room(fullContext, roleWidth(false)) < wanted;
+	const contextWidth = Math.max(Math.min(12, fullContext), Math.min(fullContext, fullContext - (wanted - room(fullContext, roleWidth(shortRoles)))));
+	return {contextWidth, roleWidth: roleWidth(shortRoles), shortRoles, expiresWidth, subjectWidth: Math.max(1, room(contextWidth, roleWidth(shortRoles)))};
 }
 
 function expires(row: FleetRow, now: Date): string {
@@ -79,7 +98,7 @@ function Detail({row, certificates, width, color}: {row: FleetRow; certificates:
 	const probe = entry.probeTarget ? certificates.probes.get(probeKey(entry.probeTarget)) : undefined;
 	const {items, verdict} = checklist(entry, probe);
 	const certificate = row.certificate;
-	const line = (text: string) => truncateMiddle(escapeForTerminal(text), width - 1);
+	const line = (text: string) => truncateEnd(escapeForTerminal(text), width - 1);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate">{line(`${row.context} · ${row.role} · ${entry.server || 'no server'} · auth ${entry.auth}`)}</Text>
