@@ -208,19 +208,19 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} />;
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
+	const namespaceLabel = state.current ? `  ns ${label(state.currentNamespace || 'default', 24)}` : '';
 	return (
 		<Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
 			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}
 			<Text wrap="truncate">
 				<Text bold>kubehop </Text>
 				{impersonating ? <Text color={color ? 'yellow' : undefined} bold>{`as ${label(impersonating, 24)} `}</Text> : null}
+				{/* Where commands will land, first: the context whole where it can be, then its namespace; the user and server after, cut first. */}
 				<Text color={color ? (production ? 'red' : 'green') : undefined} bold inverse={production}>
-					{label(state.current || '(no current context)', Math.max(10, columns - 60 - (impersonating ? [...impersonating].length + 4 : 0)))}
+					{label(state.current || '(no current context)', Math.max(10, columns - 'kubehop '.length - namespaceLabel.length - 1 - (impersonating ? [...label(impersonating, 24)].length + 4 : 0)))}
 				</Text>
-				<Text dimColor>
-					{details ? `  ${label(details.server, 30)}  user ${label(details.user, 14)}` : ''}
-					{state.current ? `  ns ${label(state.currentNamespace || 'default', 16)}` : ''}
-				</Text>
+				<Text bold>{namespaceLabel}</Text>
+				<Text dimColor>{details ? `  user ${label(details.user, 24)}  ${label(details.server, 40)}` : ''}</Text>
 			</Text>
 			<Text wrap="truncate">
 				{panes.map((entry) => (
