@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {render} from 'ink';
 import {changeFlag, restoreFlags} from '../bundle/v8-flags.ts';
 import type {Identity} from '../access/access-check.ts';
@@ -19,6 +21,9 @@ import {announce, switchBack} from './ctx.ts';
 import {announceNamespace, namespacesOfCurrentContext, previousNamespace, setNamespace} from './ns.ts';
 
 // The full-screen UI, loaded only on a terminal: Ink and React never load on the scripted paths.
+
+/** How often the app looks at the kubeconfig files' stats, to follow a switch made elsewhere. */
+const kubeconfigPollMs = 500;
 
 export async function runInteractive(mode: 'picker' | 'app', commandContext: CommandContext, pane: PaneId = 'contexts'): Promise<number> {
 	// Made here rather than asked of the context, which would load the switching chunk before the first frame.
@@ -52,9 +57,22 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// A kubeconfig that cannot be read is reported like any command's error (file, field, exit 1),
 	// before the screen is taken over.
 	await index();
-	const written = <T,>(result: T) => {
+	// What the files said when the app last looked, for the history of a switch made elsewhere: kubehop's
+	// own writes look again at once, so the watcher (watchKubeconfig) does not record them a second time.
+	type Seen = {context: string; namespace: string};
+	const look = async (): Promise<Seen | undefined> => {
+		const summary = await index();
+		const overview = await summary.overview();
+		return {context: summary.currentContext, namespace: overview.get(summary.currentContext)?.namespace || 'default'};
+	};
+	let seen: Promise<Seen | undefined> | undefined;
+	const forget = () => {
 		loaded = undefined;
 		config = undefined;
+	};
+	const written = <T,>(result: T) => {
+		forget();
+		if (seen) seen = look().catch(() => undefined);
 		return result;
 	};
 
@@ -234,6 +252,35 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			const current = await index();
 			const stack = await context.history().contextStack(current.currentContext);
 			return stack.map((entry) => ({name: entry.name, at: entry.at, exists: current.contexts.has(entry.name)}));
+		},
+		watchKubeconfig(onChange) {
+			// Stat polling, not fs.watch: a rename over the file (kubectl's lock dance, kubehop's own atomic
+			// writes, editors) ends an inotify watch on it, and a file named in KUBECONFIG may not exist yet.
+			const files = [...new Set(context.selection.precedence.filter((file) => file !== '').map((file) => path.resolve(file)))];
+			seen ??= look().catch(() => undefined);
+			const changed = (now: fs.Stats, before: fs.Stats) => {
+				if (now.mtimeMs === before.mtimeMs && now.ctimeMs === before.ctimeMs && now.ino === before.ino && now.size === before.size) return;
+				forget();
+				const was = seen;
+				const is = (seen = look().catch(() => undefined));
+				// Recorded as kubehop's own switches are, so that `-` goes back to where the user was before it.
+				void Promise.all([was, is])
+					.then(async ([before, after]) => {
+						if (!before || !after || !after.context) return;
+						if (before.context !== after.context) {
+							if (before.context) await context.history().recordContext(before.context, after.context);
+						} else if (before.namespace !== after.namespace) {
+							await context.history().recordNamespace(after.context, before.namespace, after.namespace);
+						}
+					})
+					.catch(() => {})
+					.finally(onChange);
+			};
+
+			for (const file of files) fs.watchFile(file, {interval: kubeconfigPollMs, persistent: false}, changed);
+			return () => {
+				for (const file of files) fs.unwatchFile(file, changed);
+			};
 		},
 	};
 

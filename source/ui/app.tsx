@@ -88,6 +88,20 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		};
 	}, [services]);
 
+	// A switch or an edit made outside the app (kubectl, kubectx, an editor in another terminal): the
+	// header must never name a context that kubectl is no longer using.
+	useEffect(
+		() =>
+			services.watchKubeconfig(() => {
+				void Promise.all([services.contexts(), services.details()]).then(async ([list, details]) => {
+					await whenTypingPauses(150);
+					dispatch({type: 'kubeconfig-changed', list, details});
+				}, () => {});
+				void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
+			}),
+		[services],
+	);
+
 	// The namespaces of the current context: asked of its cluster only once the pane is shown (and again
 	// after a context switch), so opening the app never waits on, or connects to, a cluster.
 	const fetchedGeneration = useRef(-1);

@@ -64,4 +64,10 @@ export type UiServices = {
 	certificates(allContexts: boolean, now: Date, onProbe: (key: string, probe: ProbeResult) => void): Promise<readonly ContextCertificates[]>;
 	renameContext(from: string, to: string): Promise<void>;
 	deleteContext(name: string): Promise<void>;
+	/**
+	 * Calls `onChange` when a kubeconfig file changes under the app (kubectl, kubectx or an editor in
+	 * another terminal), after dropping what was read from it; kubehop's own writes call it too. Returns
+	 * the function that stops watching.
+	 */
+	watchKubeconfig(onChange: () => void): () => void;
 };

@@ -2,7 +2,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App, helpColumns, splitTypedAhead} from '../../source/ui/app.tsx';
 import {helpSections} from '../../source/ui/keymap.ts';
-import type {PaneId} from '../../source/ui/app-state.ts';
+import {appReducer, createAppState, type PaneId} from '../../source/ui/app-state.ts';
 import type {Cell} from '../../source/access/matrix.ts';
 import {probeKey} from '../../source/ui/certificates-state.ts';
 import type {AccessView, ContextDetails, UiServices} from '../../source/ui/services.ts';
@@ -16,11 +16,15 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default', renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
+	const state = {current, previous: '', namespace: 'default', kubeconfigNamespace: '', watchers: [] as Array<() => void>, renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
 	const services: UiServices = {
 		contexts: async () => ({names, current: state.current, recent: [state.current]}),
 		details: async () =>
-			new Map(names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: '', server: `https://${name}.example:6443`, file: '/home/me/.kube/config', shadowedIn: [], auth: 'bearer token'}])),
+			new Map(names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: name === state.current ? state.kubeconfigNamespace : '', server: `https://${name}.example:6443`, file: '/home/me/.kube/config', shadowedIn: [], auth: 'bearer token'}])),
+		watchKubeconfig(onChange) {
+			state.watchers.push(onChange);
+			return () => void (state.watchers = state.watchers.filter((watcher) => watcher !== onChange));
+		},
 		async switchContext(name) {
 			state.previous = state.current;
 			state.current = name;
@@ -277,6 +281,43 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('renamed to'));
 		expect(app.state.renamed).toHaveLength(1);
 		expect(app.state.renamed[0]).toMatch(/=>.*-x$/);
+	});
+
+	it('follows a switch, a namespace change and a new context made outside the app, and asks the panes again', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('RESOURCE') && text.includes('pods/log'));
+		expect(app.state.accessAsked).toEqual(['(own)']);
+		app.stdin.write('po');
+		await until(app.lastFrame, (text) => text.includes('> po'));
+		// kubectl config use-context in another terminal.
+		app.state.current = 'staging';
+		for (const watcher of app.state.watchers) watcher();
+		const switched = await until(app.lastFrame, (text) => text.includes('The current context was changed outside kubehop: now "staging".'));
+		expect(switched.split('\n')[0]).toMatch(/^kubehop staging {2}ns default/);
+		// The pane asks again for the new context; the user's filter stays.
+		await until(app.lastFrame, (text) => text.includes('pods/log') && text.includes('> po'));
+		expect(app.state.accessAsked).toEqual(['(own)', '(own)']);
+		// kubectl config set-context --current --namespace payments.
+		app.state.kubeconfigNamespace = 'payments';
+		for (const watcher of app.state.watchers) watcher();
+		const moved = await until(app.lastFrame, (text) => text.includes('The namespace was changed outside kubehop: now "payments".'));
+		expect(moved.split('\n')[0]).toMatch(/^kubehop staging {2}ns payments/);
+		await until(() => app.state.accessAsked.join(), (asked) => asked === '(own),(own),(own)');
+		app.unmount();
+		expect(app.state.watchers).toHaveLength(0);
+	});
+
+	it('takes kubehop\'s own write, seen again by the watcher, as no change at all', () => {
+		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
+		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: 'payments', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
+		const state = appReducer(appReducer(appReducer(createAppState(20), {type: 'loaded', list}), {type: 'details', details}), {type: 'switched', name: 'staging'});
+		const seen = appReducer(state, {type: 'kubeconfig-changed', list: {...list, current: 'staging'}, details});
+		expect({status: seen.status, generation: seen.generation, access: seen.access.generation, current: seen.current, namespace: seen.currentNamespace}).toEqual({status: state.status, generation: state.generation, access: state.access.generation, current: 'staging', namespace: 'payments'});
+		// A context added elsewhere joins the end of the list; the order on screen stays.
+		const grown = appReducer(state, {type: 'kubeconfig-changed', list: {...list, names: ['aaa-new', ...list.names], current: 'staging'}, details});
+		expect(grown.lists.contexts.items.map((item) => item.key)).toEqual([...state.lists.contexts.items.map((item) => item.key), 'aaa-new']);
 	});
 
 	it('replays keys that arrive in one chunk, such as two quick Tabs', async () => {

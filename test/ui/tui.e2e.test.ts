@@ -134,6 +134,19 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		await kubectlSays(setup, () => currentContext(setup), 'admin@kubehop-local');
 	}, timeout);
 
+	itWithCluster('follows a switch and a namespace change made with kubectl in another terminal', async () => {
+		const tui = app();
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local  ns default') && listLoaded(lines), 20_000, 'the loaded context list');
+		kubectl(setup, ['config', 'use-context', 'dev@kubehop-local']);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop dev@kubehop-local  ns dev') && lines.some((line) => line.includes('changed outside kubehop: now "dev@kubehop-local"')), 10_000, 'the header to follow kubectl to dev@kubehop-local');
+		kubectl(setup, ['config', 'set-context', '--current', '--namespace', 'kube-public']);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop dev@kubehop-local  ns kube-public'), 10_000, 'the header to follow kubectl to kube-public');
+		// The app's own switch after that starts from where kubectl left things.
+		tui.keys('-');
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local'), 10_000, 'the header to show admin@kubehop-local again');
+		await kubectlSays(setup, () => currentContext(setup), 'admin@kubehop-local');
+	}, timeout);
+
 	itWithCluster('the Namespaces pane lists the cluster namespaces, filters, and Enter switches the namespace', async () => {
 		const tui = app();
 		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
