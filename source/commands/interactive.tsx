@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink';
-import {changeFlag, restoreFlags} from '../bundle/v8-flags.ts';
+import {changeFlag, restoreFlags, withDefaultFlags} from '../bundle/v8-flags.ts';
 import type {Identity} from '../access/access-check.ts';
 import type {ApiClient} from '../cluster/api-client.ts';
 import type {ApiResource} from '../discovery/discovery.ts';
@@ -277,7 +277,10 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					.finally(onChange);
 			};
 
-			for (const file of files) fs.watchFile(file, {interval: kubeconfigPollMs, persistent: false}, changed);
+			// fs.watchFile loads its built-in on first use: under V8's default flags, so from its code cache.
+			withDefaultFlags(() => {
+				for (const file of files) fs.watchFile(file, {interval: kubeconfigPollMs, persistent: false}, changed);
+			});
 			return () => {
 				for (const file of files) fs.unwatchFile(file, changed);
 			};
