@@ -61,8 +61,24 @@ describe('kubehop ctx (black box)', () => {
 		expect(kubehop(['ctx', 'gke_proj_europe-west1-b_staging'], {env}).status).toBe(0);
 		expect(kubehop(['ctx', '-u'], {env}).stderr).toBe('Active context unset for kubectl.\n');
 		expect(tree.read('home/.kube/config')).not.toContain('current-context: gke');
+		expect(kubehop(['ctx', '-u'], {env}).status).toBe(0);
+		// Unset, no entry is where the user is: they are numbered from 1, as -N counts them.
+		expect(kubehop(['history'], {env}).stdout).toMatch(/^ {2}1 gke_proj_europe-west1-b_staging .*\n {2}2 dev /);
 		expect(kubehop(['ctx', '-'], {env}).stderr).toBe('Switched to context "gke_proj_europe-west1-b_staging".\n');
 		expect(kubehop(['ctx', '-'], {env}).stderr).toBe('Switched to context "dev".\n');
+	});
+
+	it('history numbers its entries as ctx -N counts them, skipping contexts no longer in the kubeconfig', () => {
+		const {tree, env} = homeWithConfig();
+		const prod = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';
+		expect(kubehop(['ctx', 'gke_proj_europe-west1-b_staging'], {env}).status).toBe(0);
+		expect(kubehop(['ctx', prod], {env}).status).toBe(0);
+		// Deleted with another tool: the history still names it.
+		tree.file('home/.kube/config', config(prod).replace('- context:\n    cluster: c\n    user: u\n  name: gke_proj_europe-west1-b_staging\n', ''));
+		const listed = kubehop(['history'], {env}).stdout.split('\n');
+		expect(listed.slice(0, 3)).toEqual([expect.stringMatching(/^\* {3}arn:aws/), expect.stringMatching(/^ {4}gke_proj_europe-west1-b_staging .*\(gone\)$/), expect.stringMatching(/^ {2}1 dev /)]);
+		expect(JSON.parse(kubehop(['history', '--json'], {env}).stdout).contexts.map((entry: {back: number | null}) => entry.back)).toEqual([null, null, 1]);
+		expect(kubehop(['ctx', '-1'], {env}).stderr).toContain('Switched to context "dev".');
 	});
 
 	it('answers to the kubectx and kubens names', () => {

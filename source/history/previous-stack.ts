@@ -47,20 +47,19 @@ export type StepBack = {target: StackEntry | undefined; skipped: StackEntry[]};
  * the top, where they were last, is one step back.
  */
 export function stepBack(stack: StackEntry[], steps: number, exists: (name: string) => boolean, current: string): StepBack {
-	const skipped: StackEntry[] = [];
-	let remaining = steps;
-	for (const entry of stack) {
-		if (entry.name === current) continue;
-		if (!exists(entry.name)) {
-			skipped.push(entry);
-			continue;
-		}
+	const numbers = stepNumbers(stack, exists, current);
+	const at = numbers.indexOf(steps);
+	const skipped = stack.filter((entry, index) => numbers[index] === undefined && entry.name !== current && (at === -1 || index < at));
+	return {target: at === -1 ? undefined : stack[at], skipped};
+}
 
-		remaining--;
-		if (remaining === 0) return {target: entry, skipped};
-	}
-
-	return {target: undefined, skipped};
+/**
+ * For each entry, the N of the `-N` that reaches it: none for where the user is and for entries no
+ * longer in the kubeconfig, so that a history listing numbers entries as `-N` counts them.
+ */
+export function stepNumbers(stack: readonly StackEntry[], exists: (name: string) => boolean, current: string): Array<number | undefined> {
+	let steps = 0;
+	return stack.map((entry) => (entry.name === current || !exists(entry.name) ? undefined : ++steps));
 }
 
 export function renameEntries(stack: StackEntry[], from: string, to: string): StackEntry[] {

@@ -7,6 +7,7 @@ import {certificateItems, rebuildRows, type CertificatesPane} from './certificat
 import {apiEntries, apiItems, consoleLines, entryKey, entryPath, type ApiEntry, type ApiPane, type ApiView, type RawAnswer} from './api-state.ts';
 import type {AccessView, CellAddress, ContextDetails, ContextList, HistoryEntry, NamespaceList} from './services.ts';
 import {naturalOrder} from '../terminal/natural-order.ts';
+import {stepNumbers} from '../history/previous-stack.ts';
 
 // The whole app's state as one reducer: which pane has focus, the overlay, the status line, and each
 // pane's list. Adding a pane means an entry in `panes`, a list here, and what Enter and `-` mean in it.
@@ -214,6 +215,13 @@ function historyItems(entries: readonly HistoryEntry[]): ListItem[] {
 	return entries.map((entry, index) => ({key: `${index}`, label: entry.name, search: [entry.name], dim: !entry.exists, note: entry.at}));
 }
 
+/** Each history item's N, as `kubehop ctx -N` counts: by item key; none for the current context and gone ones. */
+export function historySteps(items: readonly ListItem[], current: string): Map<string, number> {
+	const gone = new Set(items.filter((item) => item.dim).map((item) => item.label));
+	const numbers = stepNumbers(items.map((item) => ({name: item.label, at: ''})), (name) => !gone.has(name), current);
+	return new Map(items.flatMap((item, index) => (numbers[index] === undefined ? [] : [[item.key, numbers[index]!] as const])));
+}
+
 export function activeList(state: AppState): ListState {
 	return state.lists[state.pane];
 }
@@ -404,7 +412,9 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 		case 'clear-filter':
 			return list({type: 'clear'});
 		case 'jump': {
-			const entry = state.lists.history.matches[Number(key.input)];
+			// The digit is the N of `-N` the pane shows, whatever the filter shows of the history.
+			const steps = historySteps(state.lists.history.items, state.current);
+			const entry = state.lists.history.items.find((item) => steps.get(item.key) === Number(key.input));
 			return entry ? request({kind: 'switch-context', name: entry.label}) : state;
 		}
 

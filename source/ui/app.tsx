@@ -216,7 +216,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 	const pane = (() => {
 		if (state.help) return <HelpOverlay title={panes.find((entry) => entry.id === state.pane)!.title} scopes={paneScopesOf(state)} height={listHeight + 1} width={columns} />;
 		if (state.pane === 'namespaces') return <NamespacesPane state={state.lists.namespaces} current={state.currentNamespace} status={state.namespaces} width={columns} color={color} />;
-		if (state.pane === 'history') return <HistoryPane state={state.lists.history} width={columns} color={color} />;
+		if (state.pane === 'history') return <HistoryPane state={state.lists.history} current={state.current} width={columns} color={color} />;
 		if (state.pane === 'access') return <AccessPane state={state.lists.access} access={state.access} width={columns} color={color} />;
 		if (state.pane === 'api') return <ApiPane state={state.lists.api} api={state.api} access={state.access} namespace={state.currentNamespace || 'default'} width={columns} color={color} />;
 		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} />;

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {byFrecency, reconcile, removeEntries, renameEntries, stepBack, visit, type StackEntry} from '../../source/history/previous-stack.ts';
+import {byFrecency, reconcile, removeEntries, renameEntries, stepBack, stepNumbers, visit, type StackEntry} from '../../source/history/previous-stack.ts';
 
 const stack = (...names: string[]): StackEntry[] => names.map((name) => ({name, at: 't'}));
 const names = (entries: StackEntry[]) => entries.map((entry) => entry.name);
@@ -20,6 +20,14 @@ describe('the previous stack', () => {
 		const result = stepBack(stack('d', 'c', 'gone', 'b', 'a'), 2, (name) => name !== 'gone', 'd');
 		expect(result.target?.name).toBe('b');
 		expect(names(result.skipped)).toEqual(['gone']);
+	});
+
+	it('numbers entries as -N counts them: not the current one, not the gone ones', () => {
+		const history = stack('d', 'c', 'gone', 'b', 'a');
+		const exists = (name: string) => name !== 'gone';
+		expect(stepNumbers(history, exists, 'd')).toEqual([undefined, 1, undefined, 2, 3]);
+		expect(stepNumbers(history, exists, '')).toEqual([1, 2, undefined, 3, 4]);
+		for (const [index, steps] of stepNumbers(history, exists, 'd').entries()) if (steps !== undefined) expect(stepBack(history, steps, exists, 'd').target).toBe(history[index]);
 	});
 
 	it('with the current context unset, "-" goes back to where the user was last', () => {

@@ -309,6 +309,15 @@ describe('the kubehop app', () => {
 		expect(app.state.watchers).toHaveLength(0);
 	});
 
+	it('jumps with a digit to the history entry -N reaches, past gone entries, whatever the filter', () => {
+		const plain = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, return: false, escape: false, ctrl: false, tab: false, shift: false, backspace: false, delete: false, meta: false};
+		const list = {names: ['dev', 'staging', 'prod'], current: 'dev', recent: []};
+		let state = appReducer(appReducer(createAppState(20, 'history'), {type: 'loaded', list}), {type: 'history', entries: [{name: 'dev', at: 't', exists: true}, {name: 'gone-ctx', at: 't', exists: false}, {name: 'staging', at: 't', exists: true}, {name: 'prod', at: 't', exists: true}]});
+		expect(appReducer(state, {type: 'key', key: {...plain, input: '1'}}).request).toMatchObject({kind: 'switch-context', name: 'staging'});
+		state = appReducer(state, {type: 'key', key: {...plain, input: 'p'}});
+		expect(appReducer(state, {type: 'key', key: {...plain, input: '2'}}).request).toMatchObject({kind: 'switch-context', name: 'prod'});
+	});
+
 	it('takes kubehop\'s own write, seen again by the watcher, as no change at all', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: 'payments', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
