@@ -70,8 +70,17 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		loaded = undefined;
 		config = undefined;
 	};
+	// The kubeconfig files as kubehop's own last write left them: the watcher passes over those stats.
+	const watchedFiles = [...new Set(context.selection.precedence.filter((file) => file !== '').map((file) => path.resolve(file)))];
+	const statKey = (stat: fs.Stats) => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+	const ownStats = new Map<string, string>();
 	const written = <T,>(result: T) => {
 		forget();
+		for (const file of watchedFiles) {
+			const stat = fs.statSync(file, {throwIfNoEntry: false});
+			if (stat) ownStats.set(file, statKey(stat));
+		}
+
 		if (seen) seen = look().catch(() => undefined);
 		return result;
 	};
@@ -80,6 +89,14 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>};
 	const connections = new Map<string, Promise<Connection>>();
 	const matrices = new Map<string, Promise<AccessView>>();
+	// After an edit made elsewhere, a context's name may stand for another server or credentials.
+	let proxyOutdated = false;
+	// Dropped, not closed: a pane may still be waiting on one, and the process ends with process.exit.
+	const dropConnections = () => {
+		connections.clear();
+		matrices.clear();
+		proxyOutdated = true;
+	};
 	const connection = async () => {
 		const config = await context.load();
 		const contextName = config.currentContext;
@@ -133,7 +150,9 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	const acquireProxy = async (fresh: boolean): Promise<ProxyConnection> => {
 		const config = await context.load();
 		const current = await apiProxy?.catch(() => undefined);
-		if (!fresh && current && (context.flags.proxyUrl || current.context === config.currentContext)) return current;
+		const outdated = proxyOutdated && !context.flags.proxyUrl;
+		proxyOutdated = false;
+		if (!fresh && !outdated && current && (context.flags.proxyUrl || current.context === config.currentContext)) return current;
 		if (current) void current.stop();
 		apiProxy = (async () => {
 			const {connectThroughProxy} = await import('../cluster/api-client.ts');
@@ -256,11 +275,10 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		watchKubeconfig(onChange) {
 			// Stat polling, not fs.watch: a rename over the file (kubectl's lock dance, kubehop's own atomic
 			// writes, editors) ends an inotify watch on it, and a file named in KUBECONFIG may not exist yet.
-			const files = [...new Set(context.selection.precedence.filter((file) => file !== '').map((file) => path.resolve(file)))];
 			seen ??= look().catch(() => undefined);
-			const changed = (now: fs.Stats, before: fs.Stats) => {
-				if (now.mtimeMs === before.mtimeMs && now.ctimeMs === before.ctimeMs && now.ino === before.ino && now.size === before.size) return;
+			const changedElsewhere = () => {
 				forget();
+				dropConnections();
 				const was = seen;
 				const is = (seen = look().catch(() => undefined));
 				// Recorded as kubehop's own switches are, so that `-` goes back to where the user was before it.
@@ -268,21 +286,28 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					.then(async ([before, after]) => {
 						if (!before || !after || !after.context) return;
 						if (before.context !== after.context) {
-							if (before.context) await context.history().recordContext(before.context, after.context);
+							if (before.context) await context.history().recordObservedContext(before.context, after.context);
 						} else if (before.namespace !== after.namespace) {
-							await context.history().recordNamespace(after.context, before.namespace, after.namespace);
+							await context.history().recordObservedNamespace(after.context, before.namespace, after.namespace);
 						}
 					})
 					.catch(() => {})
 					.finally(onChange);
 			};
 
+			const listeners = watchedFiles.map((file) => {
+				const listener = (now: fs.Stats, before: fs.Stats) => {
+					if (statKey(now) === statKey(before) || statKey(now) === ownStats.get(file)) return;
+					changedElsewhere();
+				};
+				return [file, listener] as const;
+			});
 			// fs.watchFile loads its built-in on first use: under V8's default flags, so from its code cache.
 			withDefaultFlags(() => {
-				for (const file of files) fs.watchFile(file, {interval: kubeconfigPollMs, persistent: false}, changed);
+				for (const [file, listener] of listeners) fs.watchFile(file, {interval: kubeconfigPollMs, persistent: false}, listener);
 			});
 			return () => {
-				for (const file of files) fs.unwatchFile(file, changed);
+				for (const [file, listener] of listeners) fs.unwatchFile(file, listener);
 			};
 		},
 	};

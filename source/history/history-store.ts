@@ -69,8 +69,18 @@ export class HistoryStore {
 		}
 	}
 
-	/** Applies `change` to this file set's history under the lock; returns the new history. */
+	/**
+	 * Applies `change` to this file set's history under the lock; returns the new history. Changes made
+	 * in this process wait their turn here: the lock's wait blocks the thread, and the holder may be this
+	 * very process, between two awaits.
+	 */
 	async update(change: (history: FileSetHistory) => FileSetHistory): Promise<FileSetHistory> {
+		const run = inThisProcess.then(() => this.#update(change));
+		inThisProcess = run.catch(() => undefined);
+		return run;
+	}
+
+	async #update(change: (history: FileSetHistory) => FileSetHistory): Promise<FileSetHistory> {
 		fs.mkdirSync(this.directory, {recursive: true, mode: 0o700});
 		const unlock = await acquireHistoryLock(path.join(this.directory, 'history.json.lock'));
 		try {
@@ -93,6 +103,25 @@ export class HistoryStore {
 			const withImport = this.#importKubectx(history, previous);
 			const contexts = visit(reconcile(withImport.contexts, previous, at, contextLimit), next, at, contextLimit);
 			return {...withImport, contexts};
+		});
+	}
+
+	/**
+	 * A switch seen in the files rather than made here (kubectl, kubectx, another kubehop): recorded
+	 * unless the history already has `next` on top, as it does when another kubehop made the switch.
+	 */
+	async recordObservedContext(previous: string, next: string): Promise<void> {
+		const at = new Date().toISOString();
+		await this.update((history) => (history.contexts[0]?.name === next ? history : {...history, contexts: visit(reconcile(history.contexts, previous, at, contextLimit), next, at, contextLimit)}));
+	}
+
+	/** As recordObservedContext, for a namespace change seen in the files. */
+	async recordObservedNamespace(context: string, previous: string, next: string): Promise<void> {
+		const at = new Date().toISOString();
+		await this.update((history) => {
+			const stack = history.namespaces[context] ?? [];
+			if (stack[0]?.name === next) return history;
+			return {...history, namespaces: {...history.namespaces, [context]: visit(reconcile(stack, previous, at, namespaceLimit), next, at, namespaceLimit)}};
 		});
 	}
 
@@ -180,6 +209,8 @@ function readFirstLine(file: string): string | undefined {
 		return undefined;
 	}
 }
+
+let inThisProcess: Promise<unknown> = Promise.resolve();
 
 const lockWait = new Int32Array(new SharedArrayBuffer(4));
 

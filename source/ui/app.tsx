@@ -93,11 +93,14 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 	useEffect(
 		() =>
 			services.watchKubeconfig(() => {
-				void Promise.all([services.contexts(), services.details()]).then(async ([list, details]) => {
-					await whenTypingPauses(150);
-					dispatch({type: 'kubeconfig-changed', list, details});
-				}, () => {});
-				void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
+				// Read after the pause, not before it: a switch made meanwhile must not be undone by older news.
+				void whenTypingPauses(150)
+					.then(async () => {
+						const [list, details, entries] = await Promise.all([services.contexts(), services.details(), services.history()]);
+						dispatch({type: 'kubeconfig-changed', list, details});
+						dispatch({type: 'history', entries});
+					})
+					.catch(() => {});
 			}),
 		[services],
 	);

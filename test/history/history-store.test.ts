@@ -32,6 +32,32 @@ describe('the history store', () => {
 		expect((await store.namespaceStack('prod', 'default')).map((entry) => entry.name)).toEqual(['default', 'kube-system']);
 	});
 
+	it('records a switch seen in the files once, even when another kubehop recorded it already', async () => {
+		const tree = tempTree();
+		const store = new HistoryStore({env: {HOME: tree.home}}, '/a/config');
+		await store.recordContext('a', 'b');
+		const recorded = await store.read();
+		// Another kubehop made it: the history has b on top already, and nothing changes.
+		await store.recordObservedContext('a', 'b');
+		expect(await store.read()).toEqual(recorded);
+		// kubectl made it: recorded, so that `-` leads back to b.
+		await store.recordObservedContext('b', 'c');
+		expect((await store.read()).contexts.map((entry) => [entry.name, entry.uses])).toEqual([['c', 1], ['b', 1], ['a', 1]]);
+		await store.recordObservedNamespace('c', 'default', 'dev');
+		await store.recordObservedNamespace('c', 'default', 'dev');
+		expect((await store.read()).namespaces.c?.map((entry) => [entry.name, entry.uses])).toEqual([['dev', 1], ['default', 1]]);
+	});
+
+	it('takes the changes of one process in turn: the lock\'s wait would block the holder itself', async () => {
+		const tree = tempTree();
+		const store = new HistoryStore({env: {HOME: tree.home}}, '/a/config');
+		// Without the turn, the second spins on the lock the first holds across an await, until its 10 s deadline.
+		await Promise.all([store.recordContext('a', 'b'), store.recordObservedContext('b', 'c'), store.recordNamespace('c', 'default', 'dev')]);
+		const history = await store.read();
+		expect(history.contexts.map((entry) => entry.name)).toEqual(['c', 'b', 'a']);
+		expect(history.namespaces.c?.map((entry) => entry.name)).toEqual(['dev', 'default']);
+	}, 5000);
+
 	it('renames and forgets contexts together with their namespace history', async () => {
 		const tree = tempTree();
 		const store = new HistoryStore({env: {HOME: tree.home}}, '/a/config');

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {useMemo} from 'react';
 import type {FleetRow, Severity} from '../../certificates/fleet.ts';
 import {timeLeft} from '../../certificates/fleet-rows.ts';
 import {escapeForTerminal} from '../../terminal/output.ts';
@@ -16,6 +17,8 @@ const colour: Record<Severity, string | undefined> = {expired: 'red', critical: 
 
 export function CertificatesPane({state, certificates, width, color}: {state: ListState; certificates: CertificatesState; width: number; color: boolean}) {
 	const height = state.height + 10;
+	// Once per table and width, not per key: at 10,000 contexts that is some 30,000 rows.
+	const {contextWidth, roleWidth, shortRoles, expiresWidth, subjectWidth} = useMemo(() => fleetColumns(width, certificates.rows, certificates.now), [width, certificates.rows, certificates.now]);
 	if (certificates.status.kind === 'loading') {
 		return (
 			<Box height={height}>
@@ -37,7 +40,6 @@ export function CertificatesPane({state, certificates, width, color}: {state: Li
 	const byKey = new Map(certificates.rows.map((row) => [rowKey(row), row]));
 	const selected = byKey.get(selectedItem(state)?.key ?? '');
 	const pending = certificates.contexts.filter((entry) => entry.probeTarget && !certificates.probes.has(probeKey(entry.probeTarget))).length;
-	const {contextWidth, roleWidth, shortRoles, expiresWidth, subjectWidth} = fleetColumns(width, certificates.rows, certificates.now);
 	const scope = certificates.allContexts ? 'all contexts' : 'current context';
 	return (
 		<Box flexDirection="column" height={height}>
