@@ -54,6 +54,14 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			loaded = undefined;
 			throw error;
 		}));
+	// The files the app follows (watchKubeconfig), and their stats from before the first read of them.
+	const watchedFiles = [...new Set(context.selection.precedence.filter((file) => file !== '').map((file) => path.resolve(file)))];
+	const statKey = (stat: fs.Stats) => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+	const statKeyOf = (file: string) => {
+		const stat = fs.statSync(file, {throwIfNoEntry: false});
+		return stat ? statKey(stat) : 'none';
+	};
+	const readStats = new Map(watchedFiles.map((file) => [file, statKeyOf(file)]));
 	// A kubeconfig that cannot be read is reported like any command's error (file, field, exit 1),
 	// before the screen is taken over.
 	await index();
@@ -71,16 +79,10 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		config = undefined;
 	};
 	// The kubeconfig files as kubehop's own last write left them: the watcher passes over those stats.
-	const watchedFiles = [...new Set(context.selection.precedence.filter((file) => file !== '').map((file) => path.resolve(file)))];
-	const statKey = (stat: fs.Stats) => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 	const ownStats = new Map<string, string>();
 	const written = <T,>(result: T) => {
 		forget();
-		for (const file of watchedFiles) {
-			const stat = fs.statSync(file, {throwIfNoEntry: false});
-			if (stat) ownStats.set(file, statKey(stat));
-		}
-
+		for (const file of watchedFiles) ownStats.set(file, statKeyOf(file));
 		if (seen) seen = look().catch(() => undefined);
 		return result;
 	};
@@ -295,6 +297,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					.finally(onChange);
 			};
 
+			// A change made between the first read and now (the screen was being set up) counts too.
+			if (watchedFiles.some((file) => statKeyOf(file) !== readStats.get(file))) changedElsewhere();
 			const listeners = watchedFiles.map((file) => {
 				const listener = (now: fs.Stats, before: fs.Stats) => {
 					if (statKey(now) === statKey(before) || statKey(now) === ownStats.get(file)) return;
