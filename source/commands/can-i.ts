@@ -2,6 +2,7 @@ import {accessReport, checkImpersonation, type AccessReport} from '../access/acc
 import {cellGlyph, type AccessMatrix, type CellState} from '../access/matrix.ts';
 import {connect, type Impersonation} from '../cluster/api-client.ts';
 import {listNamespaces} from '../cluster/namespaces.ts';
+import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {paint, printJson, shown, warn} from '../terminal/output.ts';
@@ -63,7 +64,7 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 	const client = await connect(config, contextName, {timeoutMs, impersonate: options.impersonate, env: context.env});
 	try {
 		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
-		const namespaces = options.allNamespaces ? await listNamespaces(client) : options.namespaces.length > 0 ? options.namespaces : [fallback];
+		const namespaces = options.allNamespaces ? await everyNamespace(client, contextName) : options.namespaces.length > 0 ? options.namespaces : [fallback];
 		const report = await accessReport(client, namespaces, {verbs: options.verbs});
 		if (context.flags.json) printJson(context.output, toJson(contextName, report));
 		else printReport(context, contextName, report, options.onlyAllowed);
@@ -73,6 +74,16 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 		return problems.length > 0 ? 1 : 0;
 	} finally {
 		client.close();
+	}
+}
+
+/** -A: the cluster's namespaces; a user who may not list them is told how to name them instead. */
+async function everyNamespace(client: Parameters<typeof listNamespaces>[0], contextName: string): Promise<string[]> {
+	try {
+		return await listNamespaces(client);
+	} catch (error) {
+		if (!(error instanceof ClusterError) || error.kind !== 'forbidden') throw error;
+		throw new KubehopError(`listing namespaces is forbidden for this user in context "${contextName}", so --all-namespaces cannot know them`, 'name them instead: kubehop can-i -n NAMESPACE[,NAMESPACE...]');
 	}
 }
 

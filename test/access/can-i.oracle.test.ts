@@ -317,6 +317,15 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		expect(account.groups).toEqual(expect.arrayContaining(['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']));
 	});
 
+	itWithCluster('-A for a user who may not list namespaces says so, and how to name them, as kubectl get ns says forbidden', () => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.serviceAccount);
+		const result = kubehop(['can-i', '-A'], {env});
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain('listing namespaces is forbidden for this user in context');
+		expect(result.stderr).toContain('hint: name them instead: kubehop can-i -n NAMESPACE[,NAMESPACE...]');
+		expect(kubectl(kubeconfig, ['auth', 'can-i', 'list', 'namespaces']).stdout.trim()).toBe('no');
+	});
+
 	itWithCluster("prints jane's matrix as a table whose lines never end in spaces, cluster-wide rows marked", () => {
 		const {env} = homeFor(controlPlane()!.contexts.jane);
 		const result = kubehop(['can-i'], {env});
