@@ -63,6 +63,8 @@ export type AppState = {
 	prompt: Prompt | undefined;
 	help: boolean;
 	status: {kind: 'info' | 'error'; text: string} | undefined;
+	/** Why the kubeconfig, changed under the app, cannot be read now: what is on screen is from before. */
+	kubeconfigProblem?: string;
 	lists: Record<PaneId, ListState>;
 	current: string;
 	currentNamespace: string;
@@ -84,6 +86,7 @@ export type AppAction =
 	| {type: 'history'; entries: readonly HistoryEntry[]}
 	| {type: 'switched'; name: string}
 	| {type: 'kubeconfig-changed'; list: ContextList; details: ReadonlyMap<string, ContextDetails>}
+	| {type: 'kubeconfig-unreadable'; message: string}
 	| {type: 'namespace-switched'; name: string}
 	| {type: 'status'; kind: 'info' | 'error'; text: string}
 	| {type: 'renamed'; from: string; to: string}
@@ -295,6 +298,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			// screen follows the files, the filter and the order of the list stay as the user left them.
 			const before = state.details?.get(state.current);
 			const after = action.details.get(action.list.current);
+			// Readable again after an edit that broke it: the error no longer holds.
+			if (state.kubeconfigProblem) {
+				const status = state.status?.kind === 'error' && state.status.text.endsWith(state.kubeconfigProblem) ? {kind: 'info' as const, text: 'The kubeconfig can be read again.'} : state.status;
+				return appReducer({...state, kubeconfigProblem: undefined, status}, action);
+			}
+
 			// kubehop's own write, seen again: nothing to do, and nothing to filter again (40 ms at 10,000 contexts).
 			if (action.list.current === state.current && sameContexts(state, action.list.names, action.details)) return state;
 			const known = new Set(action.list.names);
@@ -319,6 +328,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			return state.access.namespace === undefined ? reloadAccess(moved, {}) : moved;
 		}
 
+		case 'kubeconfig-unreadable':
+			// kubectl fails on it too: said at once, not at the next switch.
+			return {...state, kubeconfigProblem: action.message, status: {kind: 'error', text: `The kubeconfig cannot be read now: ${action.message}`}};
 		case 'namespace-switched': {
 			const next = {...withList(state, 'namespaces', {type: 'clear'}), currentNamespace: action.name, status: {kind: 'info' as const, text: `Active namespace is "${action.name}".`}};
 			// A matrix that follows the context's namespace follows it here too.

@@ -100,7 +100,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 						dispatch({type: 'kubeconfig-changed', list, details});
 						dispatch({type: 'history', entries});
 					})
-					.catch(() => {});
+					.catch((error: Error) => dispatch({type: 'kubeconfig-unreadable', message: error.message}));
 			}),
 		[services],
 	);

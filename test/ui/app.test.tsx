@@ -16,9 +16,12 @@ afterEach(() => {
 });
 
 function fakeServices(names: string[], current: string) {
-	const state = {current, previous: '', namespace: 'default', kubeconfigNamespace: '', watchers: [] as Array<() => void>, renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
+	const state = {current, previous: '', namespace: 'default', kubeconfigNamespace: '', kubeconfigBroken: '', watchers: [] as Array<() => void>, renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
 	const services: UiServices = {
-		contexts: async () => ({names, current: state.current, recent: [state.current]}),
+		async contexts() {
+			if (state.kubeconfigBroken) throw new Error(state.kubeconfigBroken);
+			return {names, current: state.current, recent: [state.current]};
+		},
 		details: async () =>
 			new Map(names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: name === state.current ? state.kubeconfigNamespace : '', server: `https://${name}.example:6443`, file: '/home/me/.kube/config', shadowedIn: [], auth: 'bearer token'}])),
 		watchKubeconfig(onChange) {
@@ -316,6 +319,18 @@ describe('the kubehop app', () => {
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '1'}}).request).toMatchObject({kind: 'switch-context', name: 'staging'});
 		state = appReducer(state, {type: 'key', key: {...plain, input: 'p'}});
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '2'}}).request).toMatchObject({kind: 'switch-context', name: 'prod'});
+	});
+
+	it('says at once when an edit made elsewhere breaks the kubeconfig, and when it is readable again', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.state.kubeconfigBroken = 'error loading config file "/home/me/.kube/config": current-context, line 3: "yes" is read as a YAML 1.1 boolean';
+		for (const watcher of app.state.watchers) watcher();
+		await until(app.lastFrame, (text) => text.includes('The kubeconfig cannot be read now: error loading config file "/home/me/.kube/config": current-'));
+		app.state.kubeconfigBroken = '';
+		for (const watcher of app.state.watchers) watcher();
+		const fixed = await until(app.lastFrame, (text) => text.includes('The kubeconfig can be read again.'));
+		expect(fixed.split('\n')[0]).toMatch(/^kubehop dev /);
 	});
 
 	it('takes kubehop\'s own write, seen again by the watcher, as no change at all', () => {
