@@ -346,7 +346,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'deleted': {
 			const items = state.lists.contexts.items.filter((item) => item.key !== action.name);
-			return withList({...state, status: {kind: 'info', text: `Deleted context ${action.name}.`}}, 'contexts', {type: 'items', items});
+			const details = state.details && new Map([...state.details].filter(([name]) => name !== action.name));
+			// As kubectl and kubectx leave it: current-context still names it, and nothing works until a switch.
+			const status = action.name === state.current ? {kind: 'error' as const, text: `Deleted context ${action.name}, the current one: pick another before kubectl can work again.`} : {kind: 'info' as const, text: `Deleted context ${action.name}.`};
+			return withList({...state, details, status}, 'contexts', {type: 'items', items});
 		}
 
 		case 'focus': {

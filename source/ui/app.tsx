@@ -225,7 +225,9 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} />;
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
-	const namespaceLabel = state.current ? `  ns ${label(state.currentNamespace || 'default', 24)}` : '';
+	// A current context deleted from the kubeconfig (here or elsewhere) is still named by current-context.
+	const currentGone = Boolean(state.current && state.details && !state.details.has(state.current));
+	const namespaceLabel = !state.current ? '' : currentGone ? '  (no longer in the kubeconfig)' : `  ns ${label(state.currentNamespace || 'default', 24)}`;
 	return (
 		<Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
 			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}
@@ -236,7 +238,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 				<Text color={color ? (production ? 'red' : 'green') : undefined} bold inverse={production}>
 					{label(state.current || '(no current context)', Math.max(10, columns - 'kubehop '.length - namespaceLabel.length - 1 - (impersonating ? [...label(impersonating, 24)].length + 4 : 0)))}
 				</Text>
-				<Text bold>{namespaceLabel}</Text>
+				<Text bold color={color && currentGone ? 'red' : undefined}>{namespaceLabel}</Text>
 				<Text dimColor>{details ? `  user ${label(details.user, 24)}  ${label(details.server, 40)}` : ''}</Text>
 			</Text>
 			<Text wrap="truncate">

@@ -265,7 +265,7 @@ describe('the kubehop app', () => {
 
 	it('asks before deleting or renaming, and does nothing when the answer is no', async () => {
 		const app = start(names, 'dev');
-		await until(app.lastFrame, (text) => text.includes('4/4'));
+		await until(app.lastFrame, (text) => text.includes('4/4') && text.includes('cl-dev'));
 		app.stdin.write('\u0004');
 		await until(app.lastFrame, (text) => text.includes('Delete context "dev" from its kubeconfig file? y/N'));
 		app.stdin.write('n');
@@ -274,7 +274,9 @@ describe('the kubehop app', () => {
 		app.stdin.write('\u0004');
 		await until(app.lastFrame, (text) => text.includes('y/N'));
 		app.stdin.write('y');
-		await until(app.lastFrame, (text) => text.includes('Deleted context dev.'));
+		// dev was the current context: current-context still names it, as kubectl and kubectx leave it.
+		const deleted = await until(app.lastFrame, (text) => text.includes('Deleted context dev, the current one: pick another before kubectl can work again.'));
+		expect(deleted.split('\n')[0]).toBe('kubehop dev  (no longer in the kubeconfig)');
 		expect(app.state.deleted).toEqual(['dev']);
 		app.stdin.write('\u0012');
 		await until(app.lastFrame, (text) => text.includes('Rename "'));
