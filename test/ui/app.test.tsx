@@ -323,6 +323,12 @@ describe('the kubehop app', () => {
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '2'}}).request).toMatchObject({kind: 'switch-context', name: 'prod'});
 	});
 
+	it('says how contexts come about when the kubeconfig has none, under the filter line', async () => {
+		const app = start([], '');
+		const frame = await until(app.lastFrame, (text) => text.includes('No contexts in the kubeconfig yet'));
+		expect(frame.split('\n').slice(0, 4)).toEqual(['kubehop (no current context)', expect.stringContaining('Contexts'), '>    0/0', expect.stringMatching(/^No contexts in the kubeconfig yet: your cloud's CLI or `kubectl config set-context` adds them\.$/)]);
+	});
+
 	it('says at once when an edit made elsewhere breaks the kubeconfig, and when it is readable again', async () => {
 		const app = start(names, 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));

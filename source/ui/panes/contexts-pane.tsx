@@ -29,14 +29,18 @@ export function ContextsPane({state, current, details, loading, width, color}: P
 	return (
 		<Box flexDirection="column" height={state.height + 1} overflowY="hidden">
 			<FilterLine state={state} color={color} extra={loading ? 'loading…' : undefined} />
-			<Box>
-				<ListRows state={state} isCurrent={(match) => match.item.key === current} width={listWidth} color={color} />
-				{withPreview ? (
-					<Box flexDirection="column" paddingLeft={1} width={width - listWidth} height={state.height} overflowY="hidden">
-						{selected ? <Preview name={selected} details={details?.get(selected)} width={width - listWidth - 2} height={state.height} /> : null}
-					</Box>
-				) : null}
-			</Box>
+			{!loading && state.items.length === 0 ? (
+				<Text dimColor wrap="truncate">{'No contexts in the kubeconfig yet: your cloud\'s CLI or `kubectl config set-context` adds them.'}</Text>
+			) : (
+				<Box>
+					<ListRows state={state} isCurrent={(match) => match.item.key === current} width={listWidth} color={color} />
+					{withPreview ? (
+						<Box flexDirection="column" paddingLeft={1} width={width - listWidth} height={state.height} overflowY="hidden">
+							{selected ? <Preview name={selected} details={details?.get(selected)} width={width - listWidth - 2} height={state.height} /> : null}
+						</Box>
+					) : null}
+				</Box>
+			)}
 		</Box>
 	);
 }
