@@ -1,4 +1,4 @@
-import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {KubeconfigFileError, KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace, type MergedKubeconfig} from '../kubeconfig/load.ts';
 import {contextOverview, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {setCurrentNamespace} from '../kubeconfig/operations.ts';
@@ -130,9 +130,12 @@ async function requireNamespace(config: MergedKubeconfig, contextName: string, n
 	try {
 		check = await checkNamespace(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env}), namespace);
 	} catch (error) {
-		// A server that cannot be asked (down, off the VPN, credentials expired) need not stop a switch the user is sure of.
-		if (!(error instanceof ClusterError)) throw error;
-		throw new ClusterError(error.kind, error.message, error.status, [error.hint, `switch without the check: kubehop ns ${namespace} --force`].filter(Boolean).join('; or '));
+		// A server that cannot be asked (down, off the VPN, credentials expired or unreadable, a failing exec
+		// plugin) need not stop a switch the user is sure of: only a kubeconfig that cannot be read would.
+		const hint = (error: KubehopError) => [error.hint, `switch without the check: kubehop ns ${namespace} --force`].filter(Boolean).join('; or ');
+		if (error instanceof ClusterError) throw new ClusterError(error.kind, error.message, error.status, hint(error));
+		if (error instanceof KubehopError && !(error instanceof KubeconfigFileError)) throw new KubehopError(error.message, hint(error));
+		throw error;
 	}
 
 	if (check === 'missing') throw new KubehopError(`no namespace exists with name "${namespace}" in context "${contextName}"`, `switch anyway with: kubehop ns ${namespace} --force`);

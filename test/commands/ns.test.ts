@@ -90,4 +90,20 @@ describe('kubehop ns when the server cannot be asked', () => {
 		expect(kubehop(['ns', 'team-a', '--force'], {env}).stderr).toBe('Active namespace is "team-a".\n');
 		expect(tree.read('home/.kube/config')).toContain('namespace: team-a');
 	});
+
+	it('offers --force too when the credentials cannot be read, and only a broken kubeconfig stops it', () => {
+		const config = `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user:\n    client-certificate: missing.crt\n    client-key: missing.key\ncurrent-context: a\n`;
+		const tree = tempTree({'home/.kube/config': config});
+		const env = {HOME: tree.home};
+		const checked = kubehop(['ns', 'team-a'], {env});
+		expect(checked.status).toBe(1);
+		expect(checked.stderr).toMatch(/^error: cannot read a credential file of this context: ENOENT.*missing\.crt'\nhint: switch without the check: kubehop ns team-a --force\n$/);
+		expect(tree.read('home/.kube/config')).toBe(config);
+		expect(kubehop(['ns', 'team-a', '--force'], {env}).status).toBe(0);
+		// A kubeconfig kubectl would refuse: no hint to force, as the switch cannot be written either.
+		tree.file('home/.kube/config', config.replace('current-context: a', 'current-context: yes'));
+		const broken = kubehop(['ns', 'team-a'], {env});
+		expect(broken.status).toBe(1);
+		expect(broken.stderr).not.toContain('--force');
+	});
 });
