@@ -61,10 +61,13 @@ export async function namespacesOfCurrentContext(context: CommandContext, {known
 	try {
 		return {names: await list(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env})), current, verified: true};
 	} catch (error) {
-		const cannotAsk = error instanceof ClusterError && (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'tls' || error.kind === 'unauthorized');
-		if (!(error instanceof ClusterError) || !(error.kind === 'forbidden' || (knownWhenUnreachable && cannotAsk))) throw error;
+		const forbidden = error instanceof ClusterError && error.kind === 'forbidden';
+		// Credentials that cannot be read or made count as a server that cannot be asked; a broken kubeconfig does not.
+		const noCredentials = error instanceof KubehopError && !(error instanceof ClusterError) && !(error instanceof KubeconfigFileError);
+		const cannotAsk = noCredentials || (error instanceof ClusterError && (error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'tls' || error.kind === 'unauthorized'));
+		if (!forbidden && !(knownWhenUnreachable && cannotAsk)) throw error;
 		// kubens fails outright here (kubectx#83); offering what is known is more useful.
-		const why = error.kind === 'forbidden' ? `listing namespaces is forbidden for this user in context "${contextName}"` : error.message;
+		const why = forbidden ? `listing namespaces is forbidden for this user in context "${contextName}"` : (error as KubehopError).message;
 		const note = `${why}; showing namespaces known from the kubeconfig and history (not verified)`;
 		const namespaces = [...config.contexts.values()].map((defined) => defined.data.namespace);
 		return {names: await knownNamespaces(namespaces, contextName, context), current, verified: false, note};

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import {describe, expect, it} from 'vitest';
+import {parseArguments} from '../../source/commands/arguments.ts';
+import {createCommandContext} from '../../source/commands/command-context.ts';
+import {namespacesOfCurrentContext} from '../../source/commands/ns.ts';
+import {createOutput} from '../../source/terminal/output.ts';
 import {kubehop} from '../support/kubehop-binary.ts';
 import {tempTree} from '../support/temp-tree.ts';
 import {controlPlane, homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
@@ -91,7 +95,7 @@ describe('kubehop ns when the server cannot be asked', () => {
 		expect(tree.read('home/.kube/config')).toContain('namespace: team-a');
 	});
 
-	it('offers --force too when the credentials cannot be read, and only a broken kubeconfig stops it', () => {
+	it('offers --force too when the credentials cannot be read, and only a broken kubeconfig stops it', async () => {
 		const config = `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user:\n    client-certificate: missing.crt\n    client-key: missing.key\ncurrent-context: a\n`;
 		const tree = tempTree({'home/.kube/config': config});
 		const env = {HOME: tree.home};
@@ -100,10 +104,15 @@ describe('kubehop ns when the server cannot be asked', () => {
 		expect(checked.stderr).toMatch(/^error: cannot read a credential file of this context: ENOENT.*missing\.crt'\nhint: switch without the check: kubehop ns team-a --force\n$/);
 		expect(tree.read('home/.kube/config')).toBe(config);
 		expect(kubehop(['ns', 'team-a', '--force'], {env}).status).toBe(0);
+		// The app's Namespaces pane offers the namespaces it knows, as for a server that cannot be asked.
+		const output = createOutput({write: () => {}}, {write: () => {}}, env, true);
+		const listing = await namespacesOfCurrentContext(createCommandContext(env, tree.root, output, parseArguments(['ns']).flags), {knownWhenUnreachable: true});
+		expect(listing).toMatchObject({names: ['default', 'team-a'], current: 'team-a', verified: false, note: expect.stringContaining('cannot read a credential file of this context')});
 		// A kubeconfig kubectl would refuse: no hint to force, as the switch cannot be written either.
 		tree.file('home/.kube/config', config.replace('current-context: a', 'current-context: yes'));
 		const broken = kubehop(['ns', 'team-a'], {env});
 		expect(broken.status).toBe(1);
 		expect(broken.stderr).not.toContain('--force');
+		await expect(namespacesOfCurrentContext(createCommandContext(env, tree.root, output, parseArguments(['ns']).flags), {knownWhenUnreachable: true})).rejects.toThrow(/current-context, line \d+/);
 	});
 });
