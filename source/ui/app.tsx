@@ -227,7 +227,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 	})();
 	// A current context deleted from the kubeconfig (here or elsewhere) is still named by current-context.
 	const currentGone = Boolean(state.current && state.details && !state.details.has(state.current));
-	const namespaceLabel = !state.current ? '' : currentGone ? '  (no longer in the kubeconfig)' : `  ns ${label(state.currentNamespace || 'default', 24)}`;
+	const namespaceLabel = !state.current ? '' : currentGone ? '  (not in the kubeconfig)' : `  ns ${label(state.currentNamespace || 'default', 24)}`;
 	return (
 		<Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
 			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}

@@ -276,7 +276,7 @@ describe('the kubehop app', () => {
 		app.stdin.write('y');
 		// dev was the current context: current-context still names it, as kubectl and kubectx leave it.
 		const deleted = await until(app.lastFrame, (text) => text.includes('Deleted context dev, the current one: pick another before kubectl can work again.'));
-		expect(deleted.split('\n')[0]).toBe('kubehop dev  (no longer in the kubeconfig)');
+		expect(deleted.split('\n')[0]).toBe('kubehop dev  (not in the kubeconfig)');
 		expect(app.state.deleted).toEqual(['dev']);
 		app.stdin.write('\u0012');
 		await until(app.lastFrame, (text) => text.includes('Rename "'));
