@@ -444,8 +444,15 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 			const row = accessRowOf(state);
 			const verb = state.access.status.kind === 'ready' ? state.access.status.view.matrix.verbs[state.access.column] : undefined;
 			if (!row || !verb || state.access.status.kind !== 'ready') return state;
+			const key = `${row.name}\u0000${verb}`;
+			// Not a question for the server: an access review would only say "not allowed", which misleads.
+			if (row.cells[verb]?.state === 'n/a') {
+				const served = Object.keys(row.cells).filter((name) => row.cells[name]!.state !== 'n/a');
+				return {...state, access: {...state.access, explanation: {key, text: `${verb} does not apply: discovery lists ${served.length > 0 ? `only ${served.join(', ')}` : 'none of these verbs'} for ${row.name}`}}};
+			}
+
 			const cell = {group: row.group, resource: row.resource, subresource: row.subresource, namespaced: row.namespaced, verb, namespace: state.access.status.view.matrix.namespace};
-			return request({kind: 'explain', cell, key: `${row.name}\u0000${verb}`});
+			return request({kind: 'explain', cell, key});
 		}
 
 		case 'only-with-access': {

@@ -387,6 +387,20 @@ describe('the kubehop app', () => {
 		expect(app.state.accessAsked).toEqual(['(own)', 'prod']);
 	});
 
+	it('explains a cell that does not apply without asking the server, which would only say "not allowed"', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('pods/log'));
+		app.stdin.write('log');
+		await until(app.lastFrame, (text) => text.includes('> log'));
+		app.stdin.write('\u001B[C');
+		await until(app.lastFrame, (text) => text.includes('· list pods/log in default: n/a'));
+		app.stdin.write('\r');
+		const frame = await until(app.lastFrame, (text) => text.includes('list does not apply: discovery lists only get for pods/log'));
+		expect(frame).not.toContain('the server says');
+	});
+
 	it('keeps the app working when the Access pane cannot reach the cluster', async () => {
 		const app = start(names, 'dev');
 		app.state.accessFails = true;
