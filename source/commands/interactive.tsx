@@ -324,6 +324,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// it on. Code caches are still checked and made under V8's defaults (source/bundle/v8-flags.ts).
 	changeFlag('--no-opt', '--opt');
 	let picked: {switchedTo?: string; namespace?: string} = {};
+	let endedBy: number | undefined;
 	try {
 		// The first frame opens on the list itself: asked for before Ink starts, so no loading frame comes first.
 		const initial = await services.contexts();
@@ -332,30 +333,44 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		const leaveAlternateScreen = () => process.stdout.write('\u001B[?1049l');
 		process.stdout.write('\u001B[?1049h\u001B[H');
 		process.once('exit', leaveAlternateScreen);
+		// kill, or a closed terminal window: Node would end at once, leaving the shell on the alternate screen.
+		// The app ends as it does on q instead, and the command then exits as a killed one would (128 + signal).
+		let app: ReturnType<typeof render> | undefined;
+		const endOnSignal = (signal: NodeJS.Signals) => {
+			endedBy = 128 + (signal === 'SIGHUP' ? 1 : 15);
+			if (app) app.unmount();
+			else process.exit(endedBy);
+		};
+		// on, not once: signal-exit (under Ink) kills the process again unless another listener stays.
+		process.on('SIGTERM', endOnSignal);
+		process.on('SIGHUP', endOnSignal);
 		// Raw before the first frame rather than in Ink's effect after it: a key typed as the list appears
 		// is then neither echoed nor held back by the terminal until that effect has run.
 		const stdin = process.stdin;
 		const earlyRaw = stdin.isTTY && !stdin.isRaw;
 		if (earlyRaw) stdin.setRawMode(true);
 		try {
-			const instance = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} pane={pane} color={context.output.color.stdout} onExit={(result) => (picked = result)} />, {
+			const instance = (app = render(<App services={services} initial={initial} impersonating={context.flags.impersonate?.user} mode={mode} pane={pane} color={context.output.color.stdout} onExit={(result) => (picked = result)} />, {
 				exitOnCtrlC: false,
 				// A frame for every key: a cap only delays the key typed right after a frame (at Ink's default 30 fps,
 				// by up to 33 ms). React already batches a burst of updates into one commit, and only changed lines are redrawn.
 				maxFps: 1000,
 				incrementalRendering: true,
-			});
+			}));
 			await instance.waitUntilExit();
 		} finally {
 			if (earlyRaw && stdin.isRaw) stdin.setRawMode(false);
 			await Promise.all([...proxies].map((proxy) => proxy.close()));
 			process.off('exit', leaveAlternateScreen);
+			process.off('SIGTERM', endOnSignal);
+			process.off('SIGHUP', endOnSignal);
 			leaveAlternateScreen();
 		}
 	} finally {
 		restoreFlags();
 	}
 
+	if (endedBy !== undefined) return endedBy;
 	// Picker mode ends like kubectx or kubens: one line saying where you are now.
 	if (picked.switchedTo) announce(picked.switchedTo, context);
 	if (picked.namespace !== undefined) announceNamespace(picked.namespace || 'default', context);

@@ -191,6 +191,21 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		expect(flags).not.toEqual(expect.arrayContaining(['-echo']));
 	}, timeout);
 
+	itWithCluster.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s (kill, a closed window) also leaves the alternate screen, and the exit code says so', async (signal, code) => {
+		const tui = await shell();
+		run(tui, 'echo MARKER-$((6*7))');
+		await tui.waitForScreen((lines) => lines.includes('MARKER-42') && prompt(lines), 5000, 'the marker');
+		run(tui, `${process.execPath} ${cli}; echo exit=$?`);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the app on the alternate screen');
+		// The snapshot's path is this run's own: only the app started above matches it.
+		const pids = spawnSync('pgrep', ['-f', `^${process.execPath} ${cli}$`], {encoding: 'utf8'}).stdout.trim().split('\n').filter(Boolean);
+		expect(pids).toHaveLength(1);
+		process.kill(Number(pids[0]), signal);
+		const lines = await tui.waitForScreen((lines) => lines.includes(`exit=${code}`) && prompt(lines), 10_000, 'the shell and its scrollback back');
+		expect(lines).toContain('MARKER-42');
+		expect(lines.join('\n')).not.toContain('Esc/q/^C quit');
+	}, timeout);
+
 	/** Runs a picker from the shell, types `query`, presses Enter, and returns the shell's screen after it. */
 	const pick = async (command: string, ready: (lines: string[]) => boolean, query: string) => {
 		const tui = await shell();
