@@ -147,6 +147,9 @@ function withCertificates(state: AppState, change: Partial<CertificatesPane>): A
 	return withList({...state, certificates: {...certificates, rows}}, 'certificates', {type: 'items', items: certificateItems(rows)});
 }
 
+/** How old the Certificates pane's reading may be when the pane is shown again. */
+const certificatesMaxAgeMs = 10 * 60_000;
+
 function reloadCertificates(state: AppState, change: Partial<CertificatesPane>): AppState {
 	return {...state, certificates: {...state.certificates, ...change, status: {kind: 'loading'}, probes: new Map(), generation: state.certificates.generation + 1, now: new Date()}};
 }
@@ -354,7 +357,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'focus': {
 			const index = panes.findIndex((pane) => pane.id === state.pane);
-			return {...state, pane: panes[(index + action.by + panes.length) % panes.length]!.id};
+			const next = {...state, pane: panes[(index + action.by + panes.length) % panes.length]!.id};
+			// Days left and severities are of the clock the pane was read at: an app left open for a day reads again.
+			const stale = next.pane === 'certificates' && state.certificates.status.kind === 'ready' && Date.now() - state.certificates.now.getTime() > certificatesMaxAgeMs;
+			return stale ? reloadCertificates(next, {}) : next;
 		}
 
 		case 'resize': {

@@ -341,6 +341,16 @@ describe('the kubehop app', () => {
 		expect(fixed.split('\n')[0]).toMatch(/^kubehop dev /);
 	});
 
+	it('reads the certificates again when their pane is shown after ten minutes, so days left follow the clock', () => {
+		const ready = (minutesAgo: number) => {
+			const state = createAppState(20, 'api');
+			return {...state, certificates: {...state.certificates, status: {kind: 'ready' as const}, now: new Date(Date.now() - minutesAgo * 60_000)}};
+		};
+		const shown = (state: ReturnType<typeof ready>) => appReducer(state, {type: 'focus', by: -1});
+		expect(shown(ready(11)).certificates).toMatchObject({generation: 1, status: {kind: 'loading'}});
+		expect(shown(ready(9)).certificates).toMatchObject({generation: 0, status: {kind: 'ready'}});
+	});
+
 	it('takes kubehop\'s own write, seen again by the watcher, as no change at all', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: 'payments', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
