@@ -87,6 +87,19 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		return result;
 	};
 
+	// `--as`: said plainly in the pane that asks first, before any 403 that would not say which part was refused.
+	const mayImpersonate = async (config: Awaited<ReturnType<CommandContext['load']>>, contextName: string) => {
+		const {impersonate} = context.flags;
+		if (!impersonate) return;
+		const [{connect}, {checkImpersonation}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts')]);
+		const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env});
+		try {
+			await checkImpersonation(real, impersonate);
+		} finally {
+			real.close();
+		}
+	};
+
 	// One client per context for the Access pane, with its identity and discovery; matrices per namespace.
 	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>};
 	const connections = new Map<string, Promise<Connection>>();
@@ -108,16 +121,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			connecting = (async () => {
 				const [{connect}, access, {discover, preferredResources}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../discovery/discovery.ts')]);
 				const {impersonate} = context.flags;
-				if (impersonate) {
-					// Said plainly in the pane, before any 403 that would not say which part was refused.
-					const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env});
-					try {
-						await access.checkImpersonation(real, impersonate);
-					} finally {
-						real.close();
-					}
-				}
-
+				await mayImpersonate(config, contextName);
 				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate, env: context.env});
 				const identity = access.whoAmI(client);
 				const resources = discover(client).then(preferredResources);
@@ -164,6 +168,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			}
 
 			if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
+			await mayImpersonate(config, config.currentContext);
 			const {startProxy} = await import('../proxy/server.ts');
 			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate, env: context.env});
 			proxies.add(proxy);

@@ -273,6 +273,19 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		await tui.waitForScreen((lines) => lines.some((line) => /^pods\s+✓\s+✓\s+✗\s+✓/.test(line)), 5000, "jane's row for pods: get, list and create");
 	}, timeout);
 
+	itWithCluster('kubehop --as admin, for a user who may not impersonate: the Access and API panes both say so', async () => {
+		setup = multiFileKubeconfig();
+		kubectl(setup, ['config', 'use-context', 'jane@kubehop-local']);
+		const tui = (session = new TmuxSession(setup.directory, [...environment(setup), process.execPath, cli, '--as', 'admin'], {width, height}));
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop as admin jane@kubehop-local') && listLoaded(lines), 20_000, 'the app, impersonating');
+		const refused = (lines: string[]) => lines.some((line) => line.startsWith('you may not impersonate user "admin" on context "jane@kubehop-local"'));
+		for (let tab = 0; tab < 3; tab++) tui.keys('Tab');
+		await tui.waitForScreen(refused, 20_000, 'the Access pane saying so');
+		for (let tab = 0; tab < 2; tab++) tui.keys('Tab');
+		// Not the proxy's bare "discovery failed with HTTP 403".
+		await tui.waitForScreen((lines) => refused(lines) && lines.some((line) => line.startsWith('Ctrl-R tries again')), 20_000, 'the API pane saying so');
+	}, timeout);
+
 	itWithCluster('every pane fits an 80x24 terminal', async () => {
 		setup = multiFileKubeconfig();
 		const tui = (session = new TmuxSession(setup.directory, [...environment(setup), process.execPath, cli], {width: 80, height: 24}));
