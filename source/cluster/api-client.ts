@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
-import {ClusterError, droppedMidResponse, networkError, requestTimeout} from './cluster-error.ts';
+import {ClusterError, droppedMidResponse, networkError, requestTimeout, targetText} from './cluster-error.ts';
 import type {ClusterInfo} from './exec-credential.ts';
 import {ServerJudge, type Verification} from './server-verification.ts';
 import {requestMessage, WireClient, wireBadResponse, wireDropped, wireTimeout, type WireEndpoint, type WireError, type WireTls} from './wire-client.ts';
@@ -55,7 +55,8 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
  */
 export function connectThroughProxy(proxyUrl: string, timeoutMs = defaultTimeoutMs): ApiClient {
 	const base = new URL(proxyUrl.endsWith('/') ? proxyUrl : `${proxyUrl}/`);
-	const target = {context: 'proxy', server: proxyUrl};
+	// No context: the proxy holds it, and errors name the proxy (targetText).
+	const target = {context: '', server: proxyUrl};
 	let agent: Promise<http.Agent> | undefined;
 	const agentOnce = () => (agent ??= import('./node-transport.ts').then(({agentFor}) => agentFor(true, undefined, 16)));
 	const options = async () => ({agent: await agentOnce(), headers: {}});
@@ -102,7 +103,7 @@ function wireEndpoint(context: ResolvedContext): WireEndpoint {
 }
 
 function wireSend(context: ResolvedContext, wire: WireClient, timeoutMs: number): Send {
-	const where = `context "${context.target.context}" (${context.target.server})`;
+	const where = targetText(context.target);
 	// Without the kubeconfig's CA, Node judges the server against its bundled roots: one TLS context per client certificate.
 	let rooted: {cert: unknown; key: unknown; context: tls.SecureContext} | undefined;
 	const tlsOf = (options: https.RequestOptions & tls.ConnectionOptions): WireTls => {
@@ -338,7 +339,7 @@ async function clientNodeCredentials(contextName: string, context: {user: string
 }
 
 function parseJson<T>(target: ClusterTarget, response: RawResponse): T {
-	const where = `context "${target.context}" (${target.server})`;
+	const where = targetText(target);
 	if (response.status < 200 || response.status >= 300) throw statusError(where, response.status, response.body);
 	try {
 		return JSON.parse(response.body) as T;

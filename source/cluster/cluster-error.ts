@@ -25,6 +25,11 @@ const tlsErrors: Record<string, string> = {
 	ERR_TLS_CERT_ALTNAME_INVALID: 'x509: certificate is not valid for this server name (SAN mismatch)',
 };
 
+/** Where a failed request went, as errors name it: a context and its server, or a proxy (no context). */
+export function targetText({context, server}: {context: string; server: string}): string {
+	return context ? `context "${context}" (${server})` : `the proxy at ${server}`;
+}
+
 /** Set on the error a connection fails with when its server does not pass kubectl's checks. */
 export const serverNotVerified = 'KUBEHOP_SERVER_NOT_VERIFIED';
 

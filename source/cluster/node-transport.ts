@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type {Duplex} from 'node:stream';
 import type tls from 'node:tls';
-import {ClusterError, droppedMidResponse, networkError, requestTimeout, serverNotVerified} from './cluster-error.ts';
+import {ClusterError, droppedMidResponse, networkError, requestTimeout, serverNotVerified, targetText} from './cluster-error.ts';
 import type {ClusterTarget, RawResponse} from './api-client.ts';
 import {loadVerifier, ServerJudge, type Verification} from './server-verification.ts';
 
@@ -80,7 +80,7 @@ class KubectlVerifyingAgent extends https.Agent {
 }
 
 export function sendRequest(target: ClusterTarget, url: URL, options: https.RequestOptions, timeoutMs: number, payload?: string): Promise<RawResponse> {
-	const where = `context "${target.context}" (${target.server})`;
+	const where = targetText(target);
 	const headers = payload === undefined ? options.headers : {...options.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload)};
 	return new Promise<RawResponse>((resolve, reject) => {
 		const transport = url.protocol === 'http:' ? http : https;

@@ -1,5 +1,5 @@
 import type {ApiClient, RawResponse} from '../cluster/api-client.ts';
-import {ClusterError} from '../cluster/cluster-error.ts';
+import {ClusterError, targetText} from '../cluster/cluster-error.ts';
 import {inParallel} from '../cluster/in-parallel.ts';
 
 export {inParallel} from '../cluster/in-parallel.ts';
@@ -56,7 +56,7 @@ type ResourceList = {resources?: Array<{name: string; singularName?: string; nam
 const isAggregated = (response: RawResponse) => /as=APIGroupDiscoveryList/i.test(response.contentType);
 
 export async function discover(client: ApiClient, {concurrency = 8} = {}): Promise<Discovery> {
-	const where = `context "${client.target.context}" (${client.target.server})`;
+	const where = targetText(client.target);
 	const [core, named] = await Promise.all([client.raw('GET', '/api', {accept: aggregatedAccept}), client.raw('GET', '/apis', {accept: aggregatedAccept})]);
 	for (const response of [core, named]) if (response.status < 200 || response.status >= 300) throw discoveryError(where, response);
 	if (isAggregated(core) && isAggregated(named)) {

@@ -353,7 +353,8 @@ describe('a server that is not there', () => {
 		try {
 			const error = await discover(client).catch((caught: unknown) => caught);
 			expect(error).toBeInstanceOf(ClusterError);
-			expect((error as ClusterError).message).toContain('is unreachable');
+			// The proxy holds the context: the error names the proxy, not a context called "proxy".
+			expect((error as ClusterError).message).toMatch(new RegExp(`^the proxy at ${url.replaceAll('.', '\\.')} is unreachable`));
 		} finally {
 			client.close();
 		}
