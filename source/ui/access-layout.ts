@@ -1,3 +1,5 @@
+import {fitting, textWidth, truncateEnd} from './truncate.ts';
+
 // How the can-i matrix fits a terminal: the resource names come first, since a row that reads
 // "cluste…k8s.io" could be any of three resources. Verb columns narrow (with shorter headings) and the
 // scope column goes before names drop below what most resource names need. The status line under the
@@ -49,12 +51,10 @@ export function matrixLayout(width: number, verbs: number, longestName: number, 
  * subresource (`certificatesigningr…/approval`), where a middle cut keeps the group's common tail.
  */
 export function truncateResource(name: string, width: number): string {
-	const characters = [...name];
-	if (characters.length <= width) return name;
+	if (textWidth(name) <= width) return name;
 	const slash = name.indexOf('/');
 	const subresource = slash === -1 ? '' : name.slice(slash);
-	const head = [...(slash === -1 ? name : name.slice(0, slash))];
-	const headRoom = width - 1 - [...subresource].length;
-	if (subresource && headRoom >= 4) return `${head.slice(0, headRoom).join('')}…${subresource}`;
-	return width <= 1 ? '…'.slice(0, width) : `${characters.slice(0, width - 1).join('')}…`;
+	const headRoom = width - 1 - textWidth(subresource);
+	if (subresource && headRoom >= 4) return `${fitting([...name.slice(0, slash)], headRoom)}…${subresource}`;
+	return truncateEnd(name, width);
 }

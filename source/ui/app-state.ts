@@ -138,8 +138,14 @@ export function selectedApiEntry(state: AppState): ApiEntry | undefined {
 	return apiEntries(state.api.status.view).find((entry) => entryKey(entry) === key);
 }
 
-/** The Certificates pane spends its filter, column heads and eight lines of checklist outside the rows. */
-const certificateRows = (height: number) => Math.max(1, height - 9);
+/**
+ * The Certificates pane spends its filter, column heads and eight lines of checklist outside the rows;
+ * on a short terminal the checklist gives way to one line of verdict (certificateChecklistShown).
+ */
+const certificateRows = (height: number) => (certificateChecklistShown(height) ? height - 9 : Math.max(1, height - 3));
+
+/** Whether the app's list height leaves the Certificates pane room for its checklist and three rows. */
+export const certificateChecklistShown = (height: number) => height >= 12;
 
 function withCertificates(state: AppState, change: Partial<CertificatesPane>): AppState {
 	const certificates = {...state.certificates, ...change};

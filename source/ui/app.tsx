@@ -1,7 +1,7 @@
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {useEffect, useReducer, useRef, useState} from 'react';
 import {escapeForTerminal} from '../terminal/output.ts';
-import {appReducer, createAppState, panes, paneScopesOf, scopesOf, type PaneId} from './app-state.ts';
+import {appReducer, certificateChecklistShown, createAppState, panes, paneScopesOf, scopesOf, type PaneId} from './app-state.ts';
 import {footerHints, helpSections, type KeyEvent, type Scope} from './keymap.ts';
 import {prepareForFiltering} from './list-state.ts';
 import {noteInput, whenTypingPauses} from './input-activity.ts';
@@ -12,7 +12,7 @@ import {ContextsPane} from './panes/contexts-pane.tsx';
 import {HistoryPane} from './panes/history-pane.tsx';
 import {NamespacesPane} from './panes/namespaces-pane.tsx';
 import type {ContextList, UiServices} from './services.ts';
-import {looksLikeProduction, truncateMiddle} from './truncate.ts';
+import {looksLikeProduction, textWidth, truncateEnd, truncateMiddle} from './truncate.ts';
 
 export type AppProps = {
 	services: UiServices;
@@ -222,24 +222,28 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		if (state.pane === 'history') return <HistoryPane state={state.lists.history} current={state.current} width={columns} color={color} />;
 		if (state.pane === 'access') return <AccessPane state={state.lists.access} access={state.access} width={columns} color={color} />;
 		if (state.pane === 'api') return <ApiPane state={state.lists.api} api={state.api} access={state.access} namespace={state.currentNamespace || 'default'} width={columns} color={color} />;
-		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} />;
+		if (state.pane === 'certificates') return <CertificatesPane state={state.lists.certificates} certificates={state.certificates} width={columns} color={color} checklist={certificateChecklistShown(listHeight)} />;
 		return <ContextsPane state={state.lists.contexts} current={state.current} details={state.details} loading={state.loading} width={columns} color={color} />;
 	})();
 	// A current context deleted from the kubeconfig (here or elsewhere) is still named by current-context.
 	const currentGone = Boolean(state.current && state.details && !state.details.has(state.current));
 	const namespaceLabel = !state.current ? '' : currentGone ? '  (not in the kubeconfig)' : `  ns ${label(state.currentNamespace || 'default', 24)}`;
+	// Cut here, in columns: Ink's own cut can leave a wide character straddling the edge, and the line wraps.
+	const asLabel = impersonating ? `as ${label(impersonating, 24)} ` : '';
+	const contextLabel = label(state.current || '(no current context)', Math.max(10, columns - 1 - 'kubehop '.length - textWidth(asLabel) - textWidth(namespaceLabel)));
+	const whoAndWhere = details ? truncateEnd(`  user ${label(details.user, 24)}  ${label(details.server, 40)}`, Math.max(0, columns - 1 - 'kubehop '.length - textWidth(asLabel) - textWidth(contextLabel) - textWidth(namespaceLabel))) : '';
 	return (
 		<Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
 			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}
 			<Text wrap="truncate">
 				<Text bold>kubehop </Text>
-				{impersonating ? <Text color={color ? 'yellow' : undefined} bold>{`as ${label(impersonating, 24)} `}</Text> : null}
+				{asLabel ? <Text color={color ? 'yellow' : undefined} bold>{asLabel}</Text> : null}
 				{/* Where commands will land, first: the context whole where it can be, then its namespace; the user and server after, cut first. */}
 				<Text color={color ? (production ? 'red' : 'green') : undefined} bold inverse={production}>
-					{label(state.current || '(no current context)', Math.max(10, columns - 'kubehop '.length - namespaceLabel.length - 1 - (impersonating ? [...label(impersonating, 24)].length + 4 : 0)))}
+					{contextLabel}
 				</Text>
 				<Text bold color={color && currentGone ? 'red' : undefined}>{namespaceLabel}</Text>
-				<Text dimColor>{details ? `  user ${label(details.user, 24)}  ${label(details.server, 40)}` : ''}</Text>
+				<Text dimColor>{whoAndWhere}</Text>
 			</Text>
 			<Text wrap="truncate">
 				{panes.map((entry) => (
@@ -258,7 +262,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 							: `Rename "${label(state.prompt.name, 30)}" to: ${escapeForTerminal(state.prompt.value)}█  (Enter to rename, Esc to cancel)`}
 				</Text>
 			) : (
-				<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? escapeForTerminal(state.status.text) : ' '}</Text>
+				<Text color={color && state.status?.kind === 'error' ? 'red' : undefined} wrap="truncate">{state.status ? truncateEnd(escapeForTerminal(state.status.text), columns - 1) : ' '}</Text>
 			)}
 			<Text dimColor wrap="truncate">{footerHints(scopesOf(state)).map(({keys, hint}) => `${keys} ${hint}`).join('  ')}</Text>
 		</Box>

@@ -1,4 +1,5 @@
 import {render} from 'ink-testing-library';
+import stringWidth from 'string-width';
 import {afterEach, describe, expect, it} from 'vitest';
 import {App, helpColumns, splitTypedAhead} from '../../source/ui/app.tsx';
 import {helpSections} from '../../source/ui/keymap.ts';
@@ -321,6 +322,17 @@ describe('the kubehop app', () => {
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '1'}}).request).toMatchObject({kind: 'switch-context', name: 'staging'});
 		state = appReducer(state, {type: 'key', key: {...plain, input: 'p'}});
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '2'}}).request).toMatchObject({kind: 'switch-context', name: 'prod'});
+	});
+
+	it('lays out names in Hangul by terminal columns: no row runs into the next', async () => {
+		const korean = '운영-클러스터-서울-리전-프로덕션-아주-긴-이름-입니다';
+		const app = start([korean, 'dev'], korean);
+		const frame = await until(app.lastFrame, (text) => text.includes('2/2') && text.includes('cluster   cl-'));
+		const lines = frame.split('\n');
+		expect(lines[0]).toMatch(/^kubehop 운영-/);
+		expect(lines.filter((line) => stringWidth(line) > 100)).toEqual([]);
+		// The list row, then dev's on the very next line: nothing wrapped.
+		expect(lines.findIndex((line) => line.startsWith('  dev'))).toBe(lines.findIndex((line) => line.startsWith('● 운영-')) + 1);
 	});
 
 	it('says how contexts come about when the kubeconfig has none, under the filter line', async () => {

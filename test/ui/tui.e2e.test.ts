@@ -173,6 +173,21 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		}
 	}, timeout);
 
+	itWithCluster('the Certificates pane fits a short terminal: below 18 rows its checklist gives way to its verdict', async () => {
+		const tui = app();
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
+		for (let tab = 0; tab < 4; tab++) tui.keys('Tab');
+		await tui.waitForScreen((lines) => lines.some((line) => line.includes('kubectl will connect')), 20_000, 'the checked certificates');
+		for (const [rows, checklist] of [[12, false], [17, false], [18, true], [30, true]] as const) {
+			tui.resize(80, rows);
+			const lines = await tui.waitForScreen((lines) => footerAtBottom(rows)(lines) && header(lines).startsWith('kubehop admin@kubehop-local') && lines.some((line) => line.startsWith('STATUS')), 10_000, `an 80x${rows} frame`);
+			// Lines squeezed onto one another would lose the header or run the checklist into a row.
+			expect(lines.filter((line) => line.startsWith('kubehop '))).toHaveLength(1);
+			expect(lines.some((line) => line.includes('kubectl will connect'))).toBe(true);
+			expect(lines.some((line) => /^[✓✗?] Issuer /.test(line)), `${rows} rows`).toBe(checklist);
+		}
+	}, timeout);
+
 	itWithCluster('Ctrl-C leaves the alternate screen and gives the shell a cooked terminal back', async () => {
 		const tui = await shell();
 		run(tui, 'echo MARKER-$((6*7))');

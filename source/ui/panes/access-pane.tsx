@@ -4,7 +4,7 @@ import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane as AccessPaneState} from '../app-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
 import {matrixLayout, truncateResource} from '../access-layout.ts';
-import {truncateEnd} from '../truncate.ts';
+import {padTo, textWidth, truncateEnd} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -37,7 +37,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 
 	const {view} = status;
 	const {identity, matrix} = view;
-	const {nameWidth, cellWidth, showScope, firstVerb, verbCount, heading} = matrixLayout(width, matrix.verbs.length, Math.max(0, ...matrix.rows.map((candidate) => candidate.name.length)), access.column);
+	const {nameWidth, cellWidth, showScope, firstVerb, verbCount, heading} = matrixLayout(width, matrix.verbs.length, Math.max(0, ...matrix.rows.map((candidate) => textWidth(candidate.name))), access.column);
 	const shownVerbs = matrix.verbs.slice(firstVerb, firstVerb + verbCount);
 	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username || '(anonymous)';
 	const verb = matrix.verbs[access.column] ?? '';
@@ -83,7 +83,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 				const selected = state.offset + index === state.selected;
 				return (
 					<Box key={match.item.key} width={width}>
-						<Text inverse={selected}>{truncateResource(escapeForTerminal(match.item.label), nameWidth).padEnd(nameWidth)}</Text>
+						<Text inverse={selected}>{padTo(truncateResource(escapeForTerminal(match.item.label), nameWidth), nameWidth)}</Text>
 						<Text>{'  '}</Text>
 						{shownVerbs.map((name, index) => {
 							const state = matrixRow?.cells[name]?.state ?? 'unknown';

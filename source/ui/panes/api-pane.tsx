@@ -4,7 +4,7 @@ import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane} from '../app-state.ts';
 import {apiEntries, entryKey, entryPath, type ApiEntry, type ApiPane as ApiState} from '../api-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {truncateEnd, truncateMiddle} from '../truncate.ts';
+import {padTo, textWidth, truncateEnd, truncateMiddle} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -76,7 +76,7 @@ const namesOf = (resource: {resource: string; shortNames: readonly string[]}) =>
  * then the name giving way, down to 16 and 20, so that the scope still shows at 80 columns.
  */
 export function resourceColumns(width: number, resources: ReadonlyArray<{resource: string; shortNames: readonly string[]; kind: string}>): {nameWidth: number; kindWidth: number} {
-	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map((text) => [...text].length));
+	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map(textWidth));
 	let nameWidth = Math.min(36, widest(resources.map(namesOf), 8));
 	let kindWidth = Math.min(30, widest(resources.map((resource) => resource.kind), 4));
 	// Two spaces before the name, two after it, one after the kind, then 'namespaced'; the last column free.
@@ -101,13 +101,13 @@ function EntryRow({entry, selected, width, columns, color}: {entry: ApiEntry; se
 
 	const {resource} = entry;
 	const {nameWidth, kindWidth} = columns;
-	const kindAndScope = `  ${truncateMiddle(resource.kind, kindWidth).padEnd(kindWidth)} ${(resource.namespaced ? 'namespaced' : 'cluster').padEnd(10)}`;
+	const kindAndScope = `  ${padTo(truncateMiddle(resource.kind, kindWidth), kindWidth)} ${(resource.namespaced ? 'namespaced' : 'cluster').padEnd(10)}`;
 	// The verbs fill what is left, if anything: the detail underneath lists them all.
-	const verbsRoom = width - 1 - 2 - nameWidth - kindAndScope.length - 2;
+	const verbsRoom = width - 1 - 2 - nameWidth - textWidth(kindAndScope) - 2;
 	const verbs = verbsRoom >= 3 ? `  ${truncateEnd(resource.verbs.join(','), verbsRoom)}` : '';
 	return (
 		<Text wrap="truncate">
-			<Text inverse={selected}>{`  ${truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth).padEnd(nameWidth)}`}</Text>
+			<Text inverse={selected}>{`  ${padTo(truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth), nameWidth)}`}</Text>
 			<Text dimColor>{escapeForTerminal(`${kindAndScope}${verbs}`)}</Text>
 		</Text>
 	);

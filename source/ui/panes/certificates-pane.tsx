@@ -5,7 +5,7 @@ import {timeLeft} from '../../certificates/fleet-rows.ts';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import {checklist, probeKey, rowKey, type CertificatesPane as CertificatesState} from '../certificates-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {truncateEnd, truncateMiddle} from '../truncate.ts';
+import {padTo, textWidth, truncateEnd, truncateMiddle} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -15,8 +15,9 @@ import {Spinner} from './spinner.tsx';
 const label: Record<Severity, string> = {expired: 'EXPIRED', critical: '<7d', warning: '<30d', ok: 'ok', info: 'info', error: 'ERROR'};
 const colour: Record<Severity, string | undefined> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: undefined, error: 'red'};
 
-export function CertificatesPane({state, certificates, width, color}: {state: ListState; certificates: CertificatesState; width: number; color: boolean}) {
-	const height = state.height + 10;
+export function CertificatesPane({state, certificates, width, color, checklist = true}: {state: ListState; certificates: CertificatesState; width: number; color: boolean; checklist?: boolean}) {
+	// The rows, and around them the filter, the column heads and the checklist (or, short of room, its verdict).
+	const height = state.height + (checklist ? 10 : 4);
 	// Once per table and width, not per key: at 10,000 contexts that is some 30,000 rows.
 	const {contextWidth, roleWidth, shortRoles, expiresWidth, subjectWidth} = useMemo(() => fleetColumns(width, certificates.rows, certificates.now), [width, certificates.rows, certificates.now]);
 	if (certificates.status.kind === 'loading') {
@@ -57,13 +58,13 @@ export function CertificatesPane({state, certificates, width, color}: {state: Li
 						<Text color={color ? colour[row.severity] : undefined} inverse={isSelected}>
 							{label[row.severity].padEnd(8)}
 						</Text>
-						<Text inverse={isSelected}>{` ${truncateMiddle(escapeForTerminal(row.context), contextWidth).padEnd(contextWidth)} ${roleText(row.role, shortRoles).slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now).padEnd(expiresWidth)} `}</Text>
+						<Text inverse={isSelected}>{` ${padTo(truncateMiddle(escapeForTerminal(row.context), contextWidth), contextWidth)} ${roleText(row.role, shortRoles).slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now).padEnd(expiresWidth)} `}</Text>
 						<Text dimColor={row.severity === 'info'}>{truncateEnd(escapeForTerminal(row.summary), subjectWidth)}</Text>
 					</Text>
 				);
 			})}
 			<Box flexGrow={1} />
-			{selected ? <Detail row={selected} certificates={certificates} width={width} color={color} /> : <Text dimColor>{certificates.rows.length === 0 ? 'no certificates or tokens in this kubeconfig' : ' '}</Text>}
+			{selected ? <Detail row={selected} certificates={certificates} width={width} color={color} checklist={checklist} /> : <Text dimColor>{certificates.rows.length === 0 ? 'no certificates or tokens in this kubeconfig' : ' '}</Text>}
 		</Box>
 	);
 }
@@ -78,7 +79,7 @@ const wantedSubjectWidth = 20;
  * roles in short (the detail underneath names them in full), then the context names cut in the middle.
  */
 export function fleetColumns(width: number, rows: readonly FleetRow[], now: Date) {
-	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map((text) => [...text].length));
+	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map(textWidth));
 	const expiresWidth = widest(rows.map((row) => expires(row, now)), 7);
 	const fullContext = Math.min(28, widest(rows.map((row) => escapeForTerminal(row.context)), 7));
 	const wanted = Math.min(wantedSubjectWidth, widest(rows.map((row) => row.summary), 7));
@@ -94,13 +95,22 @@ function expires(row: FleetRow, now: Date): string {
 	return row.expires ? `${row.expires.toISOString().slice(0, 10)} ${timeLeft(row.expires, now)}` : '-';
 }
 
-function Detail({row, certificates, width, color}: {row: FleetRow; certificates: CertificatesState; width: number; color: boolean}) {
+function Detail({row, certificates, width, color, checklist: whole}: {row: FleetRow; certificates: CertificatesState; width: number; color: boolean; checklist: boolean}) {
 	const entry = certificates.contexts.find((candidate) => candidate.context === row.context);
 	if (!entry) return null;
 	const probe = entry.probeTarget ? certificates.probes.get(probeKey(entry.probeTarget)) : undefined;
 	const {items, verdict} = checklist(entry, probe);
 	const certificate = row.certificate;
 	const line = (text: string) => truncateEnd(escapeForTerminal(text), width - 1);
+	const failing = verdict.startsWith('kubectl will fail');
+	if (!whole) {
+		return (
+			<Text wrap="truncate" color={color && failing ? 'red' : undefined} bold={failing}>
+				{line(verdict || row.notes.join(' · ') || row.summary)}
+			</Text>
+		);
+	}
+
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate">{line(`${row.context} · ${row.role} · ${entry.server || 'no server'} · auth ${entry.auth}`)}</Text>

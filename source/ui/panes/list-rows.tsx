@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import {visibleMatches, type ListState, type Match} from '../list-state.ts';
-import {truncateMiddle} from '../truncate.ts';
+import {textWidth, truncateMiddle, truncateStart} from '../truncate.ts';
 
 // The visible window of any pane's list: marker, highlighted matches, dimmed entries.
 
@@ -17,7 +17,7 @@ export function ListRows({state, isCurrent, width, color, note}: {state: ListSta
 
 function Row({match, selected, current, width, color, note}: {match: Match; selected: boolean; current: boolean; width: number; color: boolean; note?: string}) {
 	const shown = escapeForTerminal(match.item.label);
-	const room = Math.max(4, width - (note ? note.length + 2 : 0));
+	const room = Math.max(4, width - (note ? textWidth(note) + 2 : 0));
 	const text = truncateMiddle(shown, room);
 	// Marks follow the full label's characters; a cut or escaped label is shown without them.
 	const marks = shown === text && shown === match.item.label ? new Set(match.indexes) : new Set<number>();
@@ -43,8 +43,6 @@ function Row({match, selected, current, width, color, note}: {match: Match; sele
 		</Box>
 	);
 }
-
-const truncateStart = (text: string, width: number) => ([...text].length > width ? `…${[...text].slice(-(width - 1)).join('')}` : text);
 
 export function FilterLine({state, color, extra}: {state: ListState; color: boolean; extra?: string}) {
 	return (
