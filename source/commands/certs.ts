@@ -3,7 +3,7 @@ import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import type {ProbeResult, ProbeTarget} from '../certificates/tls-probe.ts';
 import {whileChanged} from '../bundle/v8-flags.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
-import {paint, printJson, shown} from '../terminal/output.ts';
+import {columnsOf, padColumns, paint, printJson, shown} from '../terminal/output.ts';
 import {commandFlags} from './arguments.ts';
 import {version} from './help.ts';
 import type {CommandContext} from './command-context.ts';
@@ -139,11 +139,11 @@ function expiresText(row: FleetRow, now: Date, timeLeft: TimeLeft): string {
 function printTable(context: CommandContext, report: CertificateReport, options: CertsOptions, now: Date, timeLeft: TimeLeft): void {
 	const {output} = context;
 	const color = output.color.stdout;
-	const contextWidth = Math.max(7, ...report.rows.map((row) => row.context.length));
+	const contextWidth = Math.max(7, ...report.rows.map((row) => columnsOf(shown(output.stdout, row.context))));
 	const roleWidth = Math.max(4, ...report.rows.map((row) => row.role.length));
 	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(20)}SUBJECT`)];
 	for (const row of report.rows) {
-		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${shown(output.stdout, row.context).padEnd(contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expiresText(row, now, timeLeft).padEnd(20)}${shown(output.stdout, row.summary)}`);
+		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${padColumns(shown(output.stdout, row.context), contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expiresText(row, now, timeLeft).padEnd(20)}${shown(output.stdout, row.summary)}`);
 		for (const note of row.notes) lines.push(`${' '.repeat(9 + contextWidth + 2)}${paint(color, note.startsWith('kubectl will fail') || note.includes('system:masters') ? 'yellow' : 'dim', shown(output.stdout, note))}`);
 	}
 

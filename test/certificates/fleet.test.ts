@@ -11,7 +11,7 @@ import {createCommandContext} from '../../source/commands/command-context.ts';
 import {run} from '../../source/commands/run.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
-import {createOutput} from '../../source/terminal/output.ts';
+import {columnsOf, createOutput} from '../../source/terminal/output.ts';
 import {makeOpensslFixtures, type OpensslFixtures} from '../support/openssl-fixtures.ts';
 import {tempTree, type TempTree} from '../support/temp-tree.ts';
 
@@ -134,6 +134,17 @@ describe('severity thresholds, with the clock injected', () => {
 		tree.file('home/.kube/config', kubeconfig({sa: {token: jwt({sub: 'system:serviceaccount:ci:deployer', exp})}}));
 		const result = await certs(tree, ['--offline'], new Date(now.getTime() + 20 * 60_000));
 		expect(result.stdout).toMatch(/^CRITICAL +sa +token +2030-06-01 \(40m\) +sub system:serviceaccount:ci:deployer/m);
+	});
+
+	it('lines its columns up in terminal columns when a context name is in Hangul', async () => {
+		const tree = tempTree();
+		tree.file('home/.kube/config', kubeconfig({'운영-클러스터': {token: 'opaque-a'}, dev: {token: 'opaque-b'}}));
+		const result = await certs(tree, ['--offline', '-A'], new Date());
+		const rows = result.stdout.split('\n').filter((line) => line.includes('token  '));
+		expect(rows).toHaveLength(2);
+		const roleColumn = (line: string) => columnsOf(line.slice(0, line.indexOf('token')));
+		expect(new Set(rows.map(roleColumn)).size).toBe(1);
+		expect(roleColumn(result.stdout.split('\n')[0]!.replace('ROLE', 'token'))).toBe(roleColumn(rows[0]!));
 	});
 
 	it('sorts what needs attention first, then by what expires first', () => {
