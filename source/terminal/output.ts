@@ -75,8 +75,11 @@ export function paintCurrent(output: Output, env: Record<string, string | undefi
 // two columns each on a terminal. Without string-width, whose emoji tables the scripted paths need not load.
 const wide = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uA960-\uA97F\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\u{1F300}-\u{1F64F}\u{1F680}-\u{1F6FF}\u{1F900}-\u{1F9FF}\u{1FA70}-\u{1FAFF}\u{20000}-\u{3FFFD}]/u;
 
+const printableAscii = /^[\u0020-\u007E]*$/;
+
 /** The columns a table cell takes: wide characters count two. */
 export function columnsOf(text: string): number {
+	if (printableAscii.test(text)) return text.length;
 	let columns = 0;
 	for (const character of text) columns += wide.test(character) ? 2 : 1;
 	return columns;
