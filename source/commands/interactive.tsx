@@ -8,6 +8,7 @@ import type {ApiResource} from '../discovery/discovery.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {FileIndexCache} from '../kubeconfig/file-index.ts';
+import {sameStat, statOf, type FileStat} from '../kubeconfig/file-stat.ts';
 import {pacedContextOverview, peekKubeconfigIndex, switchContextIndexed, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {byFrecency} from '../history/previous-stack.ts';
 import {deleteContext, renameContext} from '../kubeconfig/operations.ts';
@@ -56,12 +57,9 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		}));
 	// The files the app follows (watchKubeconfig), and their stats from before the first read of them.
 	const watchedFiles = [...new Set(context.selection.precedence.filter((file) => file !== '').map((file) => path.resolve(file)))];
-	const statKey = (stat: fs.Stats) => `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-	const statKeyOf = (file: string) => {
-		const stat = fs.statSync(file, {throwIfNoEntry: false});
-		return stat ? statKey(stat) : 'none';
-	};
-	const readStats = new Map(watchedFiles.map((file) => [file, statKeyOf(file)]));
+	// Both missing counts as unchanged: a file named in KUBECONFIG need not exist.
+	const unchanged = (a: FileStat | undefined, b: FileStat | undefined) => (a === undefined ? b === undefined : sameStat(a, b));
+	const readStats = new Map(watchedFiles.map((file) => [file, statOf(file)]));
 	// A kubeconfig that cannot be read is reported like any command's error (file, field, exit 1),
 	// before the screen is taken over.
 	await index();
@@ -79,10 +77,10 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		config = undefined;
 	};
 	// The kubeconfig files as kubehop's own last write left them: the watcher passes over those stats.
-	const ownStats = new Map<string, string>();
+	const ownStats = new Map<string, FileStat | undefined>();
 	const written = <T,>(result: T) => {
 		forget();
-		for (const file of watchedFiles) ownStats.set(file, statKeyOf(file));
+		for (const file of watchedFiles) ownStats.set(file, statOf(file));
 		if (seen) seen = look().catch(() => undefined);
 		return result;
 	};
@@ -303,11 +301,11 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			};
 
 			// A change made between the first read and now (the screen was being set up) counts too.
-			if (watchedFiles.some((file) => statKeyOf(file) !== readStats.get(file))) changedElsewhere();
+			if (watchedFiles.some((file) => !unchanged(statOf(file), readStats.get(file)))) changedElsewhere();
+			// fs.watchFile calls only when the stat changed; a change kubehop made itself is passed over.
 			const listeners = watchedFiles.map((file) => {
-				const listener = (now: fs.Stats, before: fs.Stats) => {
-					if (statKey(now) === statKey(before) || statKey(now) === ownStats.get(file)) return;
-					changedElsewhere();
+				const listener = () => {
+					if (!ownStats.has(file) || !unchanged(statOf(file), ownStats.get(file))) changedElsewhere();
 				};
 				return [file, listener] as const;
 			});

@@ -96,9 +96,10 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 				// Read after the pause, not before it: a switch made meanwhile must not be undone by older news.
 				void whenTypingPauses(150)
 					.then(async () => {
-						const [list, details, entries] = await Promise.all([services.contexts(), services.details(), services.history()]);
+						const [list, details] = await Promise.all([services.contexts(), services.details()]);
 						dispatch({type: 'kubeconfig-changed', list, details});
-						dispatch({type: 'history', entries});
+						// Apart: a history that cannot be read is not a kubeconfig that cannot.
+						void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
 					})
 					.catch((error: Error) => dispatch({type: 'kubeconfig-unreadable', message: error.message}));
 			}),
