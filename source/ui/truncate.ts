@@ -12,6 +12,11 @@ export function textWidth(text: string): number {
 	return printableAscii.test(text) ? text.length : stringWidth(text);
 }
 
+/** The columns the widest of `texts` takes, and at least `floor`. */
+export function widestOf(texts: readonly string[], floor = 0): number {
+	return texts.reduce((widest, text) => Math.max(widest, textWidth(text)), floor);
+}
+
 /** `text` and spaces up to `width` columns (nothing added when it is wider already). */
 export function padTo(text: string, width: number): string {
 	return `${text}${' '.repeat(Math.max(0, width - textWidth(text)))}`;

@@ -4,7 +4,7 @@ import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane as AccessPaneState} from '../app-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
 import {matrixLayout, truncateResource} from '../access-layout.ts';
-import {padTo, textWidth, truncateEnd} from '../truncate.ts';
+import {padTo, truncateEnd, widestOf} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -37,7 +37,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 
 	const {view} = status;
 	const {identity, matrix} = view;
-	const {nameWidth, cellWidth, showScope, firstVerb, verbCount, heading} = matrixLayout(width, matrix.verbs.length, Math.max(0, ...matrix.rows.map((candidate) => textWidth(candidate.name))), access.column);
+	const {nameWidth, cellWidth, showScope, firstVerb, verbCount, heading} = matrixLayout(width, matrix.verbs.length, widestOf(matrix.rows.map((candidate) => candidate.name)), access.column);
 	const shownVerbs = matrix.verbs.slice(firstVerb, firstVerb + verbCount);
 	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username || '(anonymous)';
 	const verb = matrix.verbs[access.column] ?? '';

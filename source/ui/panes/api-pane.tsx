@@ -4,7 +4,7 @@ import {escapeForTerminal} from '../../terminal/output.ts';
 import type {AccessPane} from '../app-state.ts';
 import {apiEntries, entryKey, entryPath, type ApiEntry, type ApiPane as ApiState} from '../api-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {padTo, textWidth, truncateEnd, truncateMiddle} from '../truncate.ts';
+import {padTo, textWidth, truncateEnd, truncateMiddle, widestOf} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -76,9 +76,8 @@ const namesOf = (resource: {resource: string; shortNames: readonly string[]}) =>
  * then the name giving way, down to 16 and 20, so that the scope still shows at 80 columns.
  */
 export function resourceColumns(width: number, resources: ReadonlyArray<{resource: string; shortNames: readonly string[]; kind: string}>): {nameWidth: number; kindWidth: number} {
-	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map(textWidth));
-	let nameWidth = Math.min(36, widest(resources.map(namesOf), 8));
-	let kindWidth = Math.min(30, widest(resources.map((resource) => resource.kind), 4));
+	let nameWidth = Math.min(36, widestOf(resources.map(namesOf), 8));
+	let kindWidth = Math.min(30, widestOf(resources.map((resource) => resource.kind), 4));
 	// Two spaces before the name, two after it, one after the kind, then 'namespaced'; the last column free.
 	const over = () => 2 + nameWidth + 2 + kindWidth + 1 + 'namespaced'.length - (width - 1);
 	kindWidth -= Math.max(0, Math.min(over(), kindWidth - Math.min(kindWidth, 16)));

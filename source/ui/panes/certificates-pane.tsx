@@ -5,7 +5,7 @@ import {timeLeft} from '../../certificates/fleet-rows.ts';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import {checklist, probeKey, rowKey, type CertificatesPane as CertificatesState} from '../certificates-state.ts';
 import {selectedItem, visibleMatches, type ListState} from '../list-state.ts';
-import {padTo, textWidth, truncateEnd, truncateMiddle} from '../truncate.ts';
+import {padTo, truncateEnd, truncateMiddle, widestOf} from '../truncate.ts';
 import {FilterLine} from './list-rows.tsx';
 import {Spinner} from './spinner.tsx';
 
@@ -79,16 +79,16 @@ const wantedSubjectWidth = 20;
  * roles in short (the detail underneath names them in full), then the context names cut in the middle.
  */
 export function fleetColumns(width: number, rows: readonly FleetRow[], now: Date) {
-	const widest = (texts: string[], floor: number) => Math.max(floor, ...texts.map(textWidth));
-	const expiresWidth = widest(rows.map((row) => expires(row, now)), 7);
-	const fullContext = Math.min(28, widest(rows.map((row) => escapeForTerminal(row.context)), 7));
-	const wanted = Math.min(wantedSubjectWidth, widest(rows.map((row) => row.summary), 7));
+	const expiresWidth = widestOf(rows.map((row) => expires(row, now)), 7);
+	const fullContext = Math.min(28, widestOf(rows.map((row) => escapeForTerminal(row.context)), 7));
+	const wanted = Math.min(wantedSubjectWidth, widestOf(rows.map((row) => row.summary), 7));
 	// The status (8) and a space before each later column; the terminal's last column left free.
 	const room = (contextWidth: number, roleWidth: number) => width - 1 - 8 - 4 - expiresWidth - contextWidth - roleWidth;
-	const roleWidth = (short: boolean) => widest(rows.map((row) => roleText(row.role, short)), 4);
+	const roleWidth = (short: boolean) => widestOf(rows.map((row) => roleText(row.role, short)), 4);
 	const shortRoles = room(fullContext, roleWidth(false)) < wanted;
-	const contextWidth = Math.max(Math.min(12, fullContext), Math.min(fullContext, fullContext - (wanted - room(fullContext, roleWidth(shortRoles)))));
-	return {contextWidth, roleWidth: roleWidth(shortRoles), shortRoles, expiresWidth, subjectWidth: Math.max(1, room(contextWidth, roleWidth(shortRoles)))};
+	const roles = roleWidth(shortRoles);
+	const contextWidth = Math.max(Math.min(12, fullContext), Math.min(fullContext, fullContext - (wanted - room(fullContext, roles))));
+	return {contextWidth, roleWidth: roles, shortRoles, expiresWidth, subjectWidth: Math.max(1, room(contextWidth, roles))};
 }
 
 function expires(row: FleetRow, now: Date): string {

@@ -3,7 +3,7 @@ import {useMemo} from 'react';
 import {escapeForTerminal} from '../../terminal/output.ts';
 import {selectedItem, type ListState} from '../list-state.ts';
 import type {ContextDetails} from '../services.ts';
-import {textWidth, truncateMiddle} from '../truncate.ts';
+import {truncateMiddle, widestOf} from '../truncate.ts';
 import {FilterLine, ListRows} from './list-rows.tsx';
 
 type Props = {
@@ -21,7 +21,7 @@ const narrowestPreview = 24;
 /** The filter line, the visible window of contexts, and a preview of the selected one. */
 export function ContextsPane({state, current, details, loading, width, color}: Props) {
 	// The names as wide as the longest needs (the marker and a gap besides), at most 55%: the preview gets the rest.
-	const longest = useMemo(() => state.items.reduce((widest, item) => Math.max(widest, textWidth(item.label)), 0), [state.items]);
+	const longest = useMemo(() => widestOf(state.items.map((item) => item.label)), [state.items]);
 	const splitWidth = Math.max(20, Math.min(longest + 4, Math.floor(width * 0.55)));
 	const withPreview = width - splitWidth - 2 >= narrowestPreview;
 	const listWidth = withPreview ? splitWidth : width;
