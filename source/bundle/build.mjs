@@ -10,7 +10,7 @@ import {dependencyPatches} from './dependency-patches.mjs';
 
 const unused = './source/bundle/conf-unused-features.ts';
 // The modules the vendor script carries, and the name of each one's exports in it (source/bundle/ui-vendor.mjs).
-const vendorNames = {ink: 'ink', react: 'react', 'react/jsx-runtime': 'jsxRuntime', fuzzysort: 'fuzzysort'};
+const vendorNames = {ink: 'ink', react: 'react', 'react/jsx-runtime': 'jsxRuntime', fuzzysort: 'fuzzysort', 'string-width': 'stringWidth'};
 const shared = {
 	bundle: true,
 	platform: 'node',
