@@ -51,4 +51,17 @@ describe('start-up of the non-interactive paths', () => {
 		// Not vacuous: a switch loads them.
 		expect(heavySourcesLoadedBy(['ctx', 'a'], {HOME: tree.home}, switching)).toContain('source/kubeconfig/indexed-switch.ts');
 	});
+
+	it('switches without node:crypto, node:assert or the streams: each costs a switch milliseconds to load', () => {
+		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: c}\n  name: a\n- context: {cluster: c}\n  name: b\ncurrent-context: a\n'});
+		const report = path.join(tree.root, 'builtins.json');
+		const recorder = tree.file('record-builtins.cjs', `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`);
+		for (const args of [['ctx', 'b'], ['ctx', '-'], ['ns', 'kube-system', '--force'], ['ns', '-'], ['ctx', '-c']]) {
+			const result = spawnSync(process.execPath, ['--require', recorder, cliPath, ...args], {env: {PATH: process.env.PATH, NO_COLOR: '1', HOME: tree.home}, encoding: 'utf8'});
+			expect(result.status, result.stderr).toBe(0);
+			const loaded = JSON.parse(fs.readFileSync(report, 'utf8')) as string[];
+			expect(loaded, args.join(' ')).toContain('NativeModule fs');
+			expect(loaded.filter((name) => /^NativeModule (?:crypto|assert|stream|internal\/streams\/readable)$/.test(name)), args.join(' ')).toEqual([]);
+		}
+	});
 });

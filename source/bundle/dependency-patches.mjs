@@ -133,6 +133,31 @@ export const patches = [
 			return patched(source, file, 'export function ansiCodesToString(codes) {\n', 'export function ansiCodesToString(codes) {\n    if (codes.length === 0)\n        return "";\n');
 		},
 	},
+	{
+		// conf (the history store, written by every switch) loads node:crypto and node:assert as it loads:
+		// crypto for encryption, which kubehop never asks for, and assert for one question, whether its
+		// defaults add a key the stored object lacks. Both load Node's streams; together they were ~4 ms of
+		// a 48 ms `kubehop ctx -` (alternating runs). crypto now loads on first use, and that one question
+		// is answered directly, exactly as assert.deepEqual answers it for the objects conf builds.
+		file: /[\\/]conf[\\/]dist[\\/]source[\\/]index\.js$/,
+		apply(source, file) {
+			const question = 'const storeWithDefaults = Object.assign(createPlainObject(), options.defaults ?? {}, fileStore);';
+			const asked = source.split('assert.').length - 1;
+			if (asked !== 2 || source.split(question).length - 1 !== 2 || source.split('assert.deepEqual(fileStore, storeWithDefaults);').length - 1 !== 2) {
+				throw new Error(`${file}: conf no longer uses assert only to compare its store with its defaults; update source/bundle/dependency-patches.mjs`);
+			}
+
+			const lazyCrypto = patched(source, file, "import crypto from 'node:crypto';\n", "const crypto = new Proxy({}, { get: (_, name) => (process.getBuiltinModule?.('node:crypto') ?? require('node:crypto'))[name] });\n");
+			return patched(
+				lazyCrypto,
+				file,
+				"import assert from 'node:assert';\n",
+				// `withDefaults` is Object.assign(createPlainObject(), defaults, stored): every stored key with its
+				// very value, so the two are deeply equal exactly when the defaults added no key.
+				'const assert = { deepEqual(stored, withDefaults) { if (Object.keys(withDefaults).length !== Object.keys(stored).length) throw new Error("conf: the defaults add keys"); } };\n',
+			);
+		},
+	},
 ];
 
 /** The esbuild plugin that applies them. */

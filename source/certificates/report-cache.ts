@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/cache-files.ts';
-import {nodeCrypto} from '../kubeconfig/node-crypto.ts';
+import {contentDigest} from '../kubeconfig/content-digest.ts';
 import {sameStat, settled, statOf, type FileStat} from '../kubeconfig/file-stat.ts';
 import {readScalarAt} from '../kubeconfig/scan.ts';
 import {sha256Hex} from '../kubeconfig/sha256.ts';
@@ -18,7 +18,7 @@ import type {ContextFacts, ReadFile} from './fleet.ts';
 // certificates as they describe themselves, a token's claims, a plugin's record key.
 
 // Bumped whenever the facts change shape or meaning, so that no entry outlives the code that made it.
-const cacheFormat = 1;
+const cacheFormat = 2;
 
 type StoredCertificateFacts = {role: string; certificates: number[]} | {role: string; unusable: string};
 
@@ -51,9 +51,9 @@ type Sources = {format: number; id: string; files: FileRecord[]};
 const currentContextLine = /^current-context:(?:[ \t]+(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s#,[\]{}&*!|>'"%@`](?:[^\s#,[\]{}:]|:(?=[^\s,[\]{}])|[ \t]+(?=[^\s#]))*)?)?(?:[ \t]+#[^\n]*)?[ \t]*\r?$/gm;
 
 /**
- * The sha256 of a kubeconfig's bytes with its current-context line left out, and where that line starts;
- * or of all its bytes (at -1) when there is no such line, or when it is not at `parsedAt`, where the
- * parser found the key. Two files with the same digest and the same `at` then differ in that line alone:
+ * The digest (content-digest.ts) of a kubeconfig's bytes with its current-context line left out, and
+ * where that line starts; or of all its bytes (at -1) when there is no such line, or when it is not at
+ * `parsedAt`, where the parser found the key. Two files with the same digest and the same `at` then differ in that line alone:
  * the bytes before it are the same, so a parser reaches it in the same state, and it ends on its own
  * line. `valueIsString` says whether the line's value reads as kubectl wants it (a string, or nothing);
  * nothing else parses it when content is matched this way.
@@ -61,17 +61,16 @@ const currentContextLine = /^current-context:(?:[ \t]+(?:"(?:[^"\\\n]|\\.)*"|'(?
 export function digestWithoutCurrentContext(bytes: Buffer, parsedAt?: number): {digest: string; at: number; valueIsString: boolean} {
 	const text = bytes.toString('latin1');
 	const lines = [...text.matchAll(currentContextLine)];
-	const hash = nodeCrypto().createHash('sha256');
 	const line = lines.length === 1 ? lines[0]! : undefined;
-	if (!line || (parsedAt !== undefined && line.index !== parsedAt)) return {digest: hash.update(bytes).digest('hex'), at: -1, valueIsString: true};
+	if (!line || (parsedAt !== undefined && line.index !== parsedAt)) return {digest: contentDigest(bytes), at: -1, valueIsString: true};
 	const at = line.index!;
-	hash.update(bytes.subarray(0, at)).update(bytes.subarray(at + line[0].length));
+	const digest = contentDigest(bytes.subarray(0, at), bytes.subarray(at + line[0].length));
 	let valueAt = at + 'current-context:'.length;
 	while (text[valueAt] === ' ' || text[valueAt] === '\t') valueAt++;
 	const empty = valueAt >= at + line[0].length || text[valueAt] === '#' || text[valueAt] === '\r';
 	// The scanner's own reading of the value: a quoted string with an escape it does not know, say, is not trusted.
 	const value = empty ? undefined : readScalarAt(text, valueAt);
-	return {digest: hash.digest('hex'), at, valueIsString: empty || value?.type === 'string' || value?.type === 'null'};
+	return {digest, at, valueIsString: empty || value?.type === 'string' || value?.type === 'null'};
 }
 
 /** Which files an entry depends on, with their stats as they were before they were read. */

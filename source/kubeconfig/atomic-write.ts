@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {KubehopError} from '../errors/kubehop-error.ts';
-import {nodeCrypto} from './node-crypto.ts';
 
 // kubectl truncates and rewrites in place, so a crash leaves half a file. Here the new bytes go to a
 // temp file in the same directory, are fsynced, renamed over the real file, and the directory is fsynced:
@@ -24,7 +23,7 @@ export function writeFileAtomically(file: string, content: string | Buffer | Buf
 		fs.mkdirSync(directory, {recursive: true, mode: 0o755});
 	}
 
-	const temporary = path.join(directory, `.${path.basename(target)}.kubehop-${process.pid}-${nodeCrypto().randomBytes(4).toString('hex')}.tmp`);
+	const temporary = path.join(directory, `.${path.basename(target)}.kubehop-${process.pid}-${Math.random().toString(16).slice(2, 10)}.tmp`);
 	let descriptor: number | undefined;
 	try {
 		descriptor = fs.openSync(temporary, 'wx', 0o600);

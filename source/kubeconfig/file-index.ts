@@ -5,13 +5,13 @@ import type {LoadedFile} from './load.ts';
 import {authKind} from './auth-kind.ts';
 import type {ScalarStyle} from './scalar.ts';
 import {kubehopCacheDirectory, writeCacheFile} from './cache-files.ts';
-import {nodeCrypto} from './node-crypto.ts';
+import {contentDigest} from './content-digest.ts';
 import {sha256Hex} from './sha256.ts';
 import {sameStat, settled, statOf, type FileStat} from './file-stat.ts';
 
 
-// What switching needs from one kubeconfig file, cached by the sha256 of its exact bytes: a file whose
-// bytes hash the same was already parsed and validated in full, so its context names and the place of
+// What switching needs from one kubeconfig file, cached by the digest of its exact bytes: a file whose
+// bytes digest the same was already parsed and validated in full, so its context names and the place of
 // its current-context can be reused without parsing megabytes again.
 
 /** Where current-context's value goes, in bytes: the splice is `before + scalar + after` over [start, end). */
@@ -32,7 +32,7 @@ export type FileIndex = {
 const sentinel = 'kubehop-current-context-placeholder';
 
 export function digestOf(bytes: Buffer): string {
-	return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
+	return contentDigest(bytes);
 }
 
 export function buildFileIndex(file: LoadedFile): FileIndex {
@@ -67,10 +67,10 @@ function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
 }
 
 // Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
-const cacheFormat = 6;
+const cacheFormat = 7;
 
 /**
- * The file's fingerprint, as sha256 digests of consecutive byte ranges split around current-context's
+ * The file's fingerprint, as digests (content-digest.ts) of consecutive byte ranges split around current-context's
  * value. A switch rewrites only the middle range, so the writer hashes a few bytes, not the whole file.
  */
 export type Segment = {length: number; digest: string};

@@ -56,7 +56,7 @@ const text = fc.array(piece, {maxLength: 12}).map((pieces) => pieces.join(''));
 
 describe('the patched ANSI tokenizer', () => {
 	it('applies each patch to the installed version', () => {
-		const installed = ['@alcalzone/ansi-tokenize/build/tokenize.js', '@alcalzone/ansi-tokenize/build/diff.js', '@alcalzone/ansi-tokenize/build/ansiCodes.js', 'slice-ansi/index.js', 'slice-ansi/tokenize-ansi.js', 'string-width/index.js'];
+		const installed = ['@alcalzone/ansi-tokenize/build/tokenize.js', '@alcalzone/ansi-tokenize/build/diff.js', '@alcalzone/ansi-tokenize/build/ansiCodes.js', 'slice-ansi/index.js', 'slice-ansi/tokenize-ansi.js', 'string-width/index.js', 'conf/dist/source/index.js'];
 		for (const name of installed) {
 			const file = path.join(root, 'node_modules', name);
 			const patch = (patches as Patch[]).find((candidate) => candidate.file.test(file))!;
@@ -136,5 +136,36 @@ describe('the patched terminal-size', () => {
 		const [original, patchedSize] = await Promise.all([load(directory), load(patchedCopy(directory))]);
 		// Under vitest no stream is a terminal, so both reach the tput and resize fallbacks.
 		expect(patchedSize()).toEqual(original());
+	});
+});
+
+describe('the patched conf', () => {
+	it('loads neither node:crypto nor node:assert as it loads', () => {
+		const directory = path.join(root, 'node_modules', 'conf');
+		const patch = (patches as Patch[]).find((candidate) => candidate.file.test(path.join(directory, 'dist', 'source', 'index.js')))!;
+		const source = patch.apply(fs.readFileSync(path.join(directory, 'dist', 'source', 'index.js'), 'utf8'), 'index.js');
+		expect(source).not.toMatch(/^import .* from 'node:(crypto|assert)'/m);
+	});
+
+	it('adds its defaults to a store, and rewrites one, exactly when the original does', async () => {
+		type Store = {get: (key: string) => unknown; path: string};
+		type ConfClass = new (options: Record<string, unknown>) => Store;
+		const directory = path.join(root, 'node_modules', 'conf');
+		const load = async (copy: string) => ((await import(pathToFileURL(path.join(copy, 'dist', 'source', 'index.js')).href)) as {default: ConfClass}).default;
+		const [original, patchedConf] = await Promise.all([load(directory), load(patchedCopy(directory))]);
+		const stores = [{}, {sets: {a: 1}}, {sets: {}, other: 2}, {other: [1, {b: 2}]}, {__proto__: 1, sets: 3}];
+		const outcome = (Conf: ConfClass, name: string, stored: string | undefined) => {
+			const cwd = fs.mkdtempSync(path.join(copies, `${name}-`));
+			const file = path.join(cwd, 'store.json');
+			if (stored !== undefined) fs.writeFileSync(file, stored);
+			const before = stored === undefined ? undefined : fs.statSync(file).ino;
+			const store = new Conf({cwd, configName: 'store', projectSuffix: '', clearInvalidConfig: true, defaults: {sets: {}}});
+			const after = fs.existsSync(file) ? fs.statSync(file).ino : undefined;
+			return {sets: store.get('sets'), text: after === undefined ? undefined : fs.readFileSync(file, 'utf8'), rewritten: before !== after};
+		};
+
+		for (const stored of [undefined, ...stores.map((store) => JSON.stringify(store)), '{"__proto__": {"sets": 1}}']) {
+			expect(outcome(patchedConf, 'patched', stored)).toEqual(outcome(original, 'original', stored));
+		}
 	});
 });
