@@ -22,12 +22,13 @@ export function setMapValue(text: string, document: ParsedDocument, map: YamlMap
 	if (!map) return appendTopLevelKey(text, document, key, value);
 	const entry = mapGet(map, key);
 	if (!entry) return insertMapEntry(text, document, map, key, value);
-	return replaceEntryValue(text, entry, value);
+	return replaceEntryValue(text, entry, value, map.flow);
 }
 
-export function replaceEntryValue(text: string, entry: YamlMapEntry, value: string): Splice {
+/** `flow`: whether the entry's mapping is a flow mapping (`{...}`), where fewer names go unquoted. */
+export function replaceEntryValue(text: string, entry: YamlMapEntry, value: string, flow: boolean): Splice {
 	const current = entry.value;
-	if (!current) return {start: entry.afterColon, end: entry.afterColon, text: ` ${renderScalar(value)}`, scalar: {offset: 1, value}};
+	if (!current) return {start: entry.afterColon, end: entry.afterColon, text: ` ${renderScalar(value, 'plain', flow)}`, scalar: {offset: 1, value}};
 	// A tag such as `!!null ~` sits before the node's range; the whole value is replaced, so it goes too.
 	const style = current.kind === 'scalar' && current.style !== 'block' ? current.style : 'plain';
 	const start = current.kind === 'scalar' && current.type !== 'string' ? entry.afterColon : current.start;
@@ -35,7 +36,7 @@ export function replaceEntryValue(text: string, entry: YamlMapEntry, value: stri
 	// A block scalar's range runs through its final line break, which must stay.
 	let end = current.end;
 	while (end > start && /\s/.test(text[end - 1]!)) end--;
-	return {start, end, text: prefix + renderScalar(value, style), scalar: {offset: prefix.length, value}};
+	return {start, end, text: prefix + renderScalar(value, style, flow), scalar: {offset: prefix.length, value}};
 }
 
 /** Gives a key with no value (`context:` or `context: null`) a raw YAML value such as `{namespace: x}`. */
@@ -48,7 +49,7 @@ export function insertMapEntry(text: string, document: ParsedDocument, map: Yaml
 	if (map.flow) {
 		// A flow mapping written as JSON stays JSON.
 		const json = map.entries.length > 0 && text[map.entries[0]!.keyStart] === '"';
-		const rendered = json ? `${JSON.stringify(key)}: ${raw ? value : JSON.stringify(value)}` : `${key}: ${raw ? value : renderScalar(value)}`;
+		const rendered = json ? `${JSON.stringify(key)}: ${raw ? value : JSON.stringify(value)}` : `${key}: ${raw ? value : renderScalar(value, 'plain', true)}`;
 		const close = text.lastIndexOf('}', map.end - 1);
 		return {start: close, end: close, text: map.entries.length > 0 ? `, ${rendered}` : rendered};
 	}

@@ -50,7 +50,7 @@ export async function unsetCurrentContext(selection: KubeconfigSelection): Promi
 		const entry = file?.config.currentContextEntry;
 		if (!file || !entry) return {edits: [], result: {previous: ''}};
 		return {
-			edits: [{file: file.path, splices: [replaceEntryValue(file.text, entry, '')], verify: (decoded) => decoded.currentContext === ''}],
+			edits: [{file: file.path, splices: [replaceEntryValue(file.text, entry, '', false)], verify: (decoded) => decoded.currentContext === ''}],
 			result: {previous: config.currentContext},
 		};
 	});
@@ -103,7 +103,7 @@ function namespacePlan(config: MergedKubeconfig, selection: KubeconfigSelection,
 	} else {
 		// `- name: x` with no `context:`, or `context: null`: kubectl creates the body.
 		const entry = mapGet(item, 'context');
-		const raw = `{namespace: ${renderScalar(namespace)}}`;
+		const raw = `{namespace: ${renderScalar(namespace, 'plain', true)}}`;
 		splice = entry ? setEntryRawValue(entry, raw) : insertMapEntry(file.text, file.document, item, 'context', raw, true);
 	}
 
@@ -154,7 +154,7 @@ export async function renameContext(selection: KubeconfigSelection, oldName: str
 		const file = fileOf(config, context.file)!;
 		requireEditable(context.file, context.item.item, `context "${oldName}"`);
 		const nameEntry = mapGet(context.item.item, 'name')!;
-		const renameSplice = replaceEntryValue(file.text, nameEntry, newName);
+		const renameSplice = replaceEntryValue(file.text, nameEntry, newName, context.item.item.flow);
 		const renamed = (decoded: DecodedConfig) => {
 			const names = contextNames(decoded);
 			return names.includes(newName) && !names.includes(oldName);

@@ -55,11 +55,23 @@ export function singleQuoted(text: string): string | undefined {
 	return `'${text.replaceAll("'", "''")}'`;
 }
 
+/**
+ * isSafePlainScalar, inside `{...}` or `[...]` too. There go-yaml v2 (as libyaml) ends a plain scalar at
+ * `,` `?` `[` `]` `{` `}`, and refuses a `:` before one: `{name: a?}` and `{name: ::1}` stop kubectl
+ * loading the file. Names with any of them, or with `:` or `#`, are quoted there.
+ */
+export function isSafeFlowPlainScalar(text: string): boolean {
+	return isSafePlainScalar(text) && !/[,?[\]{}:#]/.test(text);
+}
+
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'block';
 
-/** Renders a string for YAML, keeping the style the file already used where it can still say the same thing. */
-export function renderScalar(text: string, preferred: ScalarStyle = 'plain'): string {
+/**
+ * Renders a string for YAML, keeping the style the file already used where it can still say the same
+ * thing; `flow` when it goes inside a flow mapping or sequence.
+ */
+export function renderScalar(text: string, preferred: ScalarStyle = 'plain', flow = false): string {
 	if (preferred === 'single') return singleQuoted(text) ?? doubleQuoted(text);
 	if (preferred === 'double') return doubleQuoted(text);
-	return isSafePlainScalar(text) ? text : doubleQuoted(text);
+	return (flow ? isSafeFlowPlainScalar(text) : isSafePlainScalar(text)) ? text : doubleQuoted(text);
 }

@@ -248,6 +248,25 @@ const cases: readonly DiffCase[] = [
 		op: op.namespace('added'),
 		expect: {ok: true, writes: ['a.yaml']},
 	},
+	// Inside `{...}` go-yaml v2 ends a plain scalar at , ? [ ] { } and refuses a : before one.
+	...['a?', '::1', ':8080', 'a,b', 'x]', '{y', 'p#q'].map(
+		(name): DiffCase => ({
+			name: `single file: a flow-style context renamed to ${JSON.stringify(name)} still loads in kubectl`,
+			files: {'a.yaml': 'apiVersion: v1\nkind: Config\ncontexts: [{name: plain, context: {cluster: c1, user: u1}}, {name: other}]\ncurrent-context: plain\n'},
+			kubeconfigEnv: list('a.yaml'),
+			op: op.rename('other', name),
+			expect: {ok: true, writes: ['a.yaml']},
+		}),
+	),
+	...['?q', 'a:b'].flatMap((namespace): DiffCase[] =>
+		['contexts: [{name: plain, context: {cluster: c1}}]', 'contexts: [{name: plain}]'].map((contexts) => ({
+			name: `single file: namespace ${JSON.stringify(namespace)} in ${contexts} still loads in kubectl`,
+			files: {'a.yaml': `apiVersion: v1\nkind: Config\n${contexts}\ncurrent-context: plain\n`},
+			kubeconfigEnv: list('a.yaml'),
+			op: op.namespace(namespace),
+			expect: {ok: true, writes: ['a.yaml']},
+		})),
+	),
 	...['yes', 'off', '012', '0x1F', '1e3', 'null', '~', 'true'].map(
 		(value): DiffCase => ({
 			name: `single file: namespace ${JSON.stringify(value)} is written so that kubectl reads a string`,
