@@ -93,7 +93,8 @@ export const keymap: readonly Binding[] = [
 	{action: 'select', scope: 'list', description: 'switch to the selected entry', hint: 'switch', matches: (key) => key.return},
 	{action: 'previous', scope: 'list', description: 'back to the previous one (empty filter)', hint: 'back', matches: (key, empty) => empty && !key.ctrl && key.input === '-'},
 	{action: 'clear-filter', scope: 'list', description: 'clear the filter', matches: (key, empty) => !empty && key.escape},
-	{action: 'jump', scope: 'history', description: 'jump to that entry of the history', matches: (key) => /^[1-9]$/.test(key.input) && !key.ctrl},
+	// Like - and q, a digit typed into a filter is part of it: prod-2 and eu-west-1 must be findable.
+	{action: 'jump', scope: 'history', description: 'jump to that entry of the history (empty filter)', matches: (key, empty) => empty && /^[1-9]$/.test(key.input) && !key.ctrl},
 	{action: 'rename', scope: 'contexts', description: 'rename a context', dangerous: true, matches: (key) => key.ctrl && key.input === 'r'},
 	{action: 'delete', scope: 'contexts', description: 'delete a context', dangerous: true, matches: (key) => key.ctrl && key.input === 'd'},
 ];

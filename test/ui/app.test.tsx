@@ -315,13 +315,17 @@ describe('the kubehop app', () => {
 		expect(app.state.watchers).toHaveLength(0);
 	});
 
-	it('jumps with a digit to the history entry -N reaches, past gone entries, whatever the filter', () => {
+	it('jumps with a digit to the history entry -N reaches, past gone entries; in a filter a digit is typed', () => {
 		const plain = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, return: false, escape: false, ctrl: false, tab: false, shift: false, backspace: false, delete: false, meta: false};
 		const list = {names: ['dev', 'staging', 'prod'], current: 'dev', recent: []};
 		let state = appReducer(appReducer(createAppState(20, 'history'), {type: 'loaded', list}), {type: 'history', entries: [{name: 'dev', at: 't', exists: true}, {name: 'gone-ctx', at: 't', exists: false}, {name: 'staging', at: 't', exists: true}, {name: 'prod', at: 't', exists: true}]});
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '1'}}).request).toMatchObject({kind: 'switch-context', name: 'staging'});
-		state = appReducer(state, {type: 'key', key: {...plain, input: 'p'}});
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '2'}}).request).toMatchObject({kind: 'switch-context', name: 'prod'});
+		// Filtering for eu-west-1 or prod-2 types the digit, and switches nowhere unasked.
+		state = appReducer(state, {type: 'key', key: {...plain, input: 'p'}});
+		state = appReducer(state, {type: 'key', key: {...plain, input: '2'}});
+		expect(state.request).toBeUndefined();
+		expect(state.lists.history.query).toBe('p2');
 	});
 
 	it('lays out names in Hangul by terminal columns: no row runs into the next', async () => {
