@@ -181,6 +181,43 @@ function sameContexts(state: AppState, names: readonly string[], details: Readon
 	return true;
 }
 
+/**
+ * Changed elsewhere (kubectl, kubectx, an editor), or kubehop's own write seen again: what is on screen
+ * follows the files, the filter and the order of the list stay as the user left them.
+ */
+function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'kubeconfig-changed'}>): AppState {
+	const before = state.details?.get(state.current);
+	const after = action.details.get(action.list.current);
+	// Readable again after an edit that broke it: the error no longer holds.
+	if (state.kubeconfigProblem) {
+		const status = state.status?.kind === 'error' && state.status.text.endsWith(state.kubeconfigProblem) ? {kind: 'info' as const, text: 'The kubeconfig can be read again.'} : state.status;
+		return followKubeconfig({...state, kubeconfigProblem: undefined, status}, action);
+	}
+
+	// kubehop's own write, seen again: nothing to do, and nothing to filter again (40 ms at 10,000 contexts).
+	if (action.list.current === state.current && sameContexts(state, action.list.names, action.details)) return state;
+	const known = new Set(action.list.names);
+	const shown = new Set(state.lists.contexts.items.map((item) => item.key));
+	const kept = state.lists.contexts.items.filter((item) => known.has(item.key));
+	const added = naturalOrder(action.list.names.filter((name) => !shown.has(name)));
+	const items = [...kept, ...added.map((name) => contextItem(name, undefined))].map((item) => contextItem(item.key, action.details.get(item.key)));
+	const next = withList({...state, details: action.details}, 'contexts', {type: 'items', items, keepKey: selectedItem(state.lists.contexts)?.key});
+	if (action.list.current !== state.current) {
+		const where = action.list.current ? `now "${action.list.current}"` : 'now none';
+		return {...onContext(next, action.list.current), status: {kind: 'info', text: `The current context was changed outside kubehop: ${where}.`}};
+	}
+
+	// The same name may now point elsewhere: every pane asks again, as after a switch.
+	if (before && after && (before.cluster !== after.cluster || before.user !== after.user || before.server !== after.server || before.file !== after.file)) {
+		return {...onContext(next, action.list.current), status: {kind: 'info', text: `Context "${action.list.current}" was changed outside kubehop.`}};
+	}
+
+	const namespace = after?.namespace || 'default';
+	if (!after || namespace === state.currentNamespace) return next;
+	const moved = {...next, currentNamespace: namespace, status: {kind: 'info' as const, text: `The namespace was changed outside kubehop: now "${namespace}".`}};
+	return state.access.namespace === undefined ? reloadAccess(moved, {}) : moved;
+}
+
 /** Every pane that depends on the current context asks again, for `name`: a new context has its own namespaces. */
 function onContext(state: AppState, name: string): AppState {
 	const namespace = state.details?.get(name)?.namespace || 'default';
@@ -303,38 +340,11 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		}
 
 		case 'kubeconfig-changed': {
-			// Changed elsewhere (kubectl, kubectx, an editor), or kubehop's own write seen again: what is on
-			// screen follows the files, the filter and the order of the list stay as the user left them.
-			const before = state.details?.get(state.current);
-			const after = action.details.get(action.list.current);
-			// Readable again after an edit that broke it: the error no longer holds.
-			if (state.kubeconfigProblem) {
-				const status = state.status?.kind === 'error' && state.status.text.endsWith(state.kubeconfigProblem) ? {kind: 'info' as const, text: 'The kubeconfig can be read again.'} : state.status;
-				return appReducer({...state, kubeconfigProblem: undefined, status}, action);
-			}
-
-			// kubehop's own write, seen again: nothing to do, and nothing to filter again (40 ms at 10,000 contexts).
-			if (action.list.current === state.current && sameContexts(state, action.list.names, action.details)) return state;
-			const known = new Set(action.list.names);
-			const shown = new Set(state.lists.contexts.items.map((item) => item.key));
-			const kept = state.lists.contexts.items.filter((item) => known.has(item.key));
-			const added = naturalOrder(action.list.names.filter((name) => !shown.has(name)));
-			const items = [...kept, ...added.map((name) => contextItem(name, undefined))].map((item) => contextItem(item.key, action.details.get(item.key)));
-			const next = withList({...state, details: action.details}, 'contexts', {type: 'items', items, keepKey: selectedItem(state.lists.contexts)?.key});
-			if (action.list.current !== state.current) {
-				const where = action.list.current ? `now "${action.list.current}"` : 'now none';
-				return {...onContext(next, action.list.current), status: {kind: 'info', text: `The current context was changed outside kubehop: ${where}.`}};
-			}
-
-			// The same name may now point elsewhere: every pane asks again, as after a switch.
-			if (before && after && (before.cluster !== after.cluster || before.user !== after.user || before.server !== after.server || before.file !== after.file)) {
-				return {...onContext(next, action.list.current), status: {kind: 'info', text: `Context "${action.list.current}" was changed outside kubehop.`}};
-			}
-
-			const namespace = after?.namespace || 'default';
-			if (!after || namespace === state.currentNamespace) return next;
-			const moved = {...next, currentNamespace: namespace, status: {kind: 'info' as const, text: `The namespace was changed outside kubehop: now "${namespace}".`}};
-			return state.access.namespace === undefined ? reloadAccess(moved, {}) : moved;
+			const followed = followKubeconfig(state, action);
+			// The certificates of every context carry every context's name and credentials; and with the
+			// same names, a credential may have been rotated. A pane that has read them reads again.
+			if (followed.certificates !== state.certificates || state.certificates.status.kind === 'loading') return followed;
+			return followed !== state ? (state.certificates.allContexts ? reloadCertificates(followed, {}) : followed) : reloadCertificates(state, {});
 		}
 
 		case 'kubeconfig-unreadable':
@@ -349,8 +359,12 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			return {...state, status: {kind: action.kind, text: action.text}};
 		case 'renamed': {
 			const items = state.lists.contexts.items.map((item) => (item.key === action.from ? {...item, key: action.to, label: action.to, search: [action.to, ...item.search.slice(1)]} : item));
-			const next = {...state, current: state.current === action.from ? action.to : state.current, status: {kind: 'info' as const, text: `Context "${action.from}" renamed to "${action.to}".`}};
-			return withList(next, 'contexts', {type: 'items', items, keepKey: action.to});
+			// The header and the preview read the context's details by name; the watcher passes over this write.
+			const details = state.details && new Map([...state.details].map(([name, detail]) => [name === action.from ? action.to : name, detail]));
+			const next = {...state, details, current: state.current === action.from ? action.to : state.current, status: {kind: 'info' as const, text: `Context "${action.from}" renamed to "${action.to}".`}};
+			const renamed = withList(next, 'contexts', {type: 'items', items, keepKey: action.to});
+			// Every context's certificate rows carry its name.
+			return renamed.certificates.allContexts ? reloadCertificates(renamed, {}) : renamed;
 		}
 
 		case 'deleted': {

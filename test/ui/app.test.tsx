@@ -289,6 +289,38 @@ describe('the kubehop app', () => {
 		expect(app.state.renamed[0]).toMatch(/=>.*-x$/);
 	});
 
+	it('renames the current context in the app and keeps its header and preview', async () => {
+		const app = start([...names], 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4') && text.includes('cl-dev'));
+		app.stdin.write('\u0012');
+		await until(app.lastFrame, (text) => text.includes('Rename "'));
+		app.stdin.write('-x');
+		app.stdin.write('\r');
+		const renamed = await until(app.lastFrame, (text) => text.includes('renamed to "dev-x"'));
+		expect(app.state.renamed).toEqual(['dev=>dev-x']);
+		// The watcher passes over kubehop's own write, so the app itself knows dev-x is dev's details.
+		expect(renamed.split('\n')[0]).toMatch(/^kubehop dev-x {2}ns default/);
+		expect(renamed).toContain('cluster   cl-dev');
+	});
+
+	it('reads the certificates of every context again when the kubeconfig changes elsewhere', async () => {
+		const contexts = [...names];
+		const app = start(contexts, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('STATUS') && text.includes('<7d'));
+		app.stdin.write('\u0001');
+		await until(app.lastFrame, (text) => text.includes('all contexts') && text.includes('<7d'));
+		// kubectl config rename-context staging staging-2 in another terminal.
+		contexts[1] = 'staging-2';
+		for (const watcher of app.state.watchers) watcher();
+		await until(() => app.state.certificatesAsked.join(), (asked) => asked === 'false,true,true');
+		// The same names, but a credential may have been rotated (kubectl config set-credentials).
+		await until(app.lastFrame, (text) => text.includes('<7d'));
+		for (const watcher of app.state.watchers) watcher();
+		await until(() => app.state.certificatesAsked.join(), (asked) => asked === 'false,true,true,true');
+	});
+
 	it('follows a switch, a namespace change and a new context made outside the app, and asks the panes again', async () => {
 		const app = start(names, 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));
