@@ -377,5 +377,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// Picker mode ends like kubectx or kubens: one line saying where you are now.
 	if (picked.switchedTo) announce(picked.switchedTo, context);
 	if (picked.namespace !== undefined) announceNamespace(picked.namespace || 'default', context);
+	// As kubectx and kubens end when fzf is left without a choice: `kubectx && kubectl …` must not go on.
+	if (mode === 'picker' && !picked.switchedTo && picked.namespace === undefined) throw new KubehopError('you did not choose any of the options');
 	return 0;
 }

@@ -247,6 +247,16 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		expect(currentContext(setup)).toBe('admin@kubehop-local');
 	}, timeout);
 
+	itWithCluster('picker mode: leaving kubehop ctx without a choice fails as kubectx does, so `kubectx && kubectl …` stops', async () => {
+		const tui = await shell();
+		run(tui, `${process.execPath} ${cli} ctx; echo exit=$?`);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the ctx picker');
+		tui.keys('Escape');
+		const screen = (await tui.waitForScreen((lines) => lines.includes('exit=1') && prompt(lines), 10_000, 'the shell after the picker')).join('\n');
+		expect(screen).toMatch(/^error: you did not choose any of the options$/m);
+		expect(currentContext(setup)).toBe('admin@kubehop-local');
+	}, timeout);
+
 	itWithCluster('the Access, Certificates and API panes show the real cluster, and the app keeps working', async () => {
 		const tui = app();
 		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop admin@kubehop-local') && listLoaded(lines), 20_000, 'the loaded context list');
