@@ -492,6 +492,8 @@ describe('the kubehop app', () => {
 		app.stdin.write('ft');
 		const found = await until(app.lastFrame, (text) => text.includes('FlightTicket (flights.com/v1)'));
 		expect(found).toContain('curl http://127.0.0.1:8001/apis/flights.com/v1/namespaces/default/flighttickets');
+		// Ranked by the filter, a resource is not under its own group's heading: its row names the group version.
+		expect(found.split('\n').find((line) => line.includes('flighttickets (ft)'))).toMatch(/^flighttickets \(ft\)\s+FlightTicket\s+namespaced\s+flights\.com\/v1$/);
 		app.stdin.write('\r');
 		const answer = await until(app.lastFrame, (text) => text.includes('HTTP 200') && text.includes('"my-ticket"'));
 		expect(answer).toContain('"kind": "FlightTicketList"');

@@ -60,7 +60,7 @@ export function ApiPane({state, api, access, namespace, width, color}: {state: L
 			{visibleMatches(state).map((match, index) => {
 				const entry = entries.get(match.item.key);
 				if (!entry) return null;
-				return <EntryRow key={match.item.key} entry={entry} selected={state.offset + index === state.selected} width={width} columns={columns} color={color} />;
+				return <EntryRow key={match.item.key} entry={entry} selected={state.offset + index === state.selected} ranked={state.query !== ''} width={width} columns={columns} color={color} />;
 			})}
 			<Box flexGrow={1} />
 			{selected ? <Detail entry={selected} proxyUrl={view.proxyUrl} namespace={namespace} access={access} width={width} color={color} /> : <Text> </Text>}
@@ -85,7 +85,11 @@ export function resourceColumns(width: number, resources: ReadonlyArray<{resourc
 	return {nameWidth, kindWidth};
 }
 
-function EntryRow({entry, selected, width, columns, color}: {entry: ApiEntry; selected: boolean; width: number; columns: {nameWidth: number; kindWidth: number}; color: boolean}) {
+/**
+ * `ranked`: a filter orders the rows by how well they match, so a resource no longer sits under its own
+ * group version: it is not indented then, and says its group version where the verbs go.
+ */
+function EntryRow({entry, selected, ranked, width, columns, color}: {entry: ApiEntry; selected: boolean; ranked: boolean; width: number; columns: {nameWidth: number; kindWidth: number}; color: boolean}) {
 	if (entry.kind === 'group') {
 		const {group, version} = entry;
 		const name = group.name ? `${group.name}/${version.version}` : `core /api/${version.version}`;
@@ -101,13 +105,15 @@ function EntryRow({entry, selected, width, columns, color}: {entry: ApiEntry; se
 	const {resource} = entry;
 	const {nameWidth, kindWidth} = columns;
 	const kindAndScope = `  ${padTo(truncateMiddle(resource.kind, kindWidth), kindWidth)} ${(resource.namespaced ? 'namespaced' : 'cluster').padEnd(10)}`;
-	// The verbs fill what is left, if anything: the detail underneath lists them all.
-	const verbsRoom = width - 1 - 2 - nameWidth - textWidth(kindAndScope) - 2;
-	const verbs = verbsRoom >= 3 ? `  ${truncateEnd(resource.verbs.join(','), verbsRoom)}` : '';
+	// The verbs (or, ranked, the group version) fill what is left, if anything: the detail underneath lists them all.
+	const restRoom = width - 1 - 2 - nameWidth - textWidth(kindAndScope) - 2;
+	const rest = ranked ? `${resource.group || 'core'}/${resource.version}` : resource.verbs.join(',');
+	const restText = restRoom >= 3 ? `  ${truncateEnd(rest, restRoom)}` : '';
+	const name = ranked ? padTo(truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth + 2), nameWidth + 2) : `  ${padTo(truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth), nameWidth)}`;
 	return (
 		<Text wrap="truncate">
-			<Text inverse={selected}>{`  ${padTo(truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth), nameWidth)}`}</Text>
-			<Text dimColor>{escapeForTerminal(`${kindAndScope}${verbs}`)}</Text>
+			<Text inverse={selected}>{name}</Text>
+			<Text dimColor>{escapeForTerminal(`${kindAndScope}${restText}`)}</Text>
 		</Text>
 	);
 }
