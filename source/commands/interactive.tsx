@@ -140,7 +140,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// The API pane reads through a kubectl-proxy-compatible proxy, as the seed notes do with curl: the
 	// user's (--proxy-url, e.g. a running `kubectl proxy`), or one of ours on a free loopback port for the
 	// current context, replaced after a context switch.
-	type ProxyConnection = {client: ApiClient; url: string; context: string; stop(): Promise<void>};
+	/** `upstreamFailure`: for our own proxy, the last error reaching the API server, and when (performance.now()). */
+	type ProxyConnection = {client: ApiClient; url: string; context: string; server?: string; upstreamFailure?: () => {error: Error; at: number} | undefined; stop(): Promise<void>};
 	const proxies = new Set<{close(): Promise<void>}>();
 	let apiProxy: Promise<ProxyConnection> | undefined;
 	// One caller at a time: two panes asking at once after a switch must not start two proxies.
@@ -168,10 +169,12 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
 			await mayImpersonate(config, config.currentContext);
 			const {startProxy} = await import('../proxy/server.ts');
-			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate, env: context.env});
+			let failure: {error: Error; at: number} | undefined;
+			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate, env: context.env, onError: (_message, error) => (failure = {error, at: performance.now()})});
 			proxies.add(proxy);
 			const client = connectThroughProxy(proxy.url, context.flags.timeoutMs);
-			return {client, url: proxy.url, context: config.currentContext, stop: async () => (client.close(), proxies.delete(proxy), proxy.close())};
+			const server = config.clusters.get(config.contexts.get(config.currentContext)?.data.cluster ?? '')?.data.server;
+			return {client, url: proxy.url, context: config.currentContext, server: typeof server === 'string' ? server : undefined, upstreamFailure: () => failure, stop: async () => (client.close(), proxies.delete(proxy), proxy.close())};
 		})();
 		return apiProxy;
 	};
@@ -242,10 +245,17 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		},
 		async api(refresh) {
 			const started = performance.now();
-			const {client, url} = await apiThroughProxy(refresh);
+			const connection = await apiThroughProxy(refresh);
+			const {client, url} = connection;
 			const [{discover}, {groupOrigins, summariseGroups}] = await Promise.all([import('../discovery/discovery.ts'), import('../discovery/api-groups.ts')]);
 			// The origins (CRD, aggregated) come from the APIServices, asked alongside discovery.
-			const [discovery, origins] = await Promise.all([discover(client), groupOrigins(client)]);
+			const [discovery, origins] = await Promise.all([discover(client), groupOrigins(client)]).catch(async (error: unknown) => {
+				// Our proxy answers 500 when it cannot reach the API server: named as the other panes name it, not as the proxy's fault.
+				const failure = connection.upstreamFailure?.();
+				if (!failure || failure.at < started || !(error instanceof KubehopError && (error as {status?: number}).status === 500)) throw error;
+				const {networkError, targetText} = await import('../cluster/cluster-error.ts');
+				throw networkError(targetText({context: connection.context, server: connection.server ?? '?'}), failure.error as NodeJS.ErrnoException, context.flags.timeoutMs ?? 5000);
+			});
 			return {
 				proxyUrl: url,
 				groups: summariseGroups(discovery, origins),

@@ -25,8 +25,8 @@ export type ProxyOptions = FilterOptions & {
 	keepAliveMs?: number;
 	/** Sent when the client sends no User-Agent, as kubectl sends its own. */
 	userAgent?: string;
-	/** Upstream failures, as kubectl logs "Error while proxying request: ...". */
-	onError?: (message: string) => void;
+	/** Upstream failures, as kubectl logs "Error while proxying request: ...", with the error itself. */
+	onError?: (message: string, error: Error) => void;
 };
 
 export type ListenOptions = {
@@ -160,7 +160,7 @@ export function createProxyServer(upstream: Upstream, options: ProxyOptions = {}
 	});
 
 	const failed = (response: http.ServerResponse, error: Error) => {
-		onError(`Error while proxying request: ${error.message}`);
+		onError(`Error while proxying request: ${error.message}`, error);
 		if (response.headersSent) response.destroy();
 		else sendReply(response, goError(500, error.message));
 	};
@@ -180,7 +180,7 @@ export function createProxyServer(upstream: Upstream, options: ProxyOptions = {}
 			try {
 				outgoing = await upstreamRequest(request, decision, true);
 			} catch (error) {
-				onError(`Error while proxying request: ${(error as Error).message}`);
+				onError(`Error while proxying request: ${(error as Error).message}`, error as Error);
 				writeRawReply(socket, goError(500, (error as Error).message));
 				return;
 			}
@@ -215,7 +215,7 @@ export function createProxyServer(upstream: Upstream, options: ProxyOptions = {}
 				answer.pipe(socket);
 			});
 			outgoing.on('error', (error) => {
-				onError(`Error while proxying request: ${error.message}`);
+				onError(`Error while proxying request: ${error.message}`, error);
 				writeRawReply(socket, goError(500, error.message));
 			});
 			outgoing.end();

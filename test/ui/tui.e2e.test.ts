@@ -352,6 +352,11 @@ describe('the terminal UI when the server cannot be asked', () => {
 			tui.keys('Enter');
 			await tui.waitForScreen((lines) => lines.some((line) => line.includes('Active namespace is "team-b".')), 10_000, 'the switch');
 			expect(fs.readFileSync(kubeconfig, 'utf8')).toContain('- name: off-vpn\n  context: {cluster: c, user: u, namespace: team-b}');
+			// The API pane reads through kubehop's own proxy, which answers 500: the fault is the server's, named as above.
+			for (let tab = 0; tab < 4; tab++) tui.keys('Tab');
+			const api = await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('Ctrl-R tries again')), 20_000, 'the API pane saying why');
+			expect(api.join('\n')).toMatch(new RegExp(`context "off-vpn" \\(https://127\\.0\\.0\\.1:${refused}\\) is unreachable: connect ECONNREFUSED`));
+			expect(api.join('\n')).not.toContain('the proxy at');
 		} finally {
 			await tui.kill();
 		}
