@@ -13,12 +13,12 @@ import {stepNumbers} from '../history/previous-stack.ts';
 // pane's list. Adding a pane means an entry in `panes`, a list here, and what Enter and `-` mean in it.
 
 export const panes = [
-	{id: 'contexts', title: 'Contexts'},
-	{id: 'namespaces', title: 'Namespaces'},
-	{id: 'history', title: 'History'},
-	{id: 'access', title: 'Access'},
-	{id: 'certificates', title: 'Certificates'},
-	{id: 'api', title: 'API'},
+	{id: 'contexts', title: 'Contexts', short: 'Ctx'},
+	{id: 'namespaces', title: 'Namespaces', short: 'Ns'},
+	{id: 'history', title: 'History', short: 'Hist'},
+	{id: 'access', title: 'Access', short: 'Acc'},
+	{id: 'certificates', title: 'Certificates', short: 'Cert'},
+	{id: 'api', title: 'API', short: 'API'},
 ] as const;
 
 export type PaneId = (typeof panes)[number]['id'];

@@ -247,8 +247,8 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 				<Text dimColor>{whoAndWhere}</Text>
 			</Text>
 			<Text wrap="truncate">
-				{panes.map((entry) => (
-					<Text key={entry.id} inverse={entry.id === state.pane} bold={entry.id === state.pane}>{` ${entry.title} `}</Text>
+				{tabTitles(columns, state.pane).map(({id, title}) => (
+					<Text key={id} inverse={id === state.pane} bold={id === state.pane}>{` ${title} `}</Text>
 				))}
 			</Text>
 			{pane}
@@ -276,6 +276,20 @@ type InkKey = Omit<KeyEvent, 'input'> & {meta: boolean};
  * Keys typed faster than frames can reach Ink as one chunk ("prod\r", "\t\t"), which it does not parse
  * into keys: replay such a chunk character by character, so every key means what it would have alone.
  */
+/**
+ * The tab line: every title where they fit, else the others shortened, else the pane shown alone with
+ * where it is: whatever the width, the highlighted tab says which pane this is.
+ */
+export function tabTitles(columns: number, shown: PaneId): Array<{id: PaneId; title: string}> {
+	const fits = (titles: Array<{title: string}>) => titles.reduce((sum, {title}) => sum + title.length + 2, 0) <= columns;
+	const full = panes.map(({id, title}) => ({id, title}));
+	if (fits(full)) return full;
+	const shortened = panes.map(({id, title, short}) => ({id, title: id === shown ? title : short}));
+	if (fits(shortened)) return shortened;
+	const index = panes.findIndex(({id}) => id === shown);
+	return [{id: shown, title: `${panes[index]!.title} ${index + 1}/${panes.length}`}];
+}
+
 export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
 	// eslint-disable-next-line no-control-regex
 	if (input.length <= 1 || key.ctrl || key.meta || !/[\u0000-\u001F\u007F]/.test(input) || input.startsWith('\u001B')) return [{...key, input}];

@@ -1,9 +1,9 @@
 import {render} from 'ink-testing-library';
 import stringWidth from 'string-width';
 import {afterEach, describe, expect, it} from 'vitest';
-import {App, helpColumns, splitTypedAhead} from '../../source/ui/app.tsx';
+import {App, helpColumns, splitTypedAhead, tabTitles} from '../../source/ui/app.tsx';
 import {helpSections} from '../../source/ui/keymap.ts';
-import {appReducer, createAppState, type PaneId} from '../../source/ui/app-state.ts';
+import {appReducer, createAppState, panes, type PaneId} from '../../source/ui/app-state.ts';
 import type {Cell} from '../../source/access/matrix.ts';
 import {probeKey} from '../../source/ui/certificates-state.ts';
 import type {AccessView, ContextDetails, UiServices} from '../../source/ui/services.ts';
@@ -415,6 +415,21 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('4/4'));
 		app.stdin.write('\t\t');
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
+	});
+
+	it('keeps the tab of the pane shown whole on a narrow terminal: the others shorten, or it stands alone', () => {
+		const line = (columns: number, shown: PaneId) => tabTitles(columns, shown).map(({title}) => ` ${title} `).join('');
+		expect(line(80, 'certificates')).toBe(' Contexts  Namespaces  History  Access  Certificates  API ');
+		for (const columns of [40, 50, 57]) {
+			for (const shown of ['contexts', 'namespaces', 'history', 'access', 'certificates', 'api'] as const) {
+				const tabs = tabTitles(columns, shown);
+				expect(line(columns, shown).length, `${columns} ${shown}`).toBeLessThanOrEqual(columns);
+				expect(tabs.find(({id}) => id === shown)?.title).toBe(panes.find(({id}) => id === shown)!.title);
+				expect(tabs).toHaveLength(6);
+			}
+		}
+
+		expect(line(30, 'certificates')).toBe(' Certificates 5/6 ');
 	});
 
 	it('reads a control key inside a typed-ahead chunk as that control key', () => {
