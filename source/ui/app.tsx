@@ -306,7 +306,7 @@ export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
 	return keys;
 }
 
-type HelpLine = {kind: 'title'; text: string} | {kind: 'entry'; keys: string; text: string} | {kind: 'gap'};
+export type HelpLine = {kind: 'title'; text: string} | {kind: 'entry'; keys: string; text: string} | {kind: 'gap'};
 
 /**
  * The keys of the pane shown, as the keymap says they work there: its own, the list's and the global
@@ -323,18 +323,44 @@ function HelpOverlay({title, scopes, height, width}: {title: string; scopes: Sco
 	const inside = width - 4;
 	const total = needs.reduce((sum, need) => sum + need, 0);
 	const widths = total <= inside ? needs : needs.map((need) => Math.floor((need / total) * inside));
+	// Squeezed, a description goes on under itself where the rows allow, rather than losing its end.
+	const shown = columns.map((lines, index) => {
+		const wrapped = wrapHelpLines(lines, widths[index]! - gap);
+		return wrapped.length <= Math.max(1, height - 3) ? wrapped : lines;
+	});
 	return (
 		<Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
 			<Text bold wrap="truncate">
 				Keys in the {title} pane
 			</Text>
 			<Box>
-				{columns.map((lines, index) => (
+				{shown.map((lines, index) => (
 					<HelpColumn key={index} lines={lines} width={widths[index]!} gap={gap} />
 				))}
 			</Box>
 		</Box>
 	);
+}
+
+/** A column's lines with each description longer than `width` allows broken at spaces onto lines of its own, under it. */
+export function wrapHelpLines(lines: HelpLine[], width: number): HelpLine[] {
+	const keyWidth = keyWidthOf(lines);
+	const room = width - keyWidth;
+	if (room < 8) return lines;
+	return lines.flatMap((line): HelpLine[] => {
+		if (line.kind !== 'entry' || line.text.length <= room) return [line];
+		const rows: string[] = [];
+		let row = '';
+		for (const word of line.text.split(' ')) {
+			if (row && row.length + 1 + word.length > room) {
+				rows.push(row);
+				row = word;
+			} else row = row ? `${row} ${word}` : word;
+		}
+
+		rows.push(row);
+		return rows.map((text, index) => ({kind: 'entry', keys: index === 0 ? line.keys : '', text}));
+	});
 }
 
 /** The help's lines in the fewest columns that hold them in `room` rows, a blank line between sections where there is space. */

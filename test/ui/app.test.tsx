@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import stringWidth from 'string-width';
 import {afterEach, describe, expect, it} from 'vitest';
-import {App, helpColumns, splitTypedAhead, tabTitles} from '../../source/ui/app.tsx';
+import {App, helpColumns, splitTypedAhead, tabTitles, wrapHelpLines, type HelpLine} from '../../source/ui/app.tsx';
 import {helpSections} from '../../source/ui/keymap.ts';
 import {appReducer, createAppState, panes, type PaneId} from '../../source/ui/app-state.ts';
 import type {Cell} from '../../source/access/matrix.ts';
@@ -415,6 +415,13 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('4/4'));
 		app.stdin.write('\t\t');
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
+	});
+
+	it('wraps a squeezed help description under itself, at spaces, rather than cutting its end', () => {
+		const lines: HelpLine[] = [{kind: 'title', text: 'Everywhere'}, {kind: 'entry', keys: 'Esc / q / Ctrl-C', text: 'quit (Esc, q: with an empty filter)'}, {kind: 'entry', keys: 'Tab', text: 'next pane'}];
+		const wrapped = wrapHelpLines(lines, 40);
+		expect(wrapped).toEqual([lines[0], {kind: 'entry', keys: 'Esc / q / Ctrl-C', text: 'quit (Esc, q: with an'}, {kind: 'entry', keys: '', text: 'empty filter)'}, lines[2]]);
+		expect(wrapHelpLines(lines, 80)).toEqual(lines);
 	});
 
 	it('keeps the tab of the pane shown whole on a narrow terminal: the others shorten, or it stands alone', () => {
