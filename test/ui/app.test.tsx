@@ -417,6 +417,25 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
 	});
 
+	it('puts each Access mark under its heading at every cell width', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('RESOURCE') && text.includes('pods/log'));
+		for (const columns of [100, 60, 40]) {
+			Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+			app.stdout.emit('resize');
+			const lines = (await until(app.lastFrame, (text) => text.split('\n').every((line) => stringWidth(line) <= columns) && text.includes('RESOURCE'))).split('\n');
+			const heading = lines.find((line) => line.startsWith('RESOURCE'))!;
+			const row = lines.find((line) => /^pods\s/.test(line))!;
+			// get, the first verb: its heading's letter (or its second letter, in wider cells) over its mark.
+			const first = heading.search(/(?<=RESOURCE\s+)\S/);
+			if (columns === 40) expect(heading).toMatch(/ g {2}l {2}w /);
+			const mark = row.search(/[✓✗·~?!]/);
+			expect(mark - first, `${columns} columns:\n${heading}\n${row}`).toBe(heading.slice(first).startsWith('g ') ? 0 : 1);
+		}
+	});
+
 	it('wraps a squeezed help description under itself, at spaces, rather than cutting its end', () => {
 		const lines: HelpLine[] = [{kind: 'title', text: 'Everywhere'}, {kind: 'entry', keys: 'Esc / q / Ctrl-C', text: 'quit (Esc, q: with an empty filter)'}, {kind: 'entry', keys: 'Tab', text: 'next pane'}];
 		const wrapped = wrapHelpLines(lines, 40);

@@ -78,6 +78,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 				)).flatMap((element, index) => [element, <Text key={`gap-${index}`}> </Text>])}
 				{showScope ? <Text bold>{'SCOPE'}</Text> : null}
 			</Box>
+			{/* A mark sits under its heading's second letter, or, where headings are one letter (3-wide cells), under it. */}
 			{visibleMatches(state).map((match, index) => {
 				const matrixRow = matrix.rows.find((candidate) => candidate.name === match.item.key);
 				const selected = state.offset + index === state.selected;
@@ -89,7 +90,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 							const state = matrixRow?.cells[name]?.state ?? 'unknown';
 							return (
 								<Text key={name} color={color ? stateColor[state] : undefined} dimColor={state === 'n/a'} inverse={selected && firstVerb + index === access.column}>
-									{` ${cellGlyph[state]}     `.slice(0, cellWidth)}
+									{`${cellWidth > 3 ? ' ' : ''}${cellGlyph[state]}      `.slice(0, cellWidth)}
 								</Text>
 							);
 						})}
