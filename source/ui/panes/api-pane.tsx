@@ -108,7 +108,7 @@ function EntryRow({entry, selected, ranked, width, columns, color}: {entry: ApiE
 	// The verbs (or, ranked, the group version) fill what is left, if anything: the detail underneath lists them all.
 	const restRoom = width - 1 - 2 - nameWidth - textWidth(kindAndScope) - 2;
 	const rest = ranked ? `${resource.group || 'core'}/${resource.version}` : resource.verbs.join(',');
-	const restText = restRoom >= 3 ? `  ${truncateEnd(rest, restRoom)}` : '';
+	const restText = restRoom >= 3 ? `  ${(ranked ? truncateMiddle : truncateEnd)(rest, restRoom)}` : '';
 	const name = ranked ? padTo(truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth + 2), nameWidth + 2) : `  ${padTo(truncateMiddle(escapeForTerminal(namesOf(resource)), nameWidth), nameWidth)}`;
 	return (
 		<Text wrap="truncate">
