@@ -120,6 +120,20 @@ describe('kubehop ctx (black box)', () => {
 		expect(kubehop(['ctx', 'a', 'b'], {env}).status).toBe(2);
 		expect(kubehop(['frobnicate'], {env}).status).toBe(2);
 		expect(kubehop(['completion', 'tcsh'], {env}).status).toBe(2);
+		expect(kubehop(['completion'], {env}).status).toBe(2);
+		expect(kubehop(['history', 'foo'], {env})).toMatchObject({status: 2, stderr: expect.stringContaining('history takes no arguments')});
+	});
+
+	it.each(['ctx', 'ns', 'history', 'can-i', 'certs', 'api', 'proxy', 'completion'])('%s --help prints its own help, exit 0, and does nothing else', (command) => {
+		const {tree, env} = homeWithConfig();
+		const kubeconfigs = path.join(tree.home, '.kube');
+		const before = snapshot(kubeconfigs);
+		const result = kubehop([command, '--help'], {env});
+		expect(result).toMatchObject({status: 0, stderr: ''});
+		expect(result.stdout).toMatch(new RegExp(`^USAGE.*\\n {2}kubehop ${command} `, 's'));
+		expect(kubehop(['help', command], {env}).stdout).toBe(result.stdout);
+		expect(kubehop(['--help', command, 'extra'], {env}).stdout).toBe(result.stdout);
+		expect(snapshot(kubeconfigs)).toEqual(before);
 	});
 
 	it('prints completion scripts that name the contexts', () => {

@@ -13,6 +13,7 @@ USAGE
   kubehop api [--json]        API groups, versions and resources (like kubectl api-resources -o wide)
   kubehop proxy [FLAGS]       a kubectl-proxy-compatible local proxy to the API server
   kubehop completion SHELL    print completion for bash, zsh or fish
+  kubehop COMMAND --help      that command's own help (or: kubehop help COMMAND)
 
 Run as "kubectx" or "kubens" (a symlink), kubehop behaves as "kubehop ctx" or "kubehop ns".
 
@@ -140,3 +141,40 @@ FLAGS
                               (one more request: the APIService objects)
   --json                      JSON output (groups, every version's resources, request counts)
 `;
+
+export const historyHelp = `USAGE
+  kubehop history             the previous stack of contexts, newest first
+
+  The entry numbered N is where \`kubehop ctx -N\` switches to; the current context is marked *,
+  and contexts gone from the kubeconfig are listed but not numbered.
+
+FLAGS
+  --json                      JSON output (the files, and every entry with its time and number)
+`;
+
+export const completionHelp = `USAGE
+  kubehop completion bash|zsh|fish   print the completion script for that shell
+
+  It completes kubehop's commands, and context and namespace names for kubehop ctx, kubehop ns,
+  kubectx and kubens (asked of kubehop itself at each Tab, so they follow the kubeconfig).
+
+  bash   eval "$(kubehop completion bash)"
+  zsh    source <(kubehop completion zsh)
+  fish   kubehop completion fish | source
+`;
+
+const commandHelp = new Map([
+	['ctx', ctxHelp],
+	['ns', nsHelp],
+	['history', historyHelp],
+	['can-i', canIHelp],
+	['certs', certsHelp],
+	['api', apiHelp],
+	['proxy', proxyHelp],
+	['completion', completionHelp],
+]);
+
+/** A command's own help; the overview for no command or one kubehop does not have. */
+export function helpFor(command: string | undefined): string {
+	return commandHelp.get(command ?? '') ?? mainHelp;
+}

@@ -1,11 +1,11 @@
-import {KubehopError} from '../errors/kubehop-error.ts';
+import {UsageError} from '../errors/kubehop-error.ts';
 import {stepNumbers} from '../history/previous-stack.ts';
 import {printJson, shown, paint} from '../terminal/output.ts';
 import type {CommandContext} from './command-context.ts';
 
 /** `kubehop history`: the previous stack, newest first; the entry numbered N is what `kubehop ctx -N` jumps to. */
 export async function runHistory(operands: string[], context: CommandContext): Promise<number> {
-	if (operands.length > 0) throw new KubehopError(`history takes no arguments, got: ${operands.join(' ')}`);
+	if (operands.length > 0) throw new UsageError(`history takes no arguments, got: ${operands.join(' ')}`, 'see kubehop history --help');
 	const {output} = context;
 	const config = await context.loadIndex();
 	const stack = await context.history().contextStack(config.currentContext);

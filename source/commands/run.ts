@@ -2,7 +2,7 @@ import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
 import {impersonationFlags, parseArguments, withContextAfterCommand} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
-import {apiHelp, canIHelp, certsHelp, ctxHelp, mainHelp, nsHelp, proxyHelp, version} from './help.ts';
+import {helpFor, version} from './help.ts';
 
 export type Invocation = {
 	argv: string[];
@@ -46,39 +46,34 @@ export async function run(invocation: Invocation): Promise<number> {
 			return 0;
 		}
 
+		// `--help` anywhere on the line only ever prints help: it never runs the command.
+		if (flags.help) return help(stdout, helpFor(command));
 		const context = createCommandContext(env, cwd, output, flags, invocation.interactive ?? false);
 		switch (command) {
 			case 'ctx':
-				if (flags.help) return help(stdout, ctxHelp);
 				return await (await import('./switching.ts')).runCtx(rest, context);
 			case 'ns':
-				if (flags.help) return help(stdout, nsHelp);
 				return await (await import('./switching.ts')).runNs(rest, context);
 			case 'history':
 				return await (await import('./switching.ts')).runHistory(rest, context);
 			case 'certs':
-				if (flags.help) return help(stdout, certsHelp);
 				return await (await import('./certs.ts')).runCerts(rest, context);
 			case 'api':
-				if (flags.help) return help(stdout, apiHelp);
 				return await (await import('./api.ts')).runApi(rest, context);
 			case 'can-i':
-				if (flags.help) return help(stdout, canIHelp);
 				return await (await import('./can-i.ts')).runCanI(rest, context);
 			case 'proxy':
-				if (flags.help) return help(stdout, proxyHelp);
 				return await (await import('./proxy.ts')).runProxy(rest, context);
 			case 'completion':
 				return await (await import('./switching.ts')).runCompletion(rest, context);
 			case '__complete':
 				return await (await import('./switching.ts')).runComplete(rest, context);
 			case undefined:
-				if (context.interactive && !flags.help) return await (await import('./interactive.tsx')).runInteractive('app', context);
-				return help(stdout, mainHelp);
+				if (context.interactive) return await (await import('./interactive.tsx')).runInteractive('app', context);
+				return help(stdout, helpFor(undefined));
 			case 'help':
-				return help(stdout, rest[0] === 'ctx' ? ctxHelp : rest[0] === 'ns' ? nsHelp : rest[0] === 'can-i' ? canIHelp : rest[0] === 'certs' ? certsHelp : rest[0] === 'proxy' ? proxyHelp : rest[0] === 'api' ? apiHelp : mainHelp);
+				return help(stdout, helpFor(rest[0]));
 			default:
-				if (flags.help) return help(stdout, mainHelp);
 				throw new UsageError(`unknown command "${command}"`, 'run kubehop --help for the commands');
 		}
 	} catch (error) {
