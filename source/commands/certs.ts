@@ -141,9 +141,11 @@ function printTable(context: CommandContext, report: CertificateReport, options:
 	const color = output.color.stdout;
 	const contextWidth = Math.max(7, ...report.rows.map((row) => columnsOf(shown(output.stdout, row.context))));
 	const roleWidth = Math.max(4, ...report.rows.map((row) => row.role.length));
-	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(20)}SUBJECT`)];
-	for (const row of report.rows) {
-		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${padColumns(shown(output.stdout, row.context), contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expiresText(row, now, timeLeft).padEnd(20)}${shown(output.stdout, row.summary)}`);
+	const expires = report.rows.map((row) => expiresText(row, now, timeLeft));
+	const expiresWidth = Math.max(7, ...expires.map((text) => text.length));
+	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(expiresWidth + 2)}SUBJECT`)];
+	for (const [index, row] of report.rows.entries()) {
+		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${padColumns(shown(output.stdout, row.context), contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expires[index]!.padEnd(expiresWidth + 2)}${shown(output.stdout, row.summary)}`);
 		for (const note of row.notes) lines.push(`${' '.repeat(9 + contextWidth + 2)}${paint(color, note.startsWith('kubectl will fail') || note.includes('system:masters') ? 'yellow' : 'dim', shown(output.stdout, note))}`);
 	}
 

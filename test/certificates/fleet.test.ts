@@ -123,6 +123,18 @@ describe('severity thresholds, with the clock injected', () => {
 		expect(result.stdout).toContain('(offline: the servers were not contacted)');
 	});
 
+	it('sizes the EXPIRES column to its widest cell: "2026-10-15 (45d ago)" keeps its gap before SUBJECT', async () => {
+		const tree = tempTree();
+		tree.file('home/.kube/config', kubeconfig({admin: admin()}));
+		const end = notAfter(fixtures.admin.pem).getTime();
+		const result = await certs(tree, ['--offline'], new Date(end + 45 * day + hour));
+		const [header, ...rows] = result.stdout.split('\n');
+		const client = rows.find((line) => line.includes('client certificate'))!;
+		expect(client).toMatch(/ \d{4}-\d\d-\d\d \(45d ago\) {2}CN=admin, O=system:masters$/);
+		expect(client.indexOf('CN=')).toBe(header!.indexOf('SUBJECT'));
+		expect(client.indexOf('(45d ago)') - 11).toBe(header!.indexOf('EXPIRES'));
+	});
+
 	it('below a day, the time left is in hours or minutes, as a short-lived token needs', async () => {
 		const now = new Date(Date.UTC(2030, 5, 1));
 		const at = (ms: number) => timeLeft(new Date(now.getTime() + ms), now);
