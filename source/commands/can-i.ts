@@ -5,7 +5,7 @@ import {listNamespaces} from '../cluster/namespaces.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
-import {paint, printJson, shown, warn} from '../terminal/output.ts';
+import {columnsOf, padColumns, paint, printJson, shown, warn} from '../terminal/output.ts';
 import {commandFlags, readImpersonation, requireImpersonatedUser} from './arguments.ts';
 import type {CommandContext} from './command-context.ts';
 
@@ -131,8 +131,9 @@ function matrixLines(context: CommandContext, matrix: AccessMatrix, onlyAllowed:
 	const {output} = context;
 	const color = output.color.stdout;
 	const rows = onlyAllowed ? matrix.rows.filter((row) => Object.values(row.cells).some((cell) => cell.state === 'allowed' || cell.state === 'limited')) : matrix.rows;
-	const width = Math.max(8, ...rows.map((row) => row.name.length)) + 2;
-	const header = `${`NAMESPACE ${matrix.namespace}`.padEnd(width)}${matrix.verbs.map((verb) => verbHeading(verb).padEnd(7)).join('')}`;
+	const heading = `NAMESPACE ${shown(output.stdout, matrix.namespace)}`;
+	const width = Math.max(columnsOf(heading), ...rows.map((row) => row.name.length)) + 2;
+	const header = `${padColumns(heading, width)}${matrix.verbs.map((verb) => verbHeading(verb).padEnd(7)).join('')}`;
 	// No line ends in spaces: the padding is between columns only (output is piped, diffed and grepped).
 	const lines = [paint(color, 'bold', header.trimEnd())];
 	for (const row of rows) {

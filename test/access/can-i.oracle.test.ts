@@ -337,6 +337,18 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		expect(lines.find((line) => line.startsWith('nodes '))).toMatch(/ +\(cluster-wide\)$/);
 	});
 
+	itWithCluster('keeps a gap after the NAMESPACE heading when no row name is as wide, and its verbs over their cells', () => {
+		const {env} = homeFor(controlPlane()!.contexts.jane);
+		const result = kubehop(['can-i', '-n', 'dev,default', '--only-allowed', '--verbs', 'get,list'], {env});
+		expect(result.status, result.stderr).toBe(0);
+		const lines = result.stdout.split('\n');
+		expect(lines.filter((line) => line.startsWith('NAMESPACE '))).toEqual([expect.stringMatching(/^NAMESPACE dev {2}get {4}list$/), expect.stringMatching(/^NAMESPACE default {2}get {4}list$/)]);
+		const heading = lines.find((line) => line.startsWith('NAMESPACE default'))!;
+		const pods = lines[lines.indexOf(heading) + 1]!;
+		expect(pods).toMatch(/^pods +✓ +✓$/);
+		expect([pods.indexOf('✓'), pods.lastIndexOf('✓')]).toEqual([heading.indexOf('get'), heading.indexOf('list')]);
+	});
+
 	itWithCluster('shows carol\'s named configmaps and deployment scale as limited, as kubectl answers with and without a name', () => {
 		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.admin);
 		const result = kubehop(['can-i', '--json', '-n', 'staging', '--as', 'carol'], {env});
