@@ -96,6 +96,31 @@ describe('kubehop ctx (black box)', () => {
 		expect(runPath(kubens, ['-'], env).stderr).toBe('Active namespace is "default".\n');
 	});
 
+	it('a refused switch creates nothing, not even the directory its lock would need', () => {
+		const {tree, env} = homeWithConfig();
+		const typo = path.join(tree.root, 'typo');
+		for (const args of [['ctx', 'nope'], ['ctx', '-'], ['ctx', '-3'], ['ns', '-u']]) {
+			const result = kubehop(['--kubeconfig', path.join(typo, 'dir', 'config'), ...args], {env});
+			expect(result.status, args.join(' ')).toBe(1);
+			expect(fs.existsSync(typo), args.join(' ')).toBe(false);
+		}
+	});
+
+	it('a switch back checked before its locks (a listed directory is missing) warns of a skipped entry once, then writes', () => {
+		const {tree, env} = homeWithConfig();
+		const missing = path.join(tree.root, 'new');
+		const listed = {...env, KUBECONFIG: `${path.join(tree.home, '.kube', 'config')}:${path.join(missing, 'x.yaml')}`};
+		const prod = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';
+		expect(kubehop(['ctx', 'gke_proj_europe-west1-b_staging'], {env: listed}).status).toBe(0);
+		expect(kubehop(['ctx', prod], {env: listed}).status).toBe(0);
+		tree.file('home/.kube/config', config(prod).replace('- context:\n    cluster: c\n    user: u\n  name: gke_proj_europe-west1-b_staging\n', ''));
+		fs.rmSync(missing, {recursive: true});
+		const result = kubehop(['ctx', '-'], {env: listed});
+		expect(result).toMatchObject({status: 0, stderr: 'warning: skipped "gke_proj_europe-west1-b_staging" from history: it is no longer in the kubeconfig\nSwitched to context "dev".\n'});
+		// A write takes kubectl's locks, making their directories as kubectl does (R16).
+		expect(fs.existsSync(missing)).toBe(true);
+	});
+
 	it('gives JSON for the list and the current context', () => {
 		const {env} = homeWithConfig();
 		const list = JSON.parse(kubehop(['ctx', '--json'], {env}).stdout) as Array<{name: string; current: boolean; namespace: string}>;

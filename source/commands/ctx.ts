@@ -94,10 +94,16 @@ async function goBack(steps: number, context: CommandContext): Promise<number> {
 /** `ctx -N`: the context N steps back in the history, chosen against the locked view of the files. */
 export async function switchBack(steps: number, context: CommandContext): Promise<Switch> {
 	if (steps < 1) throw new UsageError('use "-" or "-N" with N of 1 or more');
+	// Asked again under the locks when it was asked before them: each skipped entry is told once.
+	const told = new Set<string>();
 	const chooseFromHistory = async (index: KubeconfigIndex) => {
 		const stack = await context.history().contextStack(index.currentContext);
 		const {target, skipped} = stepBack(stack, steps, (name) => index.contexts.has(name), index.currentContext ?? '');
-		for (const entry of skipped) warn(context.output, `skipped "${shown(context.output.stderr, entry.name)}" from history: it is no longer in the kubeconfig`);
+		for (const {name} of skipped) {
+			if (!told.has(name)) warn(context.output, `skipped "${shown(context.output.stderr, name)}" from history: it is no longer in the kubeconfig`);
+			told.add(name);
+		}
+
 		if (!target) throw new KubehopError(steps === 1 ? 'no previous context found' : `no context ${steps} steps back in the history`, 'see the history with: kubehop history');
 		return target.name;
 	};

@@ -3,7 +3,7 @@ import {writeFileAtomically} from './atomic-write.ts';
 import {buildFileIndex, fingerprint, segmentsOf, withCurrentContext, type FileIndex, type FileIndexCache, type Segment} from './file-index.ts';
 import {statOf} from './file-stat.ts';
 import {parseKubeconfigFile, readKubeconfigBytes} from './load.ts';
-import {acquireKubeconfigLocks} from './lock.ts';
+import {lockForWrite} from './lock.ts';
 import {requireContext, useContext} from './operations.ts';
 import {defaultFile, type KubeconfigSelection} from './paths.ts';
 import {renderScalar, type ScalarStyle} from './scalar.ts';
@@ -132,19 +132,13 @@ export type Switch = {name: string; changed: boolean; previous: string};
  * `kubectl config use-context NAME`, byte for byte what the general path writes. `choose` names the
  * target once the files are read, which lets `ctx -` consult the history against the same view.
  * The locks come first: kubectl writes only under them, so the one read made under them is whole and
- * current. When they cannot be had, the request is validated first, so a bad name is reported
- * before a held lock, as kubectl does.
+ * current (lockForWrite says when the name is checked before them, as kubectl does).
  */
 export async function switchContextIndexed(selection: KubeconfigSelection, cache: FileIndexCache, choose: (index: KubeconfigIndex) => Promise<string> | string): Promise<Switch> {
-	let locks;
-	try {
-		locks = acquireKubeconfigLocks(selection.precedence);
-	} catch (lockError) {
+	const locks = await lockForWrite(selection.precedence, async () => {
 		const index = await loadKubeconfigIndex(selection, cache);
 		requireContext(await choose(index), index.contexts);
-		throw lockError;
-	}
-
+	});
 	let name: string;
 	let previous: string;
 	try {

@@ -15,6 +15,27 @@ export function lockName(file: string): string {
 	return `${file}.lock`;
 }
 
+/**
+ * The locks for a write, taken in kubectl's order: a request kubectl would refuse is refused first, so it
+ * is reported as itself rather than as a held lock, and creates nothing (a lock makes its missing
+ * directory, as kubectl's does). `validate` runs only when that can happen; otherwise the read made
+ * under the locks checks the request, and a switch reads the files once.
+ */
+export async function lockForWrite(files: string[], validate: () => Promise<void>): Promise<HeldLocks> {
+	const missingDirectory = files.some((file) => !fs.existsSync(lockDirectory(file)));
+	if (missingDirectory) await validate();
+	try {
+		return acquireKubeconfigLocks(files);
+	} catch (lockError) {
+		if (!missingDirectory) await validate();
+		throw lockError;
+	}
+}
+
+function lockDirectory(file: string): string {
+	return path.dirname(path.resolve(lockName(file)));
+}
+
 export function acquireKubeconfigLocks(files: string[]): HeldLocks {
 	installExitHook();
 	const ordered = [...files].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1));
@@ -32,7 +53,7 @@ export function acquireKubeconfigLocks(files: string[]): HeldLocks {
 	try {
 		for (const file of ordered) {
 			const lock = lockName(file);
-			fs.mkdirSync(path.dirname(path.resolve(lock)), {recursive: true, mode: 0o755});
+			fs.mkdirSync(lockDirectory(file), {recursive: true, mode: 0o755});
 			fs.closeSync(fs.openSync(lock, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0));
 			held.add(lock);
 			mine.push(lock);

@@ -3,7 +3,7 @@ import {writeFileAtomically} from './atomic-write.ts';
 import {decodeKubeconfig, type DecodedConfig} from './decode.ts';
 import {applySplice, type Splice} from './edit.ts';
 import {loadKubeconfig, type MergedKubeconfig} from './load.ts';
-import {acquireKubeconfigLocks} from './lock.ts';
+import {lockForWrite} from './lock.ts';
 import {parseKubeconfigYaml} from './parse.ts';
 import {readScalarAt} from './scan.ts';
 import type {KubeconfigSelection} from './paths.ts';
@@ -24,18 +24,10 @@ export type Modification<T> = {result: T; written: string[]};
 /**
  * Runs one change the way kubectl does (validate, lock every file, write), but reads under the lock,
  * edits bytes surgically, proves the result says what was meant, and writes atomically. kubectl only
- * writes under the same locks, so the read made under them is whole and current. When the locks cannot
- * be had, the request is validated first, so a bad request is reported before a held lock, as kubectl does.
+ * writes under the same locks, so the read made under them is whole and current.
  */
 export async function modifyKubeconfig<T>(selection: KubeconfigSelection, plan: (config: MergedKubeconfig) => Plan<T>): Promise<Modification<T>> {
-	let locks;
-	try {
-		locks = acquireKubeconfigLocks(selection.precedence);
-	} catch (lockError) {
-		plan(await loadKubeconfig(selection));
-		throw lockError;
-	}
-
+	const locks = await lockForWrite(selection.precedence, async () => void plan(await loadKubeconfig(selection)));
 	try {
 		const current = await loadKubeconfig(selection);
 		const {edits, result} = plan(current);

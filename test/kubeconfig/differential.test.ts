@@ -664,6 +664,28 @@ const cases: readonly DiffCase[] = [
 		op: op.use('two'),
 		expect: {ok: true, writes: ['a.yaml', 'nodir', 'nodir/deeper']},
 	},
+	// kubectl checks the request before it locks, so a refused one creates no directory either.
+	{
+		name: 'a listed file in a missing directory: use-context of an unknown name creates nothing',
+		files: {'a.yaml': FIRST},
+		kubeconfigEnv: list('a.yaml', 'nodir/deeper/x.yaml'),
+		op: op.use('nope'),
+		expect: {ok: false, writes: [], kubectlError: /no context exists with the name: "nope"/, mentions: ['nope']},
+	},
+	...[
+		{op: op.use('nope'), error: /no context exists with the name: "nope"/},
+		{op: op.namespace('x'), error: /no current context is set/},
+		{op: op.remove('x'), error: /cannot delete context x, not in/},
+		{op: op.rename('x', 'y'), error: /cannot rename the context "x", it's not in/},
+	].map(
+		({op: operation, error}): DiffCase => ({
+			name: `--kubeconfig in a missing directory: a refused ${operation.kubectl.slice(0, 2).join(' ')} creates nothing`,
+			files: {},
+			kubeconfigFlag: '{tree}/typo/dir/config',
+			op: operation,
+			expect: {ok: false, writes: [], kubectlError: error},
+		}),
+	),
 	{
 		name: 'KUBECONFIG entries are not ~-expanded (R2)',
 		files: {'~/k.yaml': SINGLE, 'home/k.yaml': kubeconfig({current: 'decoy', contexts: ['decoy']})},
