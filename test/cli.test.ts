@@ -180,6 +180,13 @@ describe('bad input: a clear error naming the file, a non-zero exit, nothing wri
 		{name: 'an unknown context', files: {'k/config': good}, args: ['ctx', 'nope'], message: /no context exists with the name: "nope"/},
 		{name: 'an empty name', files: {'k/config': good}, args: ['ctx', ''], message: /empty context names are not allowed/},
 		{name: 'KUBECONFIG=":"', files: {'k/config': good}, env: () => ({KUBECONFIG: ':'}), args: ['ctx', 'dev'], message: /no context exists/},
+		{
+			name: 'the same file listed twice (R23): said so, no lock to remove',
+			files: {'k/config': good},
+			env: (root) => ({KUBECONFIG: `${root}/k/config:${root}/k/./config`}),
+			args: ['ctx', 'gke_proj_europe-west1-b_staging'],
+			message: /^error: KUBECONFIG lists the same file twice, as \S+\/k\/config and \S+\/k\/\.\/config; nothing was written [^\n]*\nhint: list the file only once in KUBECONFIG\n$/,
+		},
 		{name: 'a stale lock', files: {'k/config': good, 'k/config.lock': ''}, args: ['ctx', 'gke_proj_europe-west1-b_staging'], message: /k\/config\.lock exists.*\n.*rm .*k\/config\.lock/},
 		{name: 'a read-only directory', files: {'k/config': good}, args: ['ctx', 'gke_proj_europe-west1-b_staging'], message: /cannot lock kubeconfig: .*k\/config\.lock: permission denied/, asNobody: true, prepare: (root) => fs.chmodSync(path.join(root, 'k'), 0o555)},
 		{name: 'an unreadable file', files: {'k/config': good}, args: ['ctx', 'dev'], message: /k\/config.*permission denied/, asNobody: true, prepare: (root) => fs.chmodSync(path.join(root, 'k', 'config'), 0o000)},

@@ -59,15 +59,19 @@ export function acquireKubeconfigLocks(files: string[]): HeldLocks {
 			mine.push(lock);
 		}
 	} catch (error) {
+		// Before the release: the lock in the way may be one of ours, which the release removes.
+		const described = describeLockError(error as NodeJS.ErrnoException, files);
 		release();
-		throw describeLockError(error as NodeJS.ErrnoException);
+		throw described;
 	}
 
 	return {release};
 }
 
-function describeLockError(error: NodeJS.ErrnoException): Error {
+function describeLockError(error: NodeJS.ErrnoException, files: string[]): Error {
 	const lock = error.path ?? '';
+	const ours = error.code === 'EEXIST' ? [...held].find((candidate) => sameFile(candidate, lock)) : undefined;
+	if (ours !== undefined) return heldByThisProcess(lock, ours, files);
 	if (error.code === 'EEXIST') {
 		let age = '';
 		try {
@@ -86,6 +90,28 @@ function describeLockError(error: NodeJS.ErrnoException): Error {
 		`cannot lock kubeconfig: ${lock || 'lock file'}: ${reason}`,
 		'kubectl locks every file in KUBECONFIG before it writes, so each of their directories must be writable',
 	);
+}
+
+/**
+ * The lock in the way is this process's own. Under another spelling of a file in this very list, kubectl
+ * stops there too (`open …: file exists`, R23); no stale lock is involved, so none is to be removed.
+ */
+function heldByThisProcess(lock: string, ours: string, files: string[]): KubehopError {
+	const spellings = files.filter((file) => lockName(file) === lock || lockName(file) === ours);
+	if (spellings.length === 2) {
+		return new KubehopError(
+			`KUBECONFIG lists the same file twice, as ${spellings.join(' and ')}; nothing was written (kubectl stops here too, at the lock it took under the other spelling: open ${lock}: file exists)`,
+			'list the file only once in KUBECONFIG',
+		);
+	}
+
+	return new KubehopError(`kubeconfig is locked: ${lock} is held by this kubehop, for another change still being written`, 'try again');
+}
+
+function sameFile(a: string, b: string): boolean {
+	const first = fs.statSync(a, {throwIfNoEntry: false});
+	const second = fs.statSync(b, {throwIfNoEntry: false});
+	return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
 }
 
 function shellQuote(text: string): string {

@@ -626,7 +626,14 @@ const cases: readonly DiffCase[] = [
 		files: {'a.yaml': SINGLE},
 		kubeconfigEnv: list('a.yaml', './a.yaml'),
 		op: op.use('two'),
-		expect: {ok: false, writes: [], kubectlError: /a\.yaml\.lock: file exists/, mentions: ['a.yaml.lock']},
+		expect: {ok: false, writes: [], kubectlError: /a\.yaml\.lock: file exists/, mentions: ['same file twice, as {tree}/a.yaml and {tree}/./a.yaml']},
+	},
+	{
+		name: 'a file listed through a symlinked directory and its real path deadlocks kubectl too: one lock file (R23)',
+		files: {'real/a.yaml': SINGLE, 'link': {symlinkTo: 'real'}},
+		kubeconfigEnv: list('real/a.yaml', 'link/a.yaml'),
+		op: op.use('two'),
+		expect: {ok: false, writes: [], kubectlError: /real\/a\.yaml\.lock: file exists/, mentions: ['same file twice, as {tree}/real/a.yaml and {tree}/link/a.yaml']},
 	},
 	{
 		name: 'a symlink and its target both listed do not deadlock',
