@@ -68,6 +68,22 @@ describe('kubehop ctx (black box)', () => {
 		expect(kubehop(['ctx', '-'], {env}).stderr).toBe('Switched to context "dev".\n');
 	});
 
+	it('ctx -u says which context is active when a later file still sets one, as kubectl then reads it (R14)', () => {
+		const {tree, env} = homeWithConfig();
+		const first = path.join(tree.home, '.kube', 'config');
+		const second = tree.file('k/second.yaml', config('gke_proj_europe-west1-b_staging'));
+		const listed = {...env, KUBECONFIG: `${first}:${second}`};
+		const result = kubehop(['ctx', '-u'], {env: listed});
+		expect(result).toMatchObject({status: 0, stderr: `warning: current-context unset in ${first}, but ${second} sets it too: the active context is now "gke_proj_europe-west1-b_staging"\n`});
+		expect(kubehop(['ctx', '-c'], {env: listed}).stdout).toBe('gke_proj_europe-west1-b_staging\n');
+		const kubectl = spawnSync('kubectl', ['config', 'current-context'], {env: {PATH: process.env.PATH, HOME: tree.home, KUBECONFIG: listed.KUBECONFIG}, encoding: 'utf8'});
+		expect(kubectl.stdout).toBe('gke_proj_europe-west1-b_staging\n');
+		expect(tree.read('k/second.yaml')).toBe(config('gke_proj_europe-west1-b_staging'));
+		// Unset in both: now nothing is active.
+		expect(kubehop(['ctx', '-u'], {env: listed}).stderr).toBe('Active context unset for kubectl.\n');
+		expect(kubehop(['ctx', '-c'], {env: listed}).status).toBe(1);
+	});
+
 	it('history numbers its entries as ctx -N counts them, skipping contexts no longer in the kubeconfig', () => {
 		const {tree, env} = homeWithConfig();
 		const prod = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';

@@ -122,8 +122,16 @@ export function announce(name: string, context: CommandContext): void {
 }
 
 async function unset(context: CommandContext): Promise<number> {
-	await unsetCurrentContext(context.selection);
-	success(context.output, 'Active context unset for kubectl.');
+	const {result} = await unsetCurrentContext(context.selection);
+	const {output} = context;
+	if (!result.stillSet) {
+		success(output, 'Active context unset for kubectl.');
+		return 0;
+	}
+
+	// kubectl clears only the first file's current-context (R14): a later file's now decides.
+	const {context: name, file} = result.stillSet;
+	warn(output, `current-context unset in ${shown(output.stderr, result.unsetIn)}, but ${shown(output.stderr, file)} sets it too: the active context is now "${shown(output.stderr, name)}"`);
 	return 0;
 }
 

@@ -43,15 +43,27 @@ function setCurrentContextEdit(config: MergedKubeconfig, target: string, name: s
 	return {file: target, splices: [setMapValue(file.text, file.document, root, 'current-context', name)], verify};
 }
 
-/** `kubectl config unset current-context`: clears it in the first file that sets it (R14). */
-export async function unsetCurrentContext(selection: KubeconfigSelection): Promise<Modification<{previous: string}>> {
-	return modifyKubeconfig(selection, (config) => {
-		const file = config.files.find((candidate) => candidate.config.currentContext !== '');
+export type Unset = {
+	previous: string;
+	/** The file whose current-context was cleared; '' when none set one. */
+	unsetIn: string;
+	/** The current-context a later file still sets, which is now the current context. */
+	stillSet?: {context: string; file: string};
+};
+
+/**
+ * `kubectl config unset current-context`: clears it in the first file that sets it (R14). A later file
+ * that sets one too then makes it the current context.
+ */
+export async function unsetCurrentContext(selection: KubeconfigSelection): Promise<Modification<Unset>> {
+	return modifyKubeconfig<Unset>(selection, (config) => {
+		const setting = config.files.filter((candidate) => candidate.config.currentContext !== '');
+		const [file, next] = setting;
 		const entry = file?.config.currentContextEntry;
-		if (!file || !entry) return {edits: [], result: {previous: ''}};
+		if (!file || !entry) return {edits: [], result: {previous: '', unsetIn: ''}};
 		return {
 			edits: [{file: file.path, splices: [replaceEntryValue(file.text, entry, '', false)], verify: (decoded) => decoded.currentContext === ''}],
-			result: {previous: config.currentContext},
+			result: {previous: config.currentContext, unsetIn: file.path, stillSet: next && {context: next.config.currentContext, file: next.path}},
 		};
 	});
 }
