@@ -19,6 +19,8 @@ export type Cell = {
 	why?: string;
 	/** For `limited`: the object names the rules allow. */
 	names?: readonly string[];
+	/** The one object the cell asks about, when not the whole resource: see namespaceItself. */
+	name?: string;
 };
 
 export type MatrixRow = {
@@ -34,7 +36,7 @@ export type MatrixRow = {
 };
 
 export type AccessMatrix = {
-	/** The namespace namespaced rows were evaluated in; cluster-scoped rows are always cluster-wide. */
+	/** The namespace namespaced rows were evaluated in; cluster-scoped rows are cluster-wide, but see namespaceItself. */
 	namespace: string;
 	verbs: readonly string[];
 	rows: MatrixRow[];
@@ -65,6 +67,32 @@ type Scope = {review?: RulesReview; failure?: string};
  */
 export const clusterWideNamespace = 'KUBEHOP-CLUSTER-WIDE';
 
+// The verbs of a request on one namespace (GET, PUT, PATCH, DELETE /api/v1/namespaces/NS, and its status
+// and finalize), which the API server authorizes in that namespace (k8s.io/apiserver requestinfo).
+const namedNamespaceVerbs: ReadonlySet<string> = new Set(['get', 'update', 'patch', 'delete']);
+
+/**
+ * The namespace a namespaces-row cell asks about: for these verbs a RoleBinding in NS can allow the
+ * request on NS itself, so the cell answers `kubectl auth can-i VERB namespaces/NS -n NS`. list, watch,
+ * create and deletecollection name no namespace and stay cluster-wide (undefined).
+ */
+export function namespaceItself(row: Pick<MatrixRow, 'group' | 'resource'>, verb: string, namespace: string): string | undefined {
+	return row.group === '' && row.resource === 'namespaces' && namedNamespaceVerbs.has(verb) ? namespace : undefined;
+}
+
+/** What a SelfSubjectAccessReview for a cell asks: the question `kubectl auth can-i` would send for it. */
+export function accessAttributes(row: Pick<MatrixRow, 'group' | 'resource' | 'subresource' | 'namespaced'>, verb: string, namespace: string): ResourceAttributes {
+	const itself = namespaceItself(row, verb, namespace);
+	return {
+		namespace: row.namespaced || itself !== undefined ? namespace : '',
+		verb,
+		group: row.group,
+		resource: row.resource,
+		subresource: row.subresource || undefined,
+		...(itself === undefined ? {} : {name: itself}),
+	};
+}
+
 export function rowsFor(resources: readonly ApiResource[]): Array<Omit<MatrixRow, 'cells'> & {verbs: readonly string[]}> {
 	const rows: Array<Omit<MatrixRow, 'cells'> & {verbs: readonly string[]}> = [];
 	for (const resource of resources) {
@@ -86,7 +114,6 @@ export async function computeAccessMatrix(source: AccessSource, resources: reado
 
 	const undecided: Array<{row: MatrixRow; verb: string; attributes: ResourceAttributes}> = [];
 	const rows = rowsFor(resources).map(({verbs: supported, ...row}) => {
-		const {review, failure} = row.namespaced ? namespaced : cluster;
 		const cells: Record<string, Cell> = {};
 		for (const verb of columns) {
 			const special = (specialVerbs as readonly string[]).includes(verb);
@@ -95,11 +122,13 @@ export async function computeAccessMatrix(source: AccessSource, resources: reado
 				continue;
 			}
 
-			const decided = review ? fromRules(review.resourceRules, row, verb) : undefined;
-			cells[verb] = decided ?? {state: 'unknown', why: failure};
+			const itself = namespaceItself(row, verb, namespace);
+			const {review, failure} = row.namespaced || itself !== undefined ? namespaced : cluster;
+			const decided = review ? fromRules(review.resourceRules, row, verb, itself) : undefined;
+			cells[verb] = decided ?? {state: 'unknown', why: failure, ...(itself === undefined ? {} : {name: itself})};
 			// What the rules allow is settled; a "no" from an incomplete review, or no review at all, is asked again.
 			if ((!review || review.incomplete || review.evaluationError) && decided?.state !== 'allowed' && !special) {
-				undecided.push({row: {...row, cells}, verb, attributes: {namespace: row.namespaced ? namespace : '', verb, group: row.group, resource: row.resource, subresource: row.subresource || undefined}});
+				undecided.push({row: {...row, cells}, verb, attributes: accessAttributes(row, verb, namespace)});
 			}
 		}
 
@@ -110,12 +139,13 @@ export async function computeAccessMatrix(source: AccessSource, resources: reado
 	await inParallel(undecided, concurrency, async ({row, verb, attributes}) => {
 		try {
 			const answer = await source.accessReview(attributes);
-			row.cells[verb] = answer.evaluationError && !answer.allowed
+			const cell: Cell = answer.evaluationError && !answer.allowed
 				? {state: 'error', source: 'review', why: answer.evaluationError}
 				: {state: answer.allowed ? 'allowed' : 'denied', source: 'review', why: answer.reason || (answer.allowed ? 'allowed by the server' : 'no rule allows it')};
+			row.cells[verb] = {...cell, ...(attributes.name === undefined ? {} : {name: attributes.name})};
 		} catch (error) {
 			failures.push((error as Error).message);
-			row.cells[verb] = {state: 'error', source: 'review', why: (error as Error).message};
+			row.cells[verb] = {state: 'error', source: 'review', why: (error as Error).message, ...(attributes.name === undefined ? {} : {name: attributes.name})};
 		}
 	});
 
@@ -141,11 +171,14 @@ async function scope(source: AccessSource, namespace: string): Promise<Scope> {
 	}
 }
 
-function fromRules(rules: readonly ResourceRule[], row: Pick<MatrixRow, 'group' | 'resource' | 'subresource'>, verb: string): Cell {
-	const decision = evaluate(rules, {verb, group: row.group, resource: row.resource, subresource: row.subresource});
-	if (decision.state === 'allowed') return {state: 'allowed', source: 'rules', why: `rule: ${describeRule(decision.rule)}`};
+/** `name`: the cell asks about that one object (namespaceItself), which rules limited to names may allow. */
+function fromRules(rules: readonly ResourceRule[], row: Pick<MatrixRow, 'group' | 'resource' | 'subresource'>, verb: string, name?: string): Cell {
+	const decision = evaluate(rules, {verb, group: row.group, resource: row.resource, subresource: row.subresource, name});
 	if (decision.state === 'limited') return {state: 'limited', source: 'rules', names: decision.names, why: `only named objects: ${decision.names.join(', ')}`};
-	return {state: 'denied', source: 'rules', why: 'no rule allows it'};
+	const object = name === undefined ? {} : {name};
+	const about = name === undefined ? '' : `namespace ${name} itself: `;
+	if (decision.state === 'allowed') return {state: 'allowed', source: 'rules', why: `${about}rule: ${describeRule(decision.rule)}`, ...object};
+	return {state: 'denied', source: 'rules', why: `${about}no rule allows it`, ...object};
 }
 
 /** `kubectl auth can-i` says yes only to `allowed`; every other state is a no or no answer. */

@@ -5,7 +5,8 @@ export type ResourceRule = {verbs: readonly string[]; apiGroups?: readonly strin
 
 export type NonResourceRule = {verbs: readonly string[]; nonResourceURLs?: readonly string[]};
 
-export type ResourceRequest = {verb: string; group: string; resource: string; subresource?: string};
+/** `name`: a request on one named object, which rules limited to resourceNames may allow. */
+export type ResourceRequest = {verb: string; group: string; resource: string; subresource?: string; name?: string};
 
 export type RuleDecision =
 	| {state: 'allowed'; rule: ResourceRule}
@@ -39,11 +40,11 @@ export function evaluate(rules: readonly ResourceRule[], request: ResourceReques
 	const limited: ResourceRule[] = [];
 	for (const rule of rules) {
 		if (!verbMatches(rule, request.verb) || !groupMatches(rule, request.group) || !resourceMatches(rule, request.resource, request.subresource)) continue;
-		if (!rule.resourceNames?.length) return {state: 'allowed', rule};
+		if (!rule.resourceNames?.length || (request.name !== undefined && rule.resourceNames.includes(request.name))) return {state: 'allowed', rule};
 		limited.push(rule);
 	}
 
-	if (limited.length === 0) return {state: 'denied'};
+	if (limited.length === 0 || request.name !== undefined) return {state: 'denied'};
 	return {state: 'limited', names: [...new Set(limited.flatMap((rule) => rule.resourceNames ?? []))], rules: limited};
 }
 

@@ -1,5 +1,5 @@
 import {accessReport, checkImpersonation, type AccessReport} from '../access/access-check.ts';
-import {cellGlyph, type AccessMatrix, type CellState} from '../access/matrix.ts';
+import {cellGlyph, type AccessMatrix, type CellState, type MatrixRow} from '../access/matrix.ts';
 import {connect, type Impersonation} from '../cluster/api-client.ts';
 import {listNamespaces} from '../cluster/namespaces.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
@@ -127,6 +127,16 @@ function printReport(context: CommandContext, contextName: string, report: Acces
 	for (const matrix of report.matrices) if (matrix.problem) warn(output, shown(output.stderr, `namespace ${matrix.namespace}: ${matrix.problem} (those cells show ! or ?)`));
 }
 
+/** Where a cluster-scoped row's cells were asked: cluster-wide, but the namespaces rows partly in the namespace itself. */
+function scopeNote(row: MatrixRow, matrix: AccessMatrix): string {
+	if (row.namespaced) return '';
+	const applicable = matrix.verbs.filter((verb) => row.cells[verb]?.state !== 'n/a');
+	const itself = applicable.filter((verb) => row.cells[verb]?.name !== undefined);
+	if (itself.length === 0) return '  (cluster-wide)';
+	const where = `namespace ${matrix.namespace} itself`;
+	return itself.length === applicable.length ? `  (${where})` : `  (cluster-wide; ${itself.join(', ')}: ${where})`;
+}
+
 function matrixLines(context: CommandContext, matrix: AccessMatrix, onlyAllowed: boolean): string[] {
 	const {output} = context;
 	const color = output.color.stdout;
@@ -141,7 +151,7 @@ function matrixLines(context: CommandContext, matrix: AccessMatrix, onlyAllowed:
 			const state = row.cells[verb]?.state ?? 'unknown';
 			return paint(color, stateColor[state], cellGlyph[state]) + ' '.repeat(6);
 		});
-		lines.push(`${shown(output.stdout, row.name).padEnd(width)}${cells.join('')}${row.namespaced ? '' : '  (cluster-wide)'}`.trimEnd());
+		lines.push(`${shown(output.stdout, row.name).padEnd(width)}${cells.join('')}${scopeNote(row, matrix)}`.trimEnd());
 	}
 
 	if (matrix.nonResourceRules.length > 0) {

@@ -61,7 +61,9 @@ export const canIHelp = `USAGE
 
   One SelfSubjectRulesReview per namespace answers every cell; cells it cannot decide
   (an incomplete review) are asked with SelfSubjectAccessReviews. Cluster-scoped
-  resources are always evaluated cluster-wide.
+  resources are evaluated cluster-wide, except get, update, patch and delete of
+  namespaces: the API server authorizes those in the namespace they name, so they are
+  asked for the namespace itself (kubectl auth can-i get namespaces/NS -n NS).
 
 FLAGS
   -n, --namespace NS          the namespace (repeatable, or a,b,c); default: the context's

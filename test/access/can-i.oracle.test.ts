@@ -15,10 +15,12 @@ import {kubehop} from '../support/kubehop-binary.ts';
 // Each identity's kubehop identity is checked against `kubectl auth whoami`, its non-resource URLs against
 // `kubectl auth can-i --list` and `kubectl auth can-i VERB URL`.
 // Namespaced rows are compared in their namespace; cluster-scoped rows, which kubehop evaluates cluster-wide
-// (a RoleBinding cannot grant them cluster-wide), against kubectl --all-namespaces.
+// (a RoleBinding cannot grant them cluster-wide), against kubectl --all-namespaces. Except the cells that
+// ask about one object (`name`): get, update, patch and delete of the namespaces rows, which the API server
+// authorizes in the namespace they name, against `kubectl auth can-i VERB namespaces/NS -n NS`.
 
 type State = 'allowed' | 'denied' | 'n/a' | 'limited' | 'unknown' | 'error';
-type JsonCell = {state: State; source?: 'rules' | 'review'; why?: string; names?: string[]};
+type JsonCell = {state: State; source?: 'rules' | 'review'; why?: string; names?: string[]; name?: string};
 type JsonRow = {name: string; group: string; resource: string; subresource: string; namespaced: boolean; cells: Record<string, JsonCell>};
 type JsonRule = {verbs: string[]; nonResourceURLs?: string[]};
 type JsonMatrix = {namespace: string; verbs: string[]; incomplete: boolean; evaluationErrors: string[]; accessReviews: number; problem: string | null; rows: JsonRow[]; nonResourceRules: JsonRule[]};
@@ -84,9 +86,9 @@ function kubectlAsync(kubeconfig: string, args: string[]): Promise<{status: numb
 
 type Compared = {namespace: string; row: JsonRow; verb: string; cell: JsonCell; rowIndex: number; matrixIndex: number};
 
-const where = (c: Pick<Compared, 'namespace' | 'row' | 'verb'>) => `${c.verb} ${c.row.name} ${c.namespace ? `-n ${c.namespace}` : '-A'}`;
+const where = (c: Pick<Compared, 'namespace' | 'row' | 'verb' | 'cell'>) => `${c.verb} ${c.row.name}${c.cell.name ? ` ${c.cell.name}` : ''} ${c.namespace ? `-n ${c.namespace}` : '-A'}`;
 
-/** The cells to compare: namespaced rows in each namespace, cluster-scoped rows once (namespace ''). */
+/** The cells to compare: namespaced rows and one-object cells in each namespace, other cluster-scoped cells once (namespace ''). */
 function comparedCells(report: JsonReport): Compared[] {
 	const cells: Compared[] = [];
 	const clusterCells = new Set<string>();
@@ -95,12 +97,13 @@ function comparedCells(report: JsonReport): Compared[] {
 			for (const verb of matrix.verbs) {
 				const cell = row.cells[verb]!;
 				if (cell.state === 'n/a') continue;
-				if (!row.namespaced) {
+				const inNamespace = row.namespaced || cell.name !== undefined;
+				if (!inNamespace) {
 					if (clusterCells.has(`${verb} ${row.name}`)) continue;
 					clusterCells.add(`${verb} ${row.name}`);
 				}
 
-				cells.push({namespace: row.namespaced ? matrix.namespace : '', row, verb, cell, rowIndex: index, matrixIndex});
+				cells.push({namespace: inNamespace ? matrix.namespace : '', row, verb, cell, rowIndex: index, matrixIndex});
 			}
 		}
 	}
@@ -108,30 +111,46 @@ function comparedCells(report: JsonReport): Compared[] {
 	return cells;
 }
 
+/** The namespaces rows' get, update, patch and delete ask about the namespace itself; no other cell names an object. */
+function oneObjectCells(report: JsonReport): string[] {
+	return report.matrices.flatMap((matrix) =>
+		matrix.rows.flatMap((row) => matrix.verbs.filter((verb) => row.cells[verb]!.name !== undefined).map((verb) => `${matrix.namespace}: ${verb} ${row.name} ${row.cells[verb]!.name}`)),
+	);
+}
+
+function expectedOneObjectCells(report: JsonReport): string[] {
+	return report.matrices.flatMap((matrix) =>
+		matrix.rows
+			.filter((row) => row.group === '' && row.resource === 'namespaces')
+			.flatMap((row) => matrix.verbs.filter((verb) => ['get', 'update', 'patch', 'delete'].includes(verb) && row.cells[verb]!.state !== 'n/a').map((verb) => `${matrix.namespace}: ${verb} ${row.name} ${matrix.namespace}`)),
+	);
+}
+
 /** kubectl auth can-i's own question, posted as SelfSubjectAccessReviews in one kubectl process. */
 async function reviewAll(kubeconfig: string, as: Subject['as'], cells: Compared[]): Promise<boolean[]> {
 	const file = path.join(path.dirname(kubeconfig), `reviews-${process.hrtime.bigint()}.json`);
-	const items = cells.map(({namespace, row, verb}) => ({
+	const items = cells.map(({namespace, row, verb, cell}) => ({
 		apiVersion: 'authorization.k8s.io/v1',
 		kind: 'SelfSubjectAccessReview',
-		spec: {resourceAttributes: {namespace, verb, group: row.group, resource: row.resource, subresource: row.subresource}},
+		spec: {resourceAttributes: {namespace, verb, group: row.group, resource: row.resource, subresource: row.subresource, name: cell.name ?? ''}},
 	}));
 	fs.writeFileSync(file, JSON.stringify({apiVersion: 'v1', kind: 'List', items}));
-	const fields = ['namespace', 'verb', 'group', 'resource', 'subresource'].map((field) => `{.spec.resourceAttributes.${field}}`).join('{"\\t"}');
+	const fields = ['namespace', 'verb', 'group', 'resource', 'subresource', 'name'].map((field) => `{.spec.resourceAttributes.${field}}`).join('{"\\t"}');
 	const result = await kubectlAsync(kubeconfig, ['create', '-f', file, ...impersonation(as), '-o', `jsonpath=${fields}{"\\t"}{.status.allowed}{"\\n"}`]);
 	expect(result.status, result.stderr).toBe(0);
 	const lines = result.stdout.split('\n').filter(Boolean);
 	expect(lines).toHaveLength(cells.length);
 	return lines.map((line, index) => {
-		const [namespace, verb, group, resource, subresource, allowed] = line.split('\t');
-		const {row, ...cell} = cells[index]!;
+		const [namespace, verb, group, resource, subresource, name, allowed] = line.split('\t');
+		const {row, ...compared} = cells[index]!;
 		// kubectl create answers in file order; the echoed attributes prove it.
-		expect([namespace, verb, group, resource, subresource]).toEqual([cell.namespace, cell.verb, row.group, row.resource, row.subresource]);
+		expect([namespace, verb, group, resource, subresource, name]).toEqual([compared.namespace, compared.verb, row.group, row.resource, row.subresource, compared.cell.name ?? '']);
 		return allowed === 'true';
 	});
 }
 
-function canIArguments({namespace, row, verb}: Pick<Compared, 'namespace' | 'row' | 'verb'>, as: Subject['as'], name?: string): string[] {
+/** `name`: a name to ask about; by default the one object the cell asks about, if any. */
+function canIArguments({namespace, row, verb, cell}: Pick<Compared, 'namespace' | 'row' | 'verb' | 'cell'>, as: Subject['as'], name = cell.name): string[] {
 	const resource = row.name.split('/')[0]!;
 	return [
 		'auth',
@@ -144,7 +163,7 @@ function canIArguments({namespace, row, verb}: Pick<Compared, 'namespace' | 'row
 	];
 }
 
-async function canI(kubeconfig: string, cell: Pick<Compared, 'namespace' | 'row' | 'verb'>, as: Subject['as'], name?: string): Promise<boolean> {
+async function canI(kubeconfig: string, cell: Pick<Compared, 'namespace' | 'row' | 'verb' | 'cell'>, as: Subject['as'], name?: string): Promise<boolean> {
 	const result = await kubectlAsync(kubeconfig, canIArguments(cell, as, name));
 	const answer = result.stdout.trim().split(/\s/)[0];
 	if (!((answer === 'yes' && result.status === 0) || (answer === 'no' && result.status === 1))) {
@@ -208,11 +227,12 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		}
 
 		// Cluster-scoped rows do not depend on the namespace asked for (in the columns both namespaces show:
-		// a verb such as bind gets a column only where some rule names it).
+		// a verb such as bind gets a column only where some rule names it), but for the cells about one namespace.
+		expect(oneObjectCells(report)).toEqual(expectedOneObjectCells(report));
 		const first = report.matrices[0]!;
 		for (const matrix of report.matrices.slice(1)) {
 			const verbs = matrix.verbs.filter((verb) => first.verbs.includes(verb));
-			const clusterRows = (of: JsonMatrix) => of.rows.filter((row) => !row.namespaced).map((row) => [row.name, verbs.map((verb) => row.cells[verb]!.state)]);
+			const clusterRows = (of: JsonMatrix) => of.rows.filter((row) => !row.namespaced).map((row) => [row.name, verbs.map((verb) => (row.cells[verb]!.name ? 'one namespace' : row.cells[verb]!.state))]);
 			expect(clusterRows(matrix), matrix.namespace).toEqual(clusterRows(first));
 		}
 
@@ -335,6 +355,22 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		expect(lines.find((line) => line.startsWith('NAMESPACE default'))).toMatch(/get +list +watch +create +update +patch +delete +delcol$/);
 		expect(lines.find((line) => line.startsWith('pods '))).toMatch(/^pods +✓ +✓ +✗ +✓ /);
 		expect(lines.find((line) => line.startsWith('nodes '))).toMatch(/ +\(cluster-wide\)$/);
+	});
+
+	itWithCluster("auditor's RoleBinding in dev lets it get the namespace dev, and only that: as the API server answers kubectl get", () => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.admin);
+		const result = kubehop(['can-i', '--json', '-n', 'dev,prod', '--as', 'auditor'], {env});
+		expect(result.status, result.stderr).toBe(0);
+		const [dev, prod] = (JSON.parse(result.stdout) as JsonReport).matrices.map((matrix) => matrix.rows.find((row) => row.name === 'namespaces')!.cells);
+		expect(dev!.get).toMatchObject({state: 'allowed', name: 'dev'});
+		expect(prod!.get).toMatchObject({state: 'denied', name: 'prod'});
+		expect(dev!.list).toMatchObject({state: 'denied'});
+		const get = (what: string[]) => kubectl(kubeconfig, ['get', 'namespaces', ...what, '--as', 'auditor', '-o', 'name']);
+		expect(get(['dev'])).toMatchObject({status: 0, stdout: 'namespace/dev\n'});
+		expect(get(['prod']).stderr).toContain('forbidden');
+		expect(get([]).stderr).toContain('forbidden');
+		const table = kubehop(['can-i', '-n', 'dev', '--as', 'auditor', '--only-allowed'], {env});
+		expect(table.stdout.split('\n').find((line) => line.startsWith('namespaces '))).toMatch(/^namespaces +✓ +✗ +✗ +✗ +✗ +✗ +✗ +· +\(cluster-wide; get, update, patch, delete: namespace dev itself\)$/);
 	});
 
 	itWithCluster('keeps a gap after the NAMESPACE heading when no row name is as wide, and its verbs over their cells', () => {

@@ -63,6 +63,37 @@ describe('the access matrix', () => {
 		expect(matrix.incomplete).toBe(true);
 	});
 
+	it('answers get, update, patch and delete of the namespaces rows for the namespace itself, as the API server authorizes GET /api/v1/namespaces/NS', async () => {
+		const namespaces = resource('', 'namespaces', false, ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], [['status', ['get', 'patch', 'update']], ['finalize', ['update']]]);
+		// A RoleBinding in dev to get and list namespaces; a ClusterRoleBinding to patch the namespace prod only.
+		const patchProd = {verbs: ['patch'], apiGroups: [''], resources: ['namespaces'], resourceNames: ['prod']};
+		const byNamespace = {dev: {resourceRules: [{verbs: ['get', 'list'], apiGroups: [''], resources: ['namespaces']}, patchProd]}, prod: {resourceRules: [patchProd]}, [clusterWideNamespace]: {resourceRules: [patchProd]}};
+		const {source, asked} = fakeSource(byNamespace);
+		const cells = async (namespace: string, name = 'namespaces') => (await computeAccessMatrix(source, [namespaces], {namespace})).rows.find((row) => row.name === name)!.cells;
+		const dev = await cells('dev');
+		expect(dev.get).toMatchObject({state: 'allowed', name: 'dev', why: expect.stringMatching(/^namespace dev itself: rule: get,list namespaces/)});
+		// A list names no namespace: only cluster-wide rules count.
+		expect(dev.list).toMatchObject({state: 'denied'});
+		expect(dev.list!.name).toBeUndefined();
+		expect(dev.patch).toMatchObject({state: 'denied', name: 'dev'});
+		expect((await cells('prod')).patch).toMatchObject({state: 'allowed', name: 'prod'});
+		expect((await cells('prod')).get).toMatchObject({state: 'denied', name: 'prod'});
+		expect((await cells('dev', 'namespaces/status')).get).toMatchObject({state: 'denied', name: 'dev'});
+		expect(asked).toEqual([]);
+
+		// An incomplete review asks the server the question `kubectl auth can-i get namespaces/dev -n dev` sends.
+		const incomplete = fakeSource({dev: {incomplete: true}, [clusterWideNamespace]: {incomplete: true}}, (attributes) => attributes.verb === 'get' && attributes.namespace === 'dev' && attributes.name === 'dev');
+		const matrix = await computeAccessMatrix(incomplete.source, [namespaces], {namespace: 'dev', verbs: ['get', 'list']});
+		expect(matrix.rows[0]!.cells.get).toMatchObject({state: 'allowed', source: 'review', name: 'dev'});
+		expect(incomplete.asked).toEqual(
+			expect.arrayContaining([
+				{namespace: 'dev', verb: 'get', group: '', resource: 'namespaces', subresource: undefined, name: 'dev'},
+				{namespace: '', verb: 'list', group: '', resource: 'namespaces', subresource: undefined},
+				{namespace: 'dev', verb: 'get', group: '', resource: 'namespaces', subresource: 'status', name: 'dev'},
+			]),
+		);
+	});
+
 	it('shows special verbs only where a rule grants them, and keeps partial results when reviews fail', async () => {
 		const source: AccessSource = {
 			async rulesReview(namespace) {

@@ -30,6 +30,13 @@ describe('RBAC rule evaluation', () => {
 		expect(evaluate([named, rule(['get'], [''], ['configmaps'])], {verb: 'get', group: '', resource: 'configmaps'}).state).toBe('allowed');
 	});
 
+	it('allows a request on one named object when a rule names it, and denies it otherwise', () => {
+		const named = rule(['get'], [''], ['namespaces'], ['dev']);
+		expect(evaluate([named], {verb: 'get', group: '', resource: 'namespaces', name: 'dev'})).toMatchObject({state: 'allowed', rule: named});
+		expect(evaluate([named], {verb: 'get', group: '', resource: 'namespaces', name: 'prod'}).state).toBe('denied');
+		expect(evaluate([rule(['get'], [''], ['namespaces'])], {verb: 'get', group: '', resource: 'namespaces', name: 'prod'}).state).toBe('allowed');
+	});
+
 	it('matches non-resource URLs exactly or by a trailing *', () => {
 		const rules = [{verbs: ['get'], nonResourceURLs: ['/healthz', '/api/*']}];
 		expect(nonResourceAllowed(rules, 'get', '/healthz')).toBeDefined();

@@ -114,7 +114,7 @@ rules:
   verbs: ["get", "list", "watch"]
 ---
 # namespaces is cluster-scoped: bound by a RoleBinding it reaches only the namespace named like the
-# binding's (GET /api/v1/namespaces/dev), never the cluster-wide row kubehop shows. And a RoleBinding
+# binding's (GET /api/v1/namespaces/dev, the namespaces row's get in dev), never a list. And a RoleBinding
 # never grants non-resource URLs, though a rules review for its namespace lists them.
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
