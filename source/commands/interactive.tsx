@@ -238,8 +238,9 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 		},
 		async explain(cell) {
 			const {client} = await connection();
-			const {selfSubjectAccessReview} = await import('../access/reviews.ts');
-			const answer = await selfSubjectAccessReview(client, {namespace: cell.namespaced ? cell.namespace : '', verb: cell.verb, group: cell.group, resource: cell.resource, subresource: cell.subresource || undefined});
+			const [{selfSubjectAccessReview}, {accessAttributes}] = await Promise.all([import('../access/reviews.ts'), import('../access/matrix.ts')]);
+			// The question the cell answered: for a namespaces row's get, update, patch and delete, about the namespace itself.
+			const answer = await selfSubjectAccessReview(client, accessAttributes(cell, cell.verb, cell.namespace));
 			const verdict = answer.allowed ? 'allowed' : answer.denied ? 'denied' : 'not allowed';
 			return `the server says ${verdict}${answer.reason ? `: ${answer.reason}` : ' (no reason given: no rule matched)'}${answer.evaluationError ? ` [evaluation error: ${answer.evaluationError}]` : ''}`;
 		},

@@ -298,6 +298,25 @@ describe.sequential('the terminal UI in a real terminal, against the real contro
 		await tui.waitForScreen((lines) => lines.some((line) => /^pods\s+✓\s+✓\s+✗\s+✓/.test(line)), 5000, "jane's row for pods: get, list and create");
 	}, timeout);
 
+	itWithCluster('kubehop --as auditor: get on the namespaces row in dev is asked about namespace dev itself, and Enter asks the server that', async () => {
+		const tui = app(['--as', 'auditor']);
+		await tui.waitForScreen((lines) => header(lines).startsWith('kubehop as auditor admin@kubehop-local') && listLoaded(lines), 20_000, 'the app, impersonating');
+		for (let tab = 0; tab < 3; tab++) tui.keys('Tab');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('auditor  ns default')), 20_000, 'the matrix as auditor');
+		tui.keys('C-t');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('Check access in namespace: default')), 5000, 'the namespace prompt');
+		for (let index = 0; index < 'default'.length; index++) tui.keys('BSpace');
+		tui.type('dev');
+		tui.keys('Enter');
+		await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('auditor  ns dev')), 20_000, 'the matrix in dev');
+		tui.type('namespaces');
+		// RoleBinding auditor-flight-viewer in dev grants get on namespaces: GET /api/v1/namespaces/dev, nothing cluster-wide.
+		await tui.waitForScreen((lines) => lines.some((line) => /^namespaces\s+✓\s+✗\s+✗/.test(line)), 10_000, 'get allowed, list and watch denied');
+		tui.keys('Enter');
+		const explained = await tui.waitForScreen((lines) => lines.some((line) => line.startsWith('the server says')), 10_000, 'the server\'s answer');
+		expect(explained.join('\n')).toMatch(/the server says allowed: RBAC: allowed by RoleBinding "auditor-flight-viewer\/dev"/);
+	}, timeout);
+
 	itWithCluster('kubehop --as admin, for a user who may not impersonate: the Access and API panes both say so', async () => {
 		setup = multiFileKubeconfig();
 		kubectl(setup, ['config', 'use-context', 'jane@kubehop-local']);
