@@ -82,6 +82,10 @@ describe('kubehop ctx (black box)', () => {
 		// Unset in both: now nothing is active.
 		expect(kubehop(['ctx', '-u'], {env: listed}).stderr).toBe('Active context unset for kubectl.\n');
 		expect(kubehop(['ctx', '-c'], {env: listed}).status).toBe(1);
+		// Both files naming the same context: it is still the active one.
+		const same = tree.file('k/same.yaml', config('dev'));
+		const sameListed = {...env, KUBECONFIG: `${tree.file('k/first.yaml', config('dev'))}:${same}`};
+		expect(kubehop(['ctx', '-u'], {env: sameListed}).stderr).toMatch(/sets it too: the active context is still "dev"\n$/);
 	});
 
 	it('history numbers its entries as ctx -N counts them, skipping contexts no longer in the kubeconfig', () => {

@@ -176,9 +176,8 @@ function fromRules(rules: readonly ResourceRule[], row: Pick<MatrixRow, 'group' 
 	const decision = evaluate(rules, {verb, group: row.group, resource: row.resource, subresource: row.subresource, name});
 	if (decision.state === 'limited') return {state: 'limited', source: 'rules', names: decision.names, why: `only named objects: ${decision.names.join(', ')}`};
 	const object = name === undefined ? {} : {name};
-	const about = name === undefined ? '' : `namespace ${name} itself: `;
-	if (decision.state === 'allowed') return {state: 'allowed', source: 'rules', why: `${about}rule: ${describeRule(decision.rule)}`, ...object};
-	return {state: 'denied', source: 'rules', why: `${about}no rule allows it`, ...object};
+	if (decision.state === 'allowed') return {state: 'allowed', source: 'rules', why: `rule: ${describeRule(decision.rule)}`, ...object};
+	return {state: 'denied', source: 'rules', why: 'no rule allows it', ...object};
 }
 
 /** `kubectl auth can-i` says yes only to `allowed`; every other state is a no or no answer. */

@@ -131,7 +131,8 @@ async function unset(context: CommandContext): Promise<number> {
 
 	// kubectl clears only the first file's current-context (R14): a later file's now decides.
 	const {context: name, file} = result.stillSet;
-	warn(output, `current-context unset in ${shown(output.stderr, result.unsetIn)}, but ${shown(output.stderr, file)} sets it too: the active context is now "${shown(output.stderr, name)}"`);
+	const active = name === result.previous ? 'still' : 'now';
+	warn(output, `current-context unset in ${shown(output.stderr, result.unsetIn)}, but ${shown(output.stderr, file)} sets it too: the active context is ${active} "${shown(output.stderr, name)}"`);
 	return 0;
 }
 

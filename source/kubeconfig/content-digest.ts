@@ -71,6 +71,8 @@ const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.fl
 const section = (id: number, content: number[]) => [id, ...unsignedLeb(content.length), ...content];
 const text = (name: string) => vector([...name].map((character) => [character.charCodeAt(0)]));
 const constant = (value: bigint) => [op.i64Const, ...signedLeb(value)];
+/** i32.const takes a signed LEB128 too: 64 and up would read as negative in unsigned form. */
+const constant32 = (value: number) => [op.i32Const, ...signedLeb(BigInt(value))];
 
 // Locals: 0 count (i32 parameter: bytes to read, a multiple of 8 but for the last piece), 1 position
 // (i32), 2 lane one, 3 lane two, 4 word (i64). The lanes live in memory between calls, at 0 and 8.
@@ -82,20 +84,20 @@ const set = (local: number) => [op.localSet, local];
 const absorb = (lane: number, m: bigint, rotation: bigint, n: bigint) => [...get(lane), ...get(word), ...constant(m), op.i64Mul, op.i64Xor, ...constant(rotation), op.i64Rotl, ...constant(n), op.i64Mul, ...set(lane)];
 
 const body = [
-	op.i32Const, 0, op.i64Load, 3, 0, ...set(laneOne),
-	op.i32Const, 0, op.i64Load, 3, 8, ...set(laneTwo),
-	op.i32Const, ...unsignedLeb(dataStart), ...set(position),
+	...constant32(0), op.i64Load, 3, 0, ...set(laneOne),
+	...constant32(0), op.i64Load, 3, 8, ...set(laneTwo),
+	...constant32(dataStart), ...set(position),
 	op.block, noResult, op.loop, noResult,
 	// while position < dataStart + count
-	...get(position), ...get(count), op.i32Const, ...unsignedLeb(dataStart), op.i32Add, op.i32GeU, op.brIf, 1,
+	...get(position), ...get(count), ...constant32(dataStart), op.i32Add, op.i32GeU, op.brIf, 1,
 	...get(position), op.i64Load, 0, 0, ...set(word),
 	...absorb(laneOne, multipliers.m1, 31n, multipliers.n1),
 	...absorb(laneTwo, multipliers.m2, 29n, multipliers.n2),
-	...get(position), op.i32Const, 8, op.i32Add, ...set(position),
+	...get(position), ...constant32(8), op.i32Add, ...set(position),
 	op.br, 0,
 	op.end, op.end,
-	op.i32Const, 0, ...get(laneOne), op.i64Store, 3, 0,
-	op.i32Const, 0, ...get(laneTwo), op.i64Store, 3, 8,
+	...constant32(0), ...get(laneOne), op.i64Store, 3, 0,
+	...constant32(0), ...get(laneTwo), op.i64Store, 3, 8,
 	op.end,
 ];
 
@@ -155,7 +157,7 @@ export function contentDigest(...pieces: Uint8Array[]): string {
 	let one = lanes.getBigUint64(0, true);
 	let two = lanes.getBigUint64(8, true);
 	// Each lane takes in the other, then mixes until every input bit reaches every output bit.
-	one ^= (two << 32n) | (two >> 32n);
+	one ^= uint64((two << 32n) | (two >> 32n));
 	two ^= one;
 	one = xorShifted(mixed(mixed(one, 33n, multipliers.n1), 29n, multipliers.m2), 32n);
 	two = xorShifted(mixed(mixed(two, 31n, multipliers.n2), 27n, multipliers.m1), 33n);

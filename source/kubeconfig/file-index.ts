@@ -31,10 +31,6 @@ export type FileIndex = {
 
 const sentinel = 'kubehop-current-context-placeholder';
 
-export function digestOf(bytes: Buffer): string {
-	return contentDigest(bytes);
-}
-
 export function buildFileIndex(file: LoadedFile): FileIndex {
 	const text = (value: unknown) => (typeof value === 'string' ? value : '');
 	const {contexts, clusters, users} = file.config.sections;
@@ -122,7 +118,7 @@ export function withCurrentContext(index: FileIndex, currentContext: string, cur
 export type CacheHit = {index: FileIndex; segments: Segment[]};
 
 export function segmentsOf(pieces: Buffer[]): Segment[] {
-	return pieces.map((piece) => ({length: piece.length, digest: digestOf(piece)}));
+	return pieces.map((piece) => ({length: piece.length, digest: contentDigest(piece)}));
 }
 
 /** Splits a file where a switch will splice it, so that the unchanged ranges keep their digests. */
@@ -150,7 +146,7 @@ export class FileIndexCache {
 		if (entry.segments.reduce((sum, segment) => sum + segment.length, 0) !== bytes.length) return undefined;
 		let offset = 0;
 		for (const segment of entry.segments) {
-			if (digestOf(bytes.subarray(offset, offset + segment.length)) !== segment.digest) return undefined;
+			if (contentDigest(bytes.subarray(offset, offset + segment.length)) !== segment.digest) return undefined;
 			offset += segment.length;
 		}
 

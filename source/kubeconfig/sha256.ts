@@ -1,6 +1,6 @@
 // SHA-256 of a short string, for the names kubehop derives from paths (index cache files, history
 // keys). Loading node:crypto costs a few milliseconds of every start, and the app's first frame and
-// `kubehop ctx -c` need these names but never hash a file's bytes; those digests use node:crypto.
+// `kubehop ctx -c` need these names; a file's bytes go through content-digest.ts.
 
 const roundConstants = new Uint32Array([
 	0x42_8a_2f_98, 0x71_37_44_91, 0xb5_c0_fb_cf, 0xe9_b5_db_a5, 0x39_56_c2_5b, 0x59_f1_11_f1, 0x92_3f_82_a4, 0xab_1c_5e_d5, 0xd8_07_aa_98, 0x12_83_5b_01, 0x24_31_85_be, 0x55_0c_7d_c3, 0x72_be_5d_74,

@@ -194,7 +194,8 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 		return followKubeconfig({...state, kubeconfigProblem: undefined, status}, action);
 	}
 
-	// kubehop's own write, seen again: nothing to do, and nothing to filter again (40 ms at 10,000 contexts).
+	// The same names and places (kubehop's own write seen again, or only credentials changed): the list has
+	// nothing to follow, and nothing to filter again (40 ms at 10,000 contexts).
 	if (action.list.current === state.current && sameContexts(state, action.list.names, action.details)) return state;
 	const known = new Set(action.list.names);
 	const shown = new Set(state.lists.contexts.items.map((item) => item.key));
@@ -341,10 +342,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'kubeconfig-changed': {
 			const followed = followKubeconfig(state, action);
-			// The certificates of every context carry every context's name and credentials; and with the
-			// same names, a credential may have been rotated. A pane that has read them reads again.
-			if (followed.certificates !== state.certificates || state.certificates.status.kind === 'loading') return followed;
-			return followed !== state ? (state.certificates.allContexts ? reloadCertificates(followed, {}) : followed) : reloadCertificates(state, {});
+			// The Certificates pane's rows come from the files too: context names, and credentials that may
+			// have been rotated under the same names. It reads again, unless following the change already
+			// did; a read still in flight read the old files, and the new generation drops its answer.
+			return followed.certificates !== state.certificates ? followed : reloadCertificates(followed, {});
 		}
 
 		case 'kubeconfig-unreadable':
@@ -363,8 +364,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 			const details = state.details && new Map([...state.details].map(([name, detail]) => [name === action.from ? action.to : name, detail]));
 			const next = {...state, details, current: state.current === action.from ? action.to : state.current, status: {kind: 'info' as const, text: `Context "${action.from}" renamed to "${action.to}".`}};
 			const renamed = withList(next, 'contexts', {type: 'items', items, keepKey: action.to});
-			// Every context's certificate rows carry its name.
-			return renamed.certificates.allContexts ? reloadCertificates(renamed, {}) : renamed;
+			// Certificate rows carry their context's name: every context's, or the current one's.
+			return renamed.certificates.allContexts || action.from === state.current ? reloadCertificates(renamed, {}) : renamed;
 		}
 
 		case 'deleted': {

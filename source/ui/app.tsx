@@ -273,10 +273,6 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 type InkKey = Omit<KeyEvent, 'input'> & {meta: boolean};
 
 /**
- * Keys typed faster than frames can reach Ink as one chunk ("prod\r", "\t\t"), which it does not parse
- * into keys: replay such a chunk character by character, so every key means what it would have alone.
- */
-/**
  * The tab line: every title where they fit, else the others shortened, else the pane shown alone with
  * where it is: whatever the width, the highlighted tab says which pane this is.
  */
@@ -290,6 +286,10 @@ export function tabTitles(columns: number, shown: PaneId): Array<{id: PaneId; ti
 	return [{id: shown, title: `${panes[index]!.title} ${index + 1}/${panes.length}`}];
 }
 
+/**
+ * Keys typed faster than frames can reach Ink as one chunk ("prod\r", "\t\t"), which it does not parse
+ * into keys: replay such a chunk character by character, so every key means what it would have alone.
+ */
 export function splitTypedAhead(input: string, key: InkKey): KeyEvent[] {
 	// eslint-disable-next-line no-control-regex
 	if (input.length <= 1 || key.ctrl || key.meta || !/[\u0000-\u001F\u007F]/.test(input) || input.startsWith('\u001B')) return [{...key, input}];

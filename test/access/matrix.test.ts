@@ -71,7 +71,7 @@ describe('the access matrix', () => {
 		const {source, asked} = fakeSource(byNamespace);
 		const cells = async (namespace: string, name = 'namespaces') => (await computeAccessMatrix(source, [namespaces], {namespace})).rows.find((row) => row.name === name)!.cells;
 		const dev = await cells('dev');
-		expect(dev.get).toMatchObject({state: 'allowed', name: 'dev', why: expect.stringMatching(/^namespace dev itself: rule: get,list namespaces/)});
+		expect(dev.get).toMatchObject({state: 'allowed', name: 'dev', why: expect.stringMatching(/^rule: get,list namespaces/)});
 		// A list names no namespace: only cluster-wide rules count.
 		expect(dev.list).toMatchObject({state: 'denied'});
 		expect(dev.list!.name).toBeUndefined();

@@ -153,7 +153,7 @@ describe('the patched conf', () => {
 		const directory = path.join(root, 'node_modules', 'conf');
 		const load = async (copy: string) => ((await import(pathToFileURL(path.join(copy, 'dist', 'source', 'index.js')).href)) as {default: ConfClass}).default;
 		const [original, patchedConf] = await Promise.all([load(directory), load(patchedCopy(directory))]);
-		const stores = [{}, {sets: {a: 1}}, {sets: {}, other: 2}, {other: [1, {b: 2}]}, {__proto__: 1, sets: 3}];
+		const stores = [{}, {sets: {a: 1}}, {sets: {}, other: 2}, {other: [1, {b: 2}]}, {sets: 3}];
 		const outcome = (Conf: ConfClass, name: string, stored: string | undefined) => {
 			const cwd = fs.mkdtempSync(path.join(copies, `${name}-`));
 			const file = path.join(cwd, 'store.json');

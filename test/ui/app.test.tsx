@@ -399,7 +399,7 @@ describe('the kubehop app', () => {
 		expect(shown(ready(9)).certificates).toMatchObject({generation: 0, status: {kind: 'ready'}});
 	});
 
-	it('takes kubehop\'s own write, seen again by the watcher, as no change at all', () => {
+	it('takes kubehop\'s own write, seen again by the watcher, as no change to the list or the context', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: 'payments', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
 		const state = appReducer(appReducer(appReducer(createAppState(20), {type: 'loaded', list}), {type: 'details', details}), {type: 'switched', name: 'staging'});

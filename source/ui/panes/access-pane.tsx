@@ -110,9 +110,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 }
 
 function describeCell(name: string, verb: string, cell: Cell, namespace: string, namespaced: boolean): string {
-	// A namespaces row's cell about the namespace itself says so, once (a rules review's why already does).
-	const itself = cell.name === undefined || cell.why?.startsWith(`namespace ${cell.name} itself`) ? '' : ` (namespace ${cell.name} itself)`;
-	const where = namespaced ? ` in ${namespace}` : cell.name === undefined ? ' cluster-wide' : itself;
+	const where = namespaced ? ` in ${namespace}` : cell.name === undefined ? ' cluster-wide' : ` (namespace ${cell.name} itself)`;
 	const source = cell.source === 'review' ? ' (access review)' : cell.source === 'rules' ? ' (rules review)' : '';
 	return escapeForTerminal(`${cellGlyph[cell.state]} ${verb} ${name}${where}: ${cell.state}${source}${cell.why ? ` - ${cell.why}` : ''}`);
 }
