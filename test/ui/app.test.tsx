@@ -399,6 +399,20 @@ describe('the kubehop app', () => {
 		expect(shown(ready(9)).certificates).toMatchObject({generation: 0, status: {kind: 'ready'}});
 	});
 
+	it('reads the certificates again after a change elsewhere even while a read is in flight, and after renaming the current context', () => {
+		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
+		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: '', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
+		const state = appReducer(appReducer(createAppState(20, 'certificates'), {type: 'loaded', list}), {type: 'details', details});
+		expect(state.certificates.status.kind).toBe('loading');
+		// That read saw the files before staging became prod: its answer must not be kept.
+		const renamedElsewhere = appReducer(state, {type: 'kubeconfig-changed', list: {...list, names: ['dev', 'prod']}, details: new Map([['dev', details.get('dev')!], ['prod', details.get('staging')!]])});
+		expect(renamedElsewhere.certificates.generation).toBe(state.certificates.generation + 1);
+		// The current context's own rows carry its name.
+		const renamedHere = appReducer(state, {type: 'renamed', from: 'dev', to: 'dev-2'});
+		expect(renamedHere.certificates.generation).toBe(state.certificates.generation + 1);
+		expect(appReducer(state, {type: 'renamed', from: 'staging', to: 'staging-2'}).certificates.generation).toBe(state.certificates.generation);
+	});
+
 	it('takes kubehop\'s own write, seen again by the watcher, as no change to the list or the context', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: 'payments', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
