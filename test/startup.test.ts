@@ -64,4 +64,16 @@ describe('start-up of the non-interactive paths', () => {
 			expect(loaded.filter((name) => /^NativeModule (?:crypto|assert|stream|internal\/streams\/readable)$/.test(name)), args.join(' ')).toEqual([]);
 		}
 	});
+
+	it('switches under node --jitless too, which has no WebAssembly for the index digest', () => {
+		const tree = tempTree({'home/.kube/config': 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: c}\n  name: a\n- context: {cluster: c}\n  name: b\ncurrent-context: a\n'});
+		const run = (args: string[]) => spawnSync(process.execPath, ['--jitless', cliPath, ...args], {env: {PATH: process.env.PATH, NO_COLOR: '1', HOME: tree.home}, encoding: 'utf8'});
+		for (const [args, said] of [[['ctx', 'b'], 'Switched to context "b".'], [['ctx', '-'], 'Switched to context "a".'], [['ctx', '-'], 'Switched to context "b".']] as const) {
+			const result = run([...args]);
+			expect(result.status, result.stderr).toBe(0);
+			expect(result.stderr).toContain(said);
+		}
+
+		expect(tree.read('home/.kube/config')).toContain('current-context: b\n');
+	});
 });

@@ -1,3 +1,5 @@
+import {nodeCrypto} from './node-crypto.ts';
+
 // A 128-bit digest of bytes, for telling whether a file is still the one a cache entry was made from
 // (the kubeconfig index, the certificate report). It is not a cryptographic hash: it answers "did
 // these bytes change?", and anyone able to craft a kubeconfig that collides can already write it.
@@ -119,7 +121,7 @@ const window = 65_536;
 type Exports = {memory: {buffer: ArrayBuffer}; absorb: (count: number) => void};
 // The part of the WebAssembly API used here; the project's TypeScript libraries do not declare it.
 type WebAssemblyApi = {Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => {exports: unknown}};
-const {WebAssembly: webAssembly} = globalThis as unknown as {WebAssembly: WebAssemblyApi};
+const {WebAssembly: webAssembly} = globalThis as unknown as {WebAssembly?: WebAssemblyApi};
 let instance: Exports | undefined;
 
 const uint64 = (value: bigint) => BigInt.asUintN(64, value);
@@ -130,6 +132,13 @@ const xorShifted = (lane: bigint, shift: bigint) => lane ^ (lane >> shift);
 
 /** The digest of the pieces' bytes one after another, as 32 hex digits. */
 export function contentDigest(...pieces: Uint8Array[]): string {
+	// `node --jitless` has no WebAssembly: SHA-256 then, 64 hex digits, which no digest made here equals.
+	if (!webAssembly) {
+		const hash = nodeCrypto().createHash('sha256');
+		for (const piece of pieces) hash.update(piece);
+		return hash.digest('hex');
+	}
+
 	instance ??= new webAssembly.Instance(new webAssembly.Module(moduleBytes)).exports as Exports;
 	const {absorb} = instance;
 	const memory = new Uint8Array(instance.memory.buffer);
