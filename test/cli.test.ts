@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {run} from '../source/commands/run.ts';
-import {kubehop, snapshot} from './support/kubehop-binary.ts';
+import {cliPath, kubehop, snapshot} from './support/kubehop-binary.ts';
 import {tempTree} from './support/temp-tree.ts';
 
 const config = (current: string, extra = '') => `apiVersion: v1
@@ -186,6 +186,31 @@ describe('kubehop ctx (black box)', () => {
 		for (const shell of ['bash', 'zsh', 'fish']) expect(kubehop(['completion', shell], {env}).stdout).toMatch(/__complete "?\$?1?"? ?|__complete contexts/);
 		expect(kubehop(['__complete', 'contexts'], {env}).stdout.split('\n')).toContain('dev');
 		expect(kubehop(['__complete', 'namespaces'], {env}).stdout.split('\n')).toContain('payments');
+	});
+});
+
+describe('bash completion', () => {
+	/** What bash offers for `line` (its words split as bash splits them, at ':' too), with kubehop on PATH. */
+	function offered(tree: ReturnType<typeof tempTree>, line: string, words: string[]): string[] {
+		const bin = path.dirname(tree.file('bin/kubehop', `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} "$@"\n`));
+		fs.chmodSync(path.join(bin, 'kubehop'), 0o755);
+		const script = ['source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, '_kubectx_kubehop', 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
+		const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {env: {PATH: `${bin}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
+		expect(result.status, result.stderr).toBe(0);
+		return result.stdout.split('\n').filter(Boolean);
+	}
+
+	it('offers names as plain text: a name that is shell code does not run, ARNs complete past their colons, spaces are escaped', () => {
+		const tree = tempTree();
+		const marker = path.join(tree.root, 'PWNED');
+		const contexts = [`$(touch ${marker})`, 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'arn:aws:eks:us-east-1:123456789012:cluster/staging', 'my team ctx'];
+		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n${contexts.map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c}\n`).join('')}`);
+		expect(offered(tree, 'kubectx ', ['kubectx', ''])).toHaveLength(4);
+		expect(fs.existsSync(marker)).toBe(false);
+		// bash splits `arn:aws:…:cluster/s` at each ':' and replaces only the last piece.
+		expect(offered(tree, 'kubectx arn:aws:eks:us-east-1:123456789012:cluster/s', ['kubectx', 'arn', ':', 'aws', ':', 'eks', ':', 'us-east-1', ':', '123456789012', ':', 'cluster/s'])).toEqual(['cluster/staging']);
+		expect(offered(tree, 'kubectx my', ['kubectx', 'my'])).toEqual(['my\\ team\\ ctx']);
+		expect(fs.existsSync(marker)).toBe(false);
 	});
 });
 

@@ -5,20 +5,30 @@ import {currentNamespace, knownNamespaces} from './ns.ts';
 // Completion asks the binary for names (`kubehop __complete contexts|namespaces`).
 
 const scripts: Record<string, string> = {
+	// Names are never handed to compgen -W, which expands $(...) in its words: a context named so by
+	// someone else's kubeconfig would run on a Tab press. They are matched as plain text instead, and
+	// the word is taken whole up to the cursor, as bash splits it at ':' (EKS ARNs are full of them).
 	bash: `# kubehop bash completion: eval "$(kubehop completion bash)"
-_kubehop_names() { kubehop __complete "$1" 2>/dev/null; }
+_kubehop_reply_names() {
+  local line=\${COMP_LINE:0:COMP_POINT} name
+  local typed=\${line##*[[:blank:]]} cur=\${COMP_WORDS[COMP_CWORD]}
+  local strip=$(( \${#typed} - \${#cur} ))
+  COMPREPLY=()
+  while IFS= read -r name; do
+    [[ $name == "$typed"* ]] && COMPREPLY+=("$(printf '%q' "\${name:strip}")")
+  done < <(kubehop __complete "$1" 2>/dev/null)
+}
 _kubehop() {
   local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]}
   if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "ctx ns history can-i certs api proxy completion" -- "$cur")); return; fi
-  local IFS=$'\\n'
   case "$cmd" in
-    ctx) COMPREPLY=($(compgen -W "$(_kubehop_names contexts)" -- "$cur")) ;;
-    ns) COMPREPLY=($(compgen -W "$(_kubehop_names namespaces)" -- "$cur")) ;;
+    ctx) _kubehop_reply_names contexts ;;
+    ns) _kubehop_reply_names namespaces ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
   esac
 }
-_kubectx_kubehop() { local IFS=$'\\n'; COMPREPLY=($(compgen -W "$(_kubehop_names contexts)" -- "\${COMP_WORDS[COMP_CWORD]}")); }
-_kubens_kubehop() { local IFS=$'\\n'; COMPREPLY=($(compgen -W "$(_kubehop_names namespaces)" -- "\${COMP_WORDS[COMP_CWORD]}")); }
+_kubectx_kubehop() { _kubehop_reply_names contexts; }
+_kubens_kubehop() { _kubehop_reply_names namespaces; }
 complete -F _kubehop kubehop
 complete -F _kubectx_kubehop kubectx
 complete -F _kubens_kubehop kubens
