@@ -151,11 +151,12 @@ function handshakeWith(host: string, port: number, servername: string | undefine
 		const socket = tls.connect({host, port, servername, ca: [], rejectUnauthorized: false, ALPNProtocols: ['http/1.1']});
 		let raw: Buffer[] = [];
 		let response = '';
-		const timer = setTimeout(() => {
+		// 0 is kubectl's "no timeout".
+		const timer = timeoutMs > 0 ? setTimeout(() => {
 			socket.destroy();
 			if (raw.length > 0) resolve({raw, dateHeader: undefined});
 			else reject(new Error(`${host}:${port} did not complete a TLS handshake within ${timeoutMs / 1000}s`));
-		}, timeoutMs);
+		}, timeoutMs) : undefined;
 		const finish = () => {
 			clearTimeout(timer);
 			socket.destroy();

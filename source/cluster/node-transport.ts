@@ -91,10 +91,11 @@ export function sendRequest(target: ClusterTarget, url: URL, options: https.Requ
 			response.on('error', (error) => reject(new ClusterError('unreachable', `${where}: ${error.message}`)));
 			response.on('aborted', () => reject(droppedMidResponse(where)));
 		});
-		const timer = setTimeout(() => {
+		// 0 is kubectl's --request-timeout for "no timeout" (and Node's, for the socket's).
+		const timer = timeoutMs > 0 ? setTimeout(() => {
 			request.destroy();
 			reject(requestTimeout(where, timeoutMs));
-		}, timeoutMs);
+		}, timeoutMs) : undefined;
 		request.on('close', () => clearTimeout(timer));
 		request.on('timeout', () => request.destroy(new Error('socket timeout')));
 		request.on('error', (error: NodeJS.ErrnoException) => reject(networkError(where, error, timeoutMs)));

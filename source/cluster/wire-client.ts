@@ -76,10 +76,11 @@ export class WireClient {
 				else resolve(response!);
 			};
 
-			const timer = setTimeout(() => {
+			// 0 is kubectl's --request-timeout for "no timeout".
+			const timer = timeoutMs > 0 ? setTimeout(() => {
 				current?.destroy();
 				finish(new WireError('socket timeout', wireTimeout));
-			}, timeoutMs);
+			}, timeoutMs) : undefined;
 
 			const send = (connection: Connection, reused: boolean) => {
 				if (settled) return this.#keep(connection);

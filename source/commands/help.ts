@@ -21,7 +21,7 @@ FLAGS
   --kubeconfig FILE           use only FILE, like kubectl
   --json                      JSON output for lists, -c and history
   --no-color                  plain output (NO_COLOR is honoured too)
-  --request-timeout DURATION  cluster request timeout (default 5s)
+  --request-timeout DURATION  cluster request timeout (default 5s; 0: none, as kubectl)
   --as USER [--as-group G]    open the app as another identity: the Access and API panes use it
                               (with --as-uid too, as kubectl; \`kubehop --as jane\`)
   --proxy-url URL             the API pane reads through this proxy (e.g. kubectl proxy's
@@ -96,7 +96,7 @@ FLAGS
   --warn-days N               warn about what expires within N days (default 30)
   --critical-days N           critical within N days (default 7)
   --offline                   do not contact the servers
-  --request-timeout DURATION  per-handshake timeout (default 3s)
+  --request-timeout DURATION  per-handshake timeout (default 3s; 0: none, as kubectl)
   --json                      JSON output
 
 EXIT STATUS

@@ -58,6 +58,18 @@ describe.sequential('kubehop ns against the real control plane', () => {
 		expect(kubectl(kubeconfig, ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).stdout).toBe('dev');
 	});
 
+	itWithCluster('--request-timeout 0 means no timeout, as in kubectl', () => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.admin);
+		const result = kubehop(['ns', 'dev', '--request-timeout', '0'], {env});
+		expect(result.status, result.stderr).toBe(0);
+		expect(kubectl(kubeconfig, ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).stdout).toBe('dev');
+		for (const command of [['can-i', '--request-timeout', '0'], ['api', '--request-timeout', '0'], ['certs', '--request-timeout', '0']]) {
+			const answer = kubehop(command, {env});
+			expect(answer.stderr, command.join(' ')).not.toMatch(/within 0s/);
+			expect(answer.status, `${command.join(' ')}: ${answer.stderr}`).toBe(0);
+		}
+	});
+
 	itWithCluster('times out on a stopped API server with one line naming the context and server, writing nothing', () => {
 		const cluster = controlPlane()!;
 		const {kubeconfig, env} = homeFor(cluster.contexts.admin);
