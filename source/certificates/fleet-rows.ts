@@ -8,7 +8,7 @@ import type {ProbeResult, ProbeTarget} from './tls-probe.ts';
 // rowsAt makes the rows from a context's facts at a clock, so facts read back from the report cache
 // need none of the parsing either.
 
-export type Severity = 'expired' | 'critical' | 'warning' | 'ok' | 'info' | 'error';
+export type Severity = 'expired' | 'not-yet-valid' | 'critical' | 'warning' | 'ok' | 'info' | 'error';
 
 export type Thresholds = {warnDays: number; criticalDays: number};
 
@@ -40,7 +40,7 @@ export type ContextCertificates = {
 };
 
 export function severityOf(certificate: Pick<CertificateInfo, 'validity' | 'notAfter'>, now: Date, thresholds: Thresholds): Severity {
-	if (certificate.validity !== 'valid') return 'expired';
+	if (certificate.validity !== 'valid') return certificate.validity;
 	const left = certificate.notAfter.getTime() - now.getTime();
 	if (left < thresholds.criticalDays * day) return 'critical';
 	if (left < thresholds.warnDays * day) return 'warning';
@@ -61,7 +61,7 @@ export function probeRows(context: string, probe: ProbeResult, now: Date, thresh
 	}));
 }
 
-const severityOrder: Record<Severity, number> = {expired: 0, error: 1, critical: 2, warning: 3, ok: 4, info: 5};
+const severityOrder: Record<Severity, number> = {expired: 0, 'not-yet-valid': 1, error: 2, critical: 3, warning: 4, ok: 5, info: 6};
 
 /** What needs attention first: by severity, then by what expires first. */
 export function sortRows(rows: readonly FleetRow[]): FleetRow[] {
@@ -83,7 +83,7 @@ export function timeLeft(expires: Date, now: Date): string {
 
 /** cron and CI: anything expired, expiring within the warning window, or failing TLS. */
 export function needsAttention(rows: readonly FleetRow[]): boolean {
-	return rows.some((row) => row.severity === 'expired' || row.severity === 'critical' || row.severity === 'warning' || (row.severity === 'error' && row.notes.some((note) => note.startsWith('kubectl will fail'))));
+	return rows.some((row) => row.severity === 'expired' || row.severity === 'not-yet-valid' || row.severity === 'critical' || row.severity === 'warning' || (row.severity === 'error' && row.notes.some((note) => note.startsWith('kubectl will fail'))));
 }
 
 /** A CA or client certificate kubectl cannot load: every request of this context fails before reaching the server. */

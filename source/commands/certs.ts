@@ -126,12 +126,14 @@ export async function runCerts(operands: string[], context: CommandContext, now 
 	return needsAttention(report.rows) ? 1 : 0;
 }
 
-const label: Record<Severity, string> = {expired: 'EXPIRED', critical: 'CRITICAL', warning: 'WARNING', ok: 'ok', info: 'info', error: 'ERROR'};
-const colour: Record<Severity, 'red' | 'yellow' | 'green' | 'dim'> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: 'dim', error: 'red'};
+const label: Record<Severity, string> = {expired: 'EXPIRED', 'not-yet-valid': 'NOT YET VALID', critical: 'CRITICAL', warning: 'WARNING', ok: 'ok', info: 'info', error: 'ERROR'};
+const colour: Record<Severity, 'red' | 'yellow' | 'green' | 'dim'> = {expired: 'red', 'not-yet-valid': 'red', critical: 'red', warning: 'yellow', ok: 'green', info: 'dim', error: 'red'};
 
 type TimeLeft = (expires: Date, now: Date) => string;
 
 function expiresText(row: FleetRow, now: Date, timeLeft: TimeLeft): string {
+	// Not valid yet: when it will be, not how long it would last.
+	if (row.severity === 'not-yet-valid' && row.certificate) return `valid from ${row.certificate.notBefore.toISOString().slice(0, 10)} (in ${timeLeft(row.certificate.notBefore, now)})`;
 	return row.expires ? `${row.expires.toISOString().slice(0, 10)} (${timeLeft(row.expires, now)})` : '-';
 }
 
@@ -143,10 +145,11 @@ function printTable(context: CommandContext, report: CertificateReport, options:
 	const roleWidth = Math.max(4, ...report.rows.map((row) => row.role.length));
 	const expires = report.rows.map((row) => expiresText(row, now, timeLeft));
 	const expiresWidth = Math.max(7, ...expires.map((text) => text.length));
-	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(9)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(expiresWidth + 2)}SUBJECT`)];
+	const statusWidth = Math.max(7, ...report.rows.map((row) => label[row.severity].length)) + 2;
+	const lines = [paint(color, 'bold', `${'STATUS'.padEnd(statusWidth)}${'CONTEXT'.padEnd(contextWidth + 2)}${'ROLE'.padEnd(roleWidth + 2)}${'EXPIRES'.padEnd(expiresWidth + 2)}SUBJECT`)];
 	for (const [index, row] of report.rows.entries()) {
-		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(9))}${padColumns(shown(output.stdout, row.context), contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expires[index]!.padEnd(expiresWidth + 2)}${shown(output.stdout, row.summary)}`);
-		for (const note of row.notes) lines.push(`${' '.repeat(9 + contextWidth + 2)}${paint(color, note.startsWith('kubectl will fail') || note.includes('system:masters') ? 'yellow' : 'dim', shown(output.stdout, note))}`);
+		lines.push(`${paint(color, colour[row.severity], label[row.severity].padEnd(statusWidth))}${padColumns(shown(output.stdout, row.context), contextWidth + 2)}${row.role.padEnd(roleWidth + 2)}${expires[index]!.padEnd(expiresWidth + 2)}${shown(output.stdout, row.summary)}`);
+		for (const note of row.notes) lines.push(`${' '.repeat(statusWidth + contextWidth + 2)}${paint(color, note.startsWith('kubectl will fail') || note.includes('system:masters') ? 'yellow' : 'dim', shown(output.stdout, note))}`);
 	}
 
 	for (const entry of report.contexts) {

@@ -100,7 +100,9 @@ FLAGS
   --json                      JSON output
 
 EXIT STATUS
-  1 when anything is expired, expires within --warn-days, or will fail TLS; 0 otherwise.
+  1 when anything is expired or not yet valid, expires within --warn-days, or will fail TLS;
+  0 otherwise. A server that cannot be reached is shown as ERROR but does not fail the run:
+  whether its certificate is fine cannot be told.
 `;
 
 export const proxyHelp = `USAGE

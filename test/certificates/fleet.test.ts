@@ -74,7 +74,7 @@ describe('severity thresholds, with the clock injected', () => {
 		expect(at(7 * day)).toBe('warning');
 		expect(at(30 * day - 1)).toBe('warning');
 		expect(at(30 * day)).toBe('ok');
-		expect(severityOf({validity: 'not-yet-valid', notAfter: end}, new Date(0), defaultThresholds)).toBe('expired');
+		expect(severityOf({validity: 'not-yet-valid', notAfter: end}, new Date(0), defaultThresholds)).toBe('not-yet-valid');
 	});
 
 	it('rows from a kubeconfig take the same boundaries, for the CA and the client certificate alike', async () => {
@@ -133,6 +133,21 @@ describe('severity thresholds, with the clock injected', () => {
 		expect(client).toMatch(/ \d{4}-\d\d-\d\d \(45d ago\) {2}CN=admin, O=system:masters$/);
 		expect(client.indexOf('CN=')).toBe(header!.indexOf('SUBJECT'));
 		expect(client.indexOf('(45d ago)') - 11).toBe(header!.indexOf('EXPIRES'));
+	});
+
+	it('calls a certificate not yet valid so, with when it will be, and fails the run', async () => {
+		const tree = tempTree();
+		tree.file('home/.kube/config', kubeconfig({admin: {'client-certificate-data': b64(fixtures.notYetValid.pem), 'client-key-data': b64(fs.readFileSync(fixtures.notYetValid.key, 'utf8'))}}));
+		const from = new X509Certificate(fixtures.notYetValid.pem).validFrom;
+		const result = await certs(tree, ['--offline', '--json'], new Date());
+		expect(result.status).toBe(1);
+		const row = (JSON.parse(result.stdout) as {rows: Array<{role: string; severity: string}>}).rows.find((candidate) => candidate.role === 'client certificate');
+		expect(row?.severity).toBe('not-yet-valid');
+		const table = await certs(tree, ['--offline'], new Date());
+		const [header, ...lines] = table.stdout.split('\n');
+		const client = lines.find((line) => line.includes('client certificate'))!;
+		expect(client).toMatch(new RegExp(`^NOT YET VALID +admin +client certificate +valid from ${new Date(from).toISOString().slice(0, 10)} \\(in \\d+d\\) +CN=future-server`));
+		expect(client.indexOf('CN=')).toBe(header!.indexOf('SUBJECT'));
 	});
 
 	it('below a day, the time left is in hours or minutes, as a short-lived token needs', async () => {

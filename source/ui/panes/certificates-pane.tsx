@@ -12,8 +12,8 @@ import {Spinner} from './spinner.tsx';
 // The fleet table (what expires first, on top) and, for the selected row, the seed notes' checklist:
 // issuer, subject, validity, names, and what kubectl will say.
 
-const label: Record<Severity, string> = {expired: 'EXPIRED', critical: '<7d', warning: '<30d', ok: 'ok', info: 'info', error: 'ERROR'};
-const colour: Record<Severity, string | undefined> = {expired: 'red', critical: 'red', warning: 'yellow', ok: 'green', info: undefined, error: 'red'};
+const label: Record<Severity, string> = {expired: 'EXPIRED', 'not-yet-valid': 'NOT YET', critical: '<7d', warning: '<30d', ok: 'ok', info: 'info', error: 'ERROR'};
+const colour: Record<Severity, string | undefined> = {expired: 'red', 'not-yet-valid': 'red', critical: 'red', warning: 'yellow', ok: 'green', info: undefined, error: 'red'};
 
 export function CertificatesPane({state, certificates, width, color, checklist = true}: {state: ListState; certificates: CertificatesState; width: number; color: boolean; checklist?: boolean}) {
 	// The rows, and around them the filter, the column heads and the checklist (or, short of room, its verdict).
@@ -92,6 +92,7 @@ export function fleetColumns(width: number, rows: readonly FleetRow[], now: Date
 }
 
 function expires(row: FleetRow, now: Date): string {
+	if (row.severity === 'not-yet-valid' && row.certificate) return `from ${row.certificate.notBefore.toISOString().slice(0, 10)}`;
 	return row.expires ? `${row.expires.toISOString().slice(0, 10)} ${timeLeft(row.expires, now)}` : '-';
 }
 
