@@ -64,7 +64,8 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 			resource.group ? `${resource.group}/${resource.version}` : resource.version,
 			String(resource.namespaced),
 			resource.kind,
-			`[${resource.verbs.join(' ')}]`,
+			// As kubectl api-resources -o wide prints them (1.32 and 1.37 here; older kubectl printed a Go slice, [get list]).
+			resource.verbs.join(','),
 			resource.categories.join(','),
 		]);
 		const header = ['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', 'VERBS', 'CATEGORIES'];

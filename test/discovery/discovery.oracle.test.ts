@@ -13,7 +13,7 @@ import {consoleLines} from '../../source/ui/api-state.ts';
 import {contextNames} from '../cluster/control-plane/control-plane.ts';
 import {controlPlane, homeFor, itWithCluster} from '../support/control-plane.ts';
 import {cliPath} from '../support/kubehop-binary.ts';
-import {byKey, comparable, fromKubehop, parseApiResources, parseApiVersions} from '../support/kubectl-tables.ts';
+import {byKey, comparable, fromKubehop, parseApiResources, parseApiVersions, parseTable} from '../support/kubectl-tables.ts';
 import type {ApiJson} from '../../source/commands/api.ts';
 
 // `kubehop api` and the API pane's reads against a real kube-apiserver, with the version-matched kubectl
@@ -119,6 +119,15 @@ describe('kubehop api beside kubectl api-versions and api-resources', () => {
 			}
 		});
 	}
+
+	itWithCluster('prints the resource table as kubectl api-resources -o wide does, verbs and categories as comma lists', async () => {
+		const home = homeFor(contextNames.admin);
+		const [ours, theirs] = await Promise.all([kubehop(home, ['api', '--no-color']), kubectl(home, ['api-resources', '-o', 'wide'])]);
+		const cells = (text: string) => new Map(parseTable(text).map((row) => [`${row.APIVERSION} ${row.NAME}`, [row.VERBS, row.CATEGORIES]]));
+		const table = ours.stdout.slice(0, ours.stdout.indexOf('\n\n'));
+		expect(cells(table)).toEqual(cells(theirs.stdout));
+		expect(cells(table).get('v1 pods')).toEqual(['create,delete,deletecollection,get,list,patch,update,watch', 'all']);
+	});
 
 	itWithCluster("asks over the wire client: Node's http and https stay unloaded", async () => {
 		const home = homeFor(contextNames.admin);
