@@ -86,7 +86,7 @@ export function needsAttention(rows: readonly FleetRow[]): boolean {
 	return rows.some((row) => row.severity === 'expired' || row.severity === 'not-yet-valid' || row.severity === 'critical' || row.severity === 'warning' || (row.severity === 'error' && row.notes.some((note) => note.startsWith('kubectl will fail'))));
 }
 
-/** A CA or client certificate kubectl cannot load: every request of this context fails before reaching the server. */
+/** A CA, client certificate or key kubectl cannot load: every request of this context fails before reaching the server. */
 function unusable(context: string, role: string, summary: string): FleetRow {
 	return {context, role, severity: 'error', summary, notes: [`kubectl will fail: it cannot load this ${role}`]};
 }
@@ -106,7 +106,8 @@ export function clientNotes(certificate: Pick<CertificateInfo, 'commonName' | 'o
 export type ExecExpiryLookup = (recordKey: string) => {expirationTimestamp: Date; recordedAt: Date} | undefined;
 
 /** A CA bundle or client certificate as read: its certificates, or why kubectl cannot load it. */
-export type CertificateFacts = {role: 'cluster CA' | 'client certificate'; certificates: CertificateInfo[]} | {role: 'cluster CA' | 'client certificate'; unusable: string};
+/** A certificate's facts, or why kubectl cannot load it; a client key is only ever the latter. */
+export type CertificateFacts = {role: 'cluster CA' | 'client certificate'; certificates: CertificateInfo[]} | {role: 'cluster CA' | 'client certificate' | 'client key'; unusable: string};
 
 export type JwtClaims = {exp?: number; iat?: number; iss?: string; sub?: string};
 

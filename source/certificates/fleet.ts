@@ -1,3 +1,4 @@
+import {clientKeyProblem} from './key-match.ts';
 import fs from 'node:fs';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {parseCertificates} from './certificate.ts';
@@ -43,7 +44,7 @@ export function jwtClaims(token: string): JwtClaims | undefined {
 	}
 }
 
-function certificateFacts(role: CertificateFacts['role'], pem: string, now: Date): CertificateFacts {
+function certificateFacts(role: 'cluster CA' | 'client certificate', pem: string, now: Date): CertificateFacts {
 	try {
 		const certificates = parseCertificates(pem, now);
 		return certificates.length === 0 ? {role, unusable: 'no certificate in the PEM data'} : {role, certificates};
@@ -76,7 +77,15 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	if (client.error) facts.certificates.push({role: 'client certificate', unusable: client.error});
 	else if (client.pem) {
 		facts.auth = 'client certificate';
-		facts.certificates.push(certificateFacts('client certificate', client.pem, now));
+		const certificate = certificateFacts('client certificate', client.pem, now);
+		facts.certificates.push(certificate);
+		// kubectl loads the pair before any request: a key missing, unreadable or not the certificate's fails
+		// them all. (A certificate it cannot load already says so.)
+		if ('certificates' in certificate) {
+			const key = pemFrom(user['client-key-data'], user['client-key'], read);
+			const keyProblem = key.error ?? (key.pem === undefined ? `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.` : clientKeyProblem(client.pem, key.pem));
+			if (keyProblem) facts.certificates.push({role: 'client key', unusable: keyProblem});
+		}
 	}
 
 	const token = text(user.token) ?? readToken(user.tokenFile, read);

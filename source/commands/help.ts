@@ -85,8 +85,8 @@ CELLS
 export const certsHelp = `USAGE
   kubehop certs [FLAGS]       certificate expiry and TLS health of the current context
 
-  Reads the client certificate, the cluster CA bundle and token expiry from the kubeconfig,
-  then does one TLS handshake per server to check its certificate the way kubectl will:
+  Reads the client certificate (and checks its key belongs to it), the cluster CA bundle and
+  token expiry from the kubeconfig, then does one TLS handshake per server to check its certificate the way kubectl will:
   the validity, the names (SANs) and the chain against the kubeconfig's CA. When kubectl
   would fail, the exact x509 error it will print is shown. Key and token material is never printed.
 

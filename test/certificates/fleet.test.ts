@@ -1,3 +1,4 @@
+import {execFileSync, spawnSync} from 'node:child_process';
 import {X509Certificate} from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -135,6 +136,43 @@ describe('severity thresholds, with the clock injected', () => {
 		expect(client.indexOf('(45d ago)') - 11).toBe(header!.indexOf('EXPIRES'));
 	});
 
+	it('says when the client key is missing, unreadable or not the certificate\'s, with kubectl\'s own words', async () => {
+		const tree = tempTree();
+		const key = (fixture: {key: string}) => fs.readFileSync(fixture.key, 'utf8');
+		// The same keys in the other encodings openssl writes: PKCS#1 for RSA, SEC1 for EC (the fixtures' are PKCS#8).
+		const converted = (command: string[], name: string) => (execFileSync('openssl', [...command, '-out', tree.file(name)], {stdio: 'pipe'}), fs.readFileSync(tree.file(name), 'utf8'));
+		const caPkcs1 = converted(['rsa', '-in', fixtures.ca.key, '-traditional'], 'ca-pkcs1.key');
+		const adminSec1 = converted(['ec', '-in', fixtures.admin.key], 'admin-sec1.key');
+		expect(caPkcs1).toContain('BEGIN RSA PRIVATE KEY');
+		expect(adminSec1).toContain('BEGIN EC PRIVATE KEY');
+		const pair = (certificate: {pem: string}, keyPem?: string) => ({'client-certificate-data': b64(certificate.pem), ...(keyPem === undefined ? {} : {'client-key-data': b64(keyPem)})});
+		tree.file('home/.kube/config', kubeconfig({
+			'ec-pkcs8': pair(fixtures.admin, key(fixtures.admin)),
+			'ec-sec1': pair(fixtures.admin, adminSec1),
+			'rsa-pkcs8': pair(fixtures.ca, key(fixtures.ca)),
+			'rsa-pkcs1': pair(fixtures.ca, caPkcs1),
+			'ec-other-key': pair(fixtures.admin, key(fixtures.jane)),
+			'rsa-with-ec-key': pair(fixtures.ca, adminSec1),
+			'no-key': pair(fixtures.admin),
+			'key-file-gone': {'client-certificate-data': b64(fixtures.admin.pem), 'client-key': path.join(tree.root, 'gone.key')},
+		}));
+		const result = await certs(tree, ['-A', '--offline', '--json'], new Date());
+		expect(result.status).toBe(1);
+		const problems = Object.fromEntries((JSON.parse(result.stdout) as {rows: Array<{context: string; role: string; summary: string}>}).rows.filter((row) => row.role === 'client key').map((row) => [row.context, row.summary]));
+		expect(problems).toEqual({
+			'ec-other-key': 'tls: private key does not match public key',
+			'rsa-with-ec-key': 'tls: private key does not match public key',
+			'no-key': 'client-key-data or client-key must be specified for no-key to use the clientCert authentication method.',
+			'key-file-gone': `cannot read ${path.join(tree.root, 'gone.key')}: ENOENT`,
+		});
+		expect(result.stdout).not.toContain('PRIVATE KEY');
+		// kubectl's own words, before it dials anything.
+		for (const context of ['ec-other-key', 'no-key']) {
+			const kubectl = spawnSync('kubectl', ['--kubeconfig', tree.file('home/.kube/config'), '--context', context, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}, encoding: 'utf8'});
+			expect(kubectl.stderr).toContain(problems[context]!);
+		}
+	});
+
 	it('calls a certificate not yet valid so, with when it will be, and fails the run', async () => {
 		const tree = tempTree();
 		tree.file('home/.kube/config', kubeconfig({admin: {'client-certificate-data': b64(fixtures.notYetValid.pem), 'client-key-data': b64(fs.readFileSync(fixtures.notYetValid.key, 'utf8'))}}));
@@ -205,7 +243,7 @@ describe('what the API server makes of a client certificate', () => {
 
 	it('reads every certificate of a client bundle and of a CA bundle', async () => {
 		const tree = tempTree();
-		tree.file('home/.kube/config', kubeconfig({bundle: {'client-certificate-data': b64(fixtures.jane.pem + fixtures.intermediateCa.pem)}}, {server: 'https://127.0.0.1:1', 'certificate-authority': fixtures.caBundle}));
+		tree.file('home/.kube/config', kubeconfig({bundle: {'client-certificate-data': b64(fixtures.jane.pem + fixtures.intermediateCa.pem), 'client-key-data': b64(fs.readFileSync(fixtures.jane.key, 'utf8'))}}, {server: 'https://127.0.0.1:1', 'certificate-authority': fixtures.caBundle}));
 		const rows = contextCertificates(await configIn(tree), 'bundle', new Date()).rows;
 		expect(rows.map((row) => [row.role, row.certificate?.commonName])).toEqual([
 			['cluster CA 1/3', 'other-ca'],
@@ -337,6 +375,7 @@ describe('files', () => {
 		const tree = tempTree();
 		fs.mkdirSync(path.join(tree.root, 'configs', 'team', 'certs'), {recursive: true});
 		fs.copyFileSync(fixtures.jane.cert, path.join(tree.root, 'configs', 'team', 'certs', 'jane.crt'));
+		fs.copyFileSync(fixtures.jane.key, path.join(tree.root, 'configs', 'team', 'certs', 'jane.key'));
 		fs.copyFileSync(fixtures.ca.cert, path.join(tree.root, 'configs', 'ca.crt'));
 		tree.file('configs/team/config', kubeconfig({jane: {'client-certificate': 'certs/jane.crt', 'client-key': 'certs/jane.key'}}, {server: 'https://127.0.0.1:1', 'certificate-authority': '../ca.crt'}));
 		const rows = contextCertificates(await configIn(tree, 'configs/team/config'), 'jane', new Date()).rows;
@@ -346,7 +385,7 @@ describe('files', () => {
 		]);
 
 		// The same through KUBECONFIG with two files: each stanza resolves against its own file.
-		tree.file('other/place/config', JSON.stringify({apiVersion: 'v1', kind: 'Config', users: [{name: 'admin', user: {'client-certificate': '../../configs/team/certs/jane.crt'}}], contexts: [{name: 'mixed', context: {cluster: 'c', user: 'admin'}}]}));
+		tree.file('other/place/config', JSON.stringify({apiVersion: 'v1', kind: 'Config', users: [{name: 'admin', user: {'client-certificate': '../../configs/team/certs/jane.crt', 'client-key': '../../configs/team/certs/jane.key'}}], contexts: [{name: 'mixed', context: {cluster: 'c', user: 'admin'}}]}));
 		let stdout = '';
 		const status = await run({
 			argv: ['certs', '--offline', '--json', '--context', 'mixed'],
@@ -418,7 +457,7 @@ describe('kubehop certs output', () => {
 					{name: 'wrong', cluster: {server: wrong, 'certificate-authority-data': caData}},
 					{name: 'down', cluster: {server: 'https://127.0.0.1:1', 'certificate-authority-data': caData}},
 				],
-				users: [{name: 'jane', user: {'client-certificate-data': b64(fixtures.jane.pem)}}],
+				users: [{name: 'jane', user: {'client-certificate-data': b64(fixtures.jane.pem), 'client-key-data': b64(fs.readFileSync(fixtures.jane.key, 'utf8'))}}],
 				contexts: ['good', 'wrong', 'down'].map((name) => ({name, context: {cluster: name, user: 'jane'}})),
 				'current-context': 'good',
 			}),
