@@ -222,7 +222,9 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 /** Every pane that depends on the current context asks again, for `name`: a new context has its own namespaces. */
 function onContext(state: AppState, name: string): AppState {
 	const namespace = state.details?.get(name)?.namespace || 'default';
-	const switched = reloadAccess({...state, current: name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}}, {namespace: undefined});
+	// The namespaces listed were the old context's cluster's: none is offered until the new ones arrive.
+	const withoutNamespaces = withList(state, 'namespaces', {type: 'items', items: []});
+	const switched = reloadAccess({...withoutNamespaces, current: name, currentNamespace: namespace, generation: state.generation + 1, namespaces: {kind: 'loading' as const}}, {namespace: undefined});
 	const withCertificates = switched.certificates.allContexts ? switched : reloadCertificates(switched, {});
 	// The API pane reads through a proxy for the current context: a new context is a new proxy.
 	return withCertificates.api.status.kind === 'loading' && withCertificates.api.generation === 0 ? withCertificates : reloadApi(withCertificates, false);

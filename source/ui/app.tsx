@@ -173,6 +173,14 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		handled.current = request.id;
 		const fail = (error: Error) => dispatch({type: 'status', kind: 'error', text: error.message});
 		const refreshHistory = () => void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
+		// A context renamed or deleted in one file may have shadowed one of the same name in a later file,
+		// which kubectl now uses: read the files again (the watcher passes over this write), and say so.
+		const uncovered = (name: string) =>
+			void Promise.all([services.contexts(), services.details()]).then(([list, details]) => {
+				dispatch({type: 'kubeconfig-changed', list, details});
+				const file = details.get(name)?.file;
+				if (file) dispatch({type: 'status', kind: 'info', text: `Context "${name}" is now the one in ${file}, which it shadowed.`});
+			}, () => {});
 		const contextSwitched = (name: string) => {
 			if (mode === 'picker') return finish({switchedTo: name});
 			dispatch({type: 'switched', name});
@@ -192,7 +200,9 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 			case 'previous-namespace':
 				return void services.previousNamespace().then(namespaceSwitched, fail);
 			case 'rename-context':
-				return void services.renameContext(request.from, request.to).then(() => (dispatch({type: 'renamed', from: request.from, to: request.to}), refreshHistory()), fail);
+				return void services
+					.renameContext(request.from, request.to)
+					.then(() => (dispatch({type: 'renamed', from: request.from, to: request.to}), refreshHistory(), uncovered(request.from)), fail);
 			case 'explain':
 				dispatch({type: 'explained', key: request.key, text: 'asking the server…'});
 				return void services.explain(request.cell).then(
@@ -205,7 +215,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 					(error: Error) => dispatch({type: 'api-answer', path: request.path, error: error.message}),
 				);
 			case 'delete-context':
-				return void services.deleteContext(request.name).then(() => (dispatch({type: 'deleted', name: request.name}), refreshHistory()), fail);
+				return void services.deleteContext(request.name).then(() => (dispatch({type: 'deleted', name: request.name}), refreshHistory(), uncovered(request.name)), fail);
 		}
 	}, [state.request]);
 

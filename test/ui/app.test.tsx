@@ -16,7 +16,11 @@ afterEach(() => {
 	for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-function fakeServices(names: string[], current: string) {
+function fakeServices(initialNames: string[], current: string) {
+	// The kubeconfig's contexts, as renames and deletes leave them; a renamed one keeps its cluster and server.
+	const names = initialNames;
+	const origin = new Map<string, string>();
+	const originOf = (name: string) => origin.get(name) ?? name;
 	const state = {current, previous: '', namespace: 'default', kubeconfigNamespace: '', kubeconfigBroken: '', watchers: [] as Array<() => void>, renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
 	const services: UiServices = {
 		async contexts() {
@@ -24,7 +28,7 @@ function fakeServices(names: string[], current: string) {
 			return {names, current: state.current, recent: [state.current]};
 		},
 		details: async () =>
-			new Map(names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: name === state.current ? state.kubeconfigNamespace : '', server: `https://${name}.example:6443`, file: '/home/me/.kube/config', shadowedIn: [], auth: 'bearer token'}])),
+			new Map(names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${originOf(name)}`, user: 'me', namespace: name === state.current ? state.kubeconfigNamespace : '', server: `https://${originOf(name)}.example:6443`, file: '/home/me/.kube/config', shadowedIn: [], auth: 'bearer token'}])),
 		watchKubeconfig(onChange) {
 			state.watchers.push(onChange);
 			return () => void (state.watchers = state.watchers.filter((watcher) => watcher !== onChange));
@@ -44,9 +48,13 @@ function fakeServices(names: string[], current: string) {
 		previousNamespace: async () => (state.namespace = 'default'),
 		async renameContext(from, to) {
 			state.renamed.push(`${from}=>${to}`);
+			names.splice(names.indexOf(from), 1, to);
+			origin.set(to, originOf(from));
+			if (state.current === from) state.current = to;
 		},
 		async deleteContext(name) {
 			state.deleted.push(name);
+			if (names.includes(name)) names.splice(names.indexOf(name), 1);
 		},
 		history: async () => [{name: state.current, at: '2026-11-28T10:00:00.000Z', exists: true}, {name: 'gone-ctx', at: '2026-11-27T10:00:00.000Z', exists: false}],
 		async access(namespace) {
@@ -136,7 +144,7 @@ function start(names: string[], current: string, mode: 'picker' | 'app' = 'app',
 	const exits: Array<{switchedTo?: string; namespace?: string}> = [];
 	const instance = render(<App services={services} mode={mode} pane={pane} color={false} onExit={(result) => exits.push(result)} />);
 	cleanups.push(() => instance.unmount());
-	return {...instance, state, exits};
+	return {...instance, state, exits, services};
 }
 
 const names = ['dev', 'staging', 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'evil\u001B]0;pwned\u0007'];
@@ -265,7 +273,7 @@ describe('the kubehop app', () => {
 	});
 
 	it('asks before deleting or renaming, and does nothing when the answer is no', async () => {
-		const app = start(names, 'dev');
+		const app = start([...names], 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4') && text.includes('cl-dev'));
 		app.stdin.write('\u0004');
 		await until(app.lastFrame, (text) => text.includes('Delete context "dev" from its kubeconfig file? y/N'));
@@ -287,6 +295,23 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('renamed to'));
 		expect(app.state.renamed).toHaveLength(1);
 		expect(app.state.renamed[0]).toMatch(/=>.*-x$/);
+	});
+
+	it('after deleting a context that shadowed one of the same name in a later file, shows and says that one', async () => {
+		const app = start(['dev', 'staging'], 'dev');
+		await until(app.lastFrame, (text) => text.includes('2/2') && text.includes('cl-dev'));
+		const details = app.services.details;
+		// KUBECONFIG=a:b, both defining dev: once a's is gone, kubectl uses b's.
+		app.services.deleteContext = async (name) => void app.state.deleted.push(name);
+		app.services.details = async () => new Map([...(await details())].map(([name, detail]) => [name, name === 'dev' ? {...detail, cluster: 'cl-b', file: '/home/me/b.yaml'} : detail]));
+		app.stdin.write('\u0004');
+		await until(app.lastFrame, (text) => text.includes('y/N'));
+		app.stdin.write('y');
+		const frame = await until(app.lastFrame, (text) => text.includes('Context "dev" is now the one in /home/me/b.yaml, which it shadowed.'));
+		expect(app.state.deleted).toEqual(['dev']);
+		expect(frame.split('\n')[0]).toMatch(/^kubehop dev {2}ns default {2}user me/);
+		expect(frame).not.toContain('not in the kubeconfig');
+		expect(frame).toContain('2/2');
 	});
 
 	it('renames the current context in the app and keeps its header and preview', async () => {
@@ -411,6 +436,18 @@ describe('the kubehop app', () => {
 		const renamedHere = appReducer(state, {type: 'renamed', from: 'dev', to: 'dev-2'});
 		expect(renamedHere.certificates.generation).toBe(state.certificates.generation + 1);
 		expect(appReducer(state, {type: 'renamed', from: 'staging', to: 'staging-2'}).certificates.generation).toBe(state.certificates.generation);
+	});
+
+	it('offers no namespace of the old context while the new context\'s are loading', () => {
+		const plain = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, return: false, escape: false, ctrl: false, tab: false, shift: false, backspace: false, delete: false, meta: false};
+		const list = {names: ['prod', 'slow'], current: 'prod', recent: []};
+		let state = appReducer(appReducer(createAppState(20, 'namespaces'), {type: 'loaded', list}), {type: 'namespaces', list: {names: ['default', 'kube-system', 'payments'], current: 'default', verified: true}, generation: 0});
+		expect(state.lists.namespaces.items).toHaveLength(3);
+		// Switched to a context whose server is slow to answer: its namespaces are not prod's.
+		state = appReducer(state, {type: 'switched', name: 'slow'});
+		expect(state.namespaces.kind).toBe('loading');
+		expect(state.lists.namespaces.items).toEqual([]);
+		expect(appReducer(state, {type: 'key', key: {...plain, input: '', return: true}}).request).toBeUndefined();
 	});
 
 	it('takes kubehop\'s own write, seen again by the watcher, as no change to the list or the context', () => {
