@@ -424,7 +424,9 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 	if (state.prompt) return promptReducer(state, state.prompt, key);
 	const list = (listAction: ListAction) => withList(state, state.pane, listAction);
 	const request = (body: RequestBody): AppState => ({...state, request: {id: (state.request?.id ?? 0) + 1, ...body} as Request});
-	const binding = actionFor(key, scopesOf(state), activeList(state).query === '');
+	// Over the API pane's answer no filter shows: q quits and ? helps, as the footer says, whatever the filter behind holds.
+	const answerShown = state.pane === 'api' && state.api.console !== undefined;
+	const binding = actionFor(key, scopesOf(state), answerShown || activeList(state).query === '');
 	switch (binding?.action) {
 		case 'quit':
 			return request({kind: 'quit'});
@@ -531,6 +533,7 @@ function keyReducer(state: AppState, key: KeyEvent): AppState {
 			return {...state, prompt: binding.action === 'delete' ? {kind: 'confirm-delete', name} : {kind: 'rename', name, value: name}};
 		}
 		default:
+			if (answerShown) return state;
 			if (key.backspace || key.delete) return list({type: 'backspace'});
 			// Typing goes to the filter, as in fzf.
 			// eslint-disable-next-line no-control-regex
