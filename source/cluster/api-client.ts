@@ -70,7 +70,9 @@ function clientFor(target: ClusterTarget, base: URL, send: Send, close: () => vo
 	let requests = 0;
 	const request = (method: 'GET' | 'POST', path: string, accept: string, body?: unknown) => {
 		requests++;
-		return send(method, new URL(path.replace(/^\//, ''), base), {Accept: accept}, body === undefined ? undefined : JSON.stringify(body));
+		// Appended to the base, never resolved against it: `http://elsewhere/x` or `http:x` typed as a path
+		// must stay a path on this server (as kubectl get --raw sends it), not a request to another host.
+		return send(method, new URL(`${base.href}${path.replace(/^\//, '')}`), {Accept: accept}, body === undefined ? undefined : JSON.stringify(body));
 	};
 
 	return {

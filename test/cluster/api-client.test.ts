@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {describe, expect} from 'vitest';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {describe, expect, it} from 'vitest';
 import {whoAmI} from '../../source/access/access-check.ts';
-import {connect} from '../../source/cluster/api-client.ts';
+import {connect, connectThroughProxy} from '../../source/cluster/api-client.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {contextNames} from './control-plane/control-plane.ts';
@@ -111,5 +113,35 @@ describe('the API client', () => {
 		expect(identity.username).toBe('bob');
 		expect(identity.groups).toEqual(expect.arrayContaining(['team-a', 'team-b,with-comma']));
 		expect(client.requests).toBe(1);
+	});
+});
+
+describe('paths', () => {
+	it('sends a path that looks like a URL to the same server, as a path, never to the host it names', async () => {
+		const seen: Array<{server: string; url: string}> = [];
+		const listen = (name: string) =>
+			new Promise<http.Server>((resolve) => {
+				const server = http.createServer((request, response) => {
+					seen.push({server: name, url: request.url ?? ''});
+					response.end('{}');
+				});
+				server.listen(0, '127.0.0.1', () => resolve(server));
+			});
+		const [proxy, elsewhere] = await Promise.all([listen('proxy'), listen('elsewhere')]);
+		const [proxyPort, elsewherePort] = [proxy, elsewhere].map((server) => (server.address() as AddressInfo).port);
+		const client = connectThroughProxy(`http://127.0.0.1:${proxyPort}`);
+		try {
+			for (const typed of [`http://127.0.0.1:${elsewherePort}/x`, `http:127.0.0.1:${elsewherePort}/x`, '/api/v1']) await client.raw('GET', typed);
+		} finally {
+			client.close();
+			proxy.close();
+			elsewhere.close();
+		}
+
+		expect(seen).toEqual([
+			{server: 'proxy', url: `/http://127.0.0.1:${elsewherePort}/x`},
+			{server: 'proxy', url: `/http:127.0.0.1:${elsewherePort}/x`},
+			{server: 'proxy', url: '/api/v1'},
+		]);
 	});
 });
