@@ -243,6 +243,15 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 	const asLabel = impersonating ? `as ${label(impersonating, 24)} ` : '';
 	const contextLabel = label(state.current || '(no current context)', Math.max(10, columns - 1 - 'kubehop '.length - textWidth(asLabel) - textWidth(namespaceLabel)));
 	const whoAndWhere = details ? truncateEnd(`  user ${label(details.user, 24)}  ${label(details.server, 40)}`, Math.max(0, columns - 1 - 'kubehop '.length - textWidth(asLabel) - textWidth(contextLabel) - textWidth(namespaceLabel))) : '';
+	// Below the chrome plus three list rows, lines would be squeezed onto one another: say so instead.
+	if (rows < chromeRows + 3) {
+		return (
+			<Box width={columns} height={rows} overflowY="hidden">
+				<Text wrap="truncate">{`kubehop needs ${chromeRows + 3} rows; this terminal has ${rows}. q quits.`}</Text>
+			</Box>
+		);
+	}
+
 	return (
 		<Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
 			{/* One line each, whatever the width: a wrapped header would push the frame past the terminal. */}

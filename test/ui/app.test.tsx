@@ -468,6 +468,17 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
 	});
 
+	it('says so on a terminal too short for its lines, rather than drawing them on one another', async () => {
+		const app = start(names, 'dev');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		Object.defineProperty(app.stdout, 'rows', {value: 7, configurable: true});
+		app.stdout.emit('resize');
+		await until(app.lastFrame, (text) => text.trimEnd() === 'kubehop needs 9 rows; this terminal has 7. q quits.');
+		Object.defineProperty(app.stdout, 'rows', {value: 24, configurable: true});
+		app.stdout.emit('resize');
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+	});
+
 	it('puts each Access mark under its heading at every cell width', async () => {
 		const app = start(names, 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));
