@@ -144,7 +144,9 @@ export function fuzzyFilter(query: string, items: readonly Searchable[], candida
 				const id = fields[base + field]!;
 				if (id < 0) continue;
 				const score = scoreOf(prepared, id, word);
-				if (score >= 0) best = Math.max(best, field === 0 ? score : score * 0.9);
+				// 0.75: a name that starts with the word, or has it at a word's start, ranks above an exact
+				// match in another field (typing `jane` means jane@prod before the context whose user is jane).
+				if (score >= 0) best = Math.max(best, field === 0 ? score : score * 0.75);
 			}
 
 			totals[index] = best < 0 ? -1 : totals[index]! + best;

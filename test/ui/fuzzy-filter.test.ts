@@ -18,6 +18,9 @@ describe('the fuzzy filter', () => {
 	it('ranks a match in the name over one in another field', () => {
 		const items = [entry('staging', 'eks-prod'), entry('prod-eu', 'gke'), entry('dev', 'kind')];
 		expect(labels('prod', items)).toEqual(['prod-eu', 'staging']);
+		// Even an exact match elsewhere (the user jane) ranks below a name that starts with the word, or has it at a word's start.
+		const people = [entry('a-only', 'cluster-a', 'jane'), entry('jane@kubehop-local', 'kubehop-local', 'admin'), entry('team-jane-eu', 'c', 'bob')];
+		expect(labels('jane', people)).toEqual(['jane@kubehop-local', 'team-jane-eu', 'a-only']);
 	});
 
 	it('needs every word somewhere, each inside one field, as fzf does', () => {
