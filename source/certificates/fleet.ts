@@ -1,7 +1,7 @@
-import {clientKeyProblem} from './key-match.ts';
 import fs from 'node:fs';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {parseCertificates} from './certificate.ts';
+import {clientKeyProblem} from './key-match.ts';
 import {defaultThresholds, rowsAt, type CertificateFacts, type ContextCertificates, type ContextFacts, type ExecExpiryLookup, type JwtClaims, type Thresholds} from './fleet-rows.ts';
 
 // Every context's credentials and cluster CA as facts, from the kubeconfig alone; rowsAt (fleet-rows.ts)
@@ -17,15 +17,19 @@ export type ReadFile = (file: string) => string;
 const readUtf8: ReadFile = (file) => fs.readFileSync(file, 'utf8');
 
 /** Inline data wins over a file, as in client-go; a file that cannot be read is a note, not a crash. */
-function pemFrom(data: unknown, file: unknown, read: ReadFile): {pem?: string; source: string; error?: string} {
+function pemFrom(data: unknown, file: unknown, read: ReadFile): {pem?: string; source: string; error?: string; code?: string} {
 	if (text(data)) return {pem: Buffer.from(text(data)!, 'base64').toString('utf8'), source: 'inline data'};
 	if (!text(file)) return {source: 'none'};
 	try {
 		return {pem: read(text(file)!), source: text(file)!};
 	} catch (error) {
-		return {source: text(file)!, error: `cannot read ${text(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`};
+		const {code} = error as NodeJS.ErrnoException;
+		return {source: text(file)!, code, error: `cannot read ${text(file)}: ${code ?? (error as Error).message}`};
 	}
 }
+
+// Go's words for the errors a key file most often meets, as kubectl prints them.
+const goErrorText: Record<string, string> = {ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory'};
 
 /** The claims of a JWT, without checking its signature: only `exp`, `iat`, `iss` and `sub` are kept. */
 export function jwtClaims(token: string): JwtClaims | undefined {
@@ -83,7 +87,8 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 		// them all. (A certificate it cannot load already says so.)
 		if ('certificates' in certificate) {
 			const key = pemFrom(user['client-key-data'], user['client-key'], read);
-			const keyProblem = key.error ?? (key.pem === undefined ? `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.` : clientKeyProblem(client.pem, key.pem));
+			const unreadable = key.error && (key.code && goErrorText[key.code] ? `unable to read client-key ${key.source} for ${userName} due to open ${key.source}: ${goErrorText[key.code]}` : key.error);
+			const keyProblem = unreadable || (key.pem === undefined ? `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.` : clientKeyProblem(client.pem, key.pem));
 			if (keyProblem) facts.certificates.push({role: 'client key', unusable: keyProblem});
 		}
 	}

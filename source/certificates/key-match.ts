@@ -14,12 +14,13 @@ type PublicKey = {algorithm: string; key: string};
 /** kubectl's error for this pair, or undefined when it will load it (or this cannot tell). */
 export function clientKeyProblem(certificatePem: string, keyPem: string): string | undefined {
 	const key = privateKeyBlock(keyPem);
-	if (!key) return 'tls: failed to find any PEM data in key input';
+	if (!key) return /-----BEGIN CERTIFICATE-----/.test(keyPem) ? 'tls: found a certificate rather than a key in the PEM for the private key' : 'tls: failed to find any PEM data in key input';
 	try {
 		const ofCertificate = certificatePublicKey(pemBytes(certificatePem, 'CERTIFICATE'));
 		const ofKey = key.label === 'ENCRYPTED PRIVATE KEY' ? undefined : privateKeyPublicKey(key.der, key.label);
 		if (!ofCertificate || !ofKey) return undefined;
-		return ofCertificate.algorithm === ofKey.algorithm && ofCertificate.key === ofKey.key ? undefined : 'tls: private key does not match public key';
+		if (ofCertificate.algorithm !== ofKey.algorithm) return 'tls: private key type does not match public key type';
+		return ofCertificate.key === ofKey.key ? undefined : 'tls: private key does not match public key';
 	} catch {
 		// DER this cannot walk: left to kubectl, which says more than a guess here would.
 		return undefined;
@@ -74,7 +75,23 @@ function certificatePublicKey(der: Buffer): PublicKey | undefined {
 	const oid = oidText(der, oidElement.start, oidElement.end);
 	// The key is the BIT STRING's bytes after its unused-bits count: RSAPublicKey, or an EC point.
 	if (oid === rsaEncryption) return {algorithm: oid, key: rsaNumbers(der, derElement(der, bits.start + 1), 0)};
-	if (oid === ecPublicKey) return {algorithm: oid, key: der.toString('hex', bits.start + 1, bits.end)};
+	if (oid === ecPublicKey) return ecKey(der.subarray(bits.start + 1, bits.end));
+	return undefined;
+}
+
+/**
+ * An EC point as X and the parity of Y: what an uncompressed point (04 X Y) and a compressed one (02 or
+ * 03, then X) of the same key share. Go works the point out from the private number, so a key written
+ * with either form pairs with a certificate holding the other; any other form is not judged.
+ */
+function ecKey(point: Uint8Array): PublicKey | undefined {
+	const form = point[0];
+	if (form === 0x04 && point.length % 2 === 1) {
+		const size = (point.length - 1) / 2;
+		return {algorithm: ecPublicKey, key: `${Buffer.from(point.subarray(1, 1 + size)).toString('hex')}:${point.at(-1)! & 1}`};
+	}
+
+	if ((form === 0x02 || form === 0x03) && point.length > 1) return {algorithm: ecPublicKey, key: `${Buffer.from(point.subarray(1)).toString('hex')}:${form & 1}`};
 	return undefined;
 }
 
@@ -100,5 +117,5 @@ function ecPoint(der: Buffer, sequence: DerElement): PublicKey | undefined {
 	if (!tagged) return undefined;
 	const bits = derElement(der, tagged.start);
 	if (bits.tag !== 0x03) throw new RangeError('malformed EC public key');
-	return {algorithm: ecPublicKey, key: der.toString('hex', bits.start + 1, bits.end)};
+	return ecKey(der.subarray(bits.start + 1, bits.end));
 }

@@ -143,12 +143,17 @@ describe('severity thresholds, with the clock injected', () => {
 		const converted = (command: string[], name: string) => (execFileSync('openssl', [...command, '-out', tree.file(name)], {stdio: 'pipe'}), fs.readFileSync(tree.file(name), 'utf8'));
 		const caPkcs1 = converted(['rsa', '-in', fixtures.ca.key, '-traditional'], 'ca-pkcs1.key');
 		const adminSec1 = converted(['ec', '-in', fixtures.admin.key], 'admin-sec1.key');
+		const adminCompressed = converted(['ec', '-in', fixtures.admin.key, '-conv_form', 'compressed'], 'admin-compressed.key');
+		const adminCompressedPkcs8 = converted(['pkcs8', '-topk8', '-nocrypt', '-in', tree.file('admin-compressed.key')], 'admin-compressed-pkcs8.key');
 		expect(caPkcs1).toContain('BEGIN RSA PRIVATE KEY');
 		expect(adminSec1).toContain('BEGIN EC PRIVATE KEY');
 		const pair = (certificate: {pem: string}, keyPem?: string) => ({'client-certificate-data': b64(certificate.pem), ...(keyPem === undefined ? {} : {'client-key-data': b64(keyPem)})});
 		tree.file('home/.kube/config', kubeconfig({
 			'ec-pkcs8': pair(fixtures.admin, key(fixtures.admin)),
 			'ec-sec1': pair(fixtures.admin, adminSec1),
+			'ec-compressed': pair(fixtures.admin, adminCompressed),
+			'ec-compressed-pkcs8': pair(fixtures.admin, adminCompressedPkcs8),
+			'certificate-as-key': pair(fixtures.admin, fixtures.admin.pem),
 			'rsa-pkcs8': pair(fixtures.ca, key(fixtures.ca)),
 			'rsa-pkcs1': pair(fixtures.ca, caPkcs1),
 			'ec-other-key': pair(fixtures.admin, key(fixtures.jane)),
@@ -161,15 +166,18 @@ describe('severity thresholds, with the clock injected', () => {
 		const problems = Object.fromEntries((JSON.parse(result.stdout) as {rows: Array<{context: string; role: string; summary: string}>}).rows.filter((row) => row.role === 'client key').map((row) => [row.context, row.summary]));
 		expect(problems).toEqual({
 			'ec-other-key': 'tls: private key does not match public key',
-			'rsa-with-ec-key': 'tls: private key does not match public key',
+			'rsa-with-ec-key': 'tls: private key type does not match public key type',
+			'certificate-as-key': 'tls: found a certificate rather than a key in the PEM for the private key',
 			'no-key': 'client-key-data or client-key must be specified for no-key to use the clientCert authentication method.',
-			'key-file-gone': `cannot read ${path.join(tree.root, 'gone.key')}: ENOENT`,
+			'key-file-gone': `unable to read client-key ${path.join(tree.root, 'gone.key')} for key-file-gone due to open ${path.join(tree.root, 'gone.key')}: no such file or directory`,
 		});
 		expect(result.stdout).not.toContain('PRIVATE KEY');
 		// kubectl's own words, before it dials anything.
-		for (const context of ['ec-other-key', 'no-key']) {
+		for (const context of ['ec-pkcs8', 'ec-sec1', 'ec-compressed', 'ec-compressed-pkcs8', 'rsa-pkcs8', 'rsa-pkcs1', ...Object.keys(problems)]) {
 			const kubectl = spawnSync('kubectl', ['--kubeconfig', tree.file('home/.kube/config'), '--context', context, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}, encoding: 'utf8'});
-			expect(kubectl.stderr).toContain(problems[context]!);
+			// Where kubehop sees no problem, kubectl loads the pair and fails only at the dial (nothing listens on port 1).
+			if (problems[context]) expect(kubectl.stderr, context).toContain(problems[context]!);
+			else expect(kubectl.stderr, context).toMatch(/connection refused|127\.0\.0\.1:1/);
 		}
 	});
 
