@@ -194,7 +194,7 @@ describe('bash completion', () => {
 	function offered(tree: ReturnType<typeof tempTree>, line: string, words: string[]): string[] {
 		const bin = path.dirname(tree.file('bin/kubehop', `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} "$@"\n`));
 		fs.chmodSync(path.join(bin, 'kubehop'), 0o755);
-		const script = ['source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, '_kubectx_kubehop', 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
+		const script = ['set -u', 'source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, '_kubectx_kubehop', 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
 		const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {env: {PATH: `${bin}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
 		expect(result.status, result.stderr).toBe(0);
 		return result.stdout.split('\n').filter(Boolean);
@@ -209,7 +209,10 @@ describe('bash completion', () => {
 		expect(fs.existsSync(marker)).toBe(false);
 		// bash splits `arn:aws:…:cluster/s` at each ':' and replaces only the last piece.
 		expect(offered(tree, 'kubectx arn:aws:eks:us-east-1:123456789012:cluster/s', ['kubectx', 'arn', ':', 'aws', ':', 'eks', ':', 'us-east-1', ':', '123456789012', ':', 'cluster/s'])).toEqual(['cluster/staging']);
+		expect(offered(tree, 'kubectx arn:', ['kubectx', 'arn', ':'])).toEqual([':aws:eks:us-east-1:123456789012:cluster/prod', ':aws:eks:us-east-1:123456789012:cluster/staging']);
 		expect(offered(tree, 'kubectx my', ['kubectx', 'my'])).toEqual(['my\\ team\\ ctx']);
+		// After bash has put in a shared prefix with its escapes, the next Tab goes on from it.
+		expect(offered(tree, 'kubectx my\\ team\\ ', ['kubectx', 'my\\ team\\ '])).toEqual(['my\\ team\\ ctx']);
 		expect(fs.existsSync(marker)).toBe(false);
 	});
 });

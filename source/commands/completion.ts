@@ -7,15 +7,22 @@ import {currentNamespace, knownNamespaces} from './ns.ts';
 const scripts: Record<string, string> = {
 	// Names are never handed to compgen -W, which expands $(...) in its words: a context named so by
 	// someone else's kubeconfig would run on a Tab press. They are matched as plain text instead, and
-	// the word is taken whole up to the cursor, as bash splits it at ':' (EKS ARNs are full of them).
+	// the word is put back together from the pieces bash splits it into at ':' (EKS ARNs are full of
+	// them); only the last piece is replaced, so each answer drops what comes before it.
 	bash: `# kubehop bash completion: eval "$(kubehop completion bash)"
 _kubehop_reply_names() {
-  local line=\${COMP_LINE:0:COMP_POINT} name
-  local typed=\${line##*[[:blank:]]} cur=\${COMP_WORDS[COMP_CWORD]}
+  local i=$COMP_CWORD cur=\${COMP_WORDS[COMP_CWORD]} typed name quoted
+  typed=$cur
+  while (( i > 1 )) && [[ \${COMP_WORDS[i]} == : || \${COMP_WORDS[i-1]} == : ]]; do
+    (( i-- )); typed=\${COMP_WORDS[i]}$typed
+  done
   local strip=$(( \${#typed} - \${#cur} ))
+  typed=\${typed//\\\\/}; typed=\${typed#[\\"\\']}
   COMPREPLY=()
   while IFS= read -r name; do
-    [[ $name == "$typed"* ]] && COMPREPLY+=("$(printf '%q' "\${name:strip}")")
+    [[ $name == "$typed"* ]] || continue
+    printf -v quoted '%q' "\${name:strip}"
+    COMPREPLY+=("$quoted")
   done < <(kubehop __complete "$1" 2>/dev/null)
 }
 _kubehop() {
