@@ -85,7 +85,11 @@ export type AppAction =
 	| {type: 'namespaces-failed'; message: string; generation: number}
 	| {type: 'history'; entries: readonly HistoryEntry[]}
 	| {type: 'switched'; name: string}
-	| {type: 'kubeconfig-changed'; list: ContextList; details: ReadonlyMap<string, ContextDetails>}
+	/**
+	 * After kubehop's own rename or delete of `edited`: `generation` is the state's the files were read for
+	 * (a switch since makes them older news, dropped).
+	 */
+	| {type: 'kubeconfig-changed'; list: ContextList; details: ReadonlyMap<string, ContextDetails>; generation?: number; edited?: string}
 	| {type: 'kubeconfig-unreadable'; message: string}
 	| {type: 'namespace-switched'; name: string}
 	| {type: 'status'; kind: 'info' | 'error'; text: string}
@@ -208,8 +212,9 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 		return {...onContext(next, action.list.current), status: {kind: 'info', text: `The current context was changed outside kubehop: ${where}.`}};
 	}
 
-	// The same name may now point elsewhere: every pane asks again, as after a switch.
-	if (before && after && (before.cluster !== after.cluster || before.user !== after.user || before.server !== after.server || before.file !== after.file)) {
+	// The same name may now point elsewhere (or, its definition deleted, at the one it shadowed in a later
+	// file): every pane asks again, as after a switch.
+	if ((!before && after) || (before && after && (before.cluster !== after.cluster || before.user !== after.user || before.server !== after.server || before.file !== after.file))) {
 		return {...onContext(next, action.list.current), status: {kind: 'info', text: `Context "${action.list.current}" was changed outside kubehop.`}};
 	}
 
@@ -217,6 +222,12 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 	if (!after || namespace === state.currentNamespace) return next;
 	const moved = {...next, currentNamespace: namespace, status: {kind: 'info' as const, text: `The namespace was changed outside kubehop: now "${namespace}".`}};
 	return state.access.namespace === undefined ? reloadAccess(moved, {}) : moved;
+}
+
+/** A context renamed or deleted in one file may have shadowed one of the same name in a later file, which kubectl now uses. */
+function withUncovered(state: AppState, {edited, details}: {edited?: string; details: ReadonlyMap<string, ContextDetails>}): AppState {
+	const file = edited === undefined ? undefined : details.get(edited)?.file;
+	return file ? {...state, status: {kind: 'info', text: `Context "${edited}" is now the one in ${file}, which it shadowed.`}} : state;
 }
 
 /** Every pane that depends on the current context asks again, for `name`: a new context has its own namespaces. */
@@ -343,7 +354,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		}
 
 		case 'kubeconfig-changed': {
-			const followed = followKubeconfig(state, action);
+			// Read after a rename or delete, but a switch has been made since: what was read is older than that.
+			if (action.generation !== undefined && action.generation !== state.generation) return state;
+			const followed = withUncovered(followKubeconfig(state, action), action);
 			// The Certificates pane's rows come from the files too: context names, and credentials that may
 			// have been rotated under the same names. It reads again, unless following the change already
 			// did; a read still in flight read the old files, and the new generation drops its answer.

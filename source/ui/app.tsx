@@ -174,13 +174,9 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		const fail = (error: Error) => dispatch({type: 'status', kind: 'error', text: error.message});
 		const refreshHistory = () => void services.history().then((entries) => dispatch({type: 'history', entries}), () => {});
 		// A context renamed or deleted in one file may have shadowed one of the same name in a later file,
-		// which kubectl now uses: read the files again (the watcher passes over this write), and say so.
+		// which kubectl now uses: read the files again (the watcher passes over this write).
 		const uncovered = (name: string) =>
-			void Promise.all([services.contexts(), services.details()]).then(([list, details]) => {
-				dispatch({type: 'kubeconfig-changed', list, details});
-				const file = details.get(name)?.file;
-				if (file) dispatch({type: 'status', kind: 'info', text: `Context "${name}" is now the one in ${file}, which it shadowed.`});
-			}, () => {});
+			void Promise.all([services.contexts(), services.details()]).then(([list, details]) => dispatch({type: 'kubeconfig-changed', list, details, generation: state.generation, edited: name}), () => {});
 		const contextSwitched = (name: string) => {
 			if (mode === 'picker') return finish({switchedTo: name});
 			dispatch({type: 'switched', name});
@@ -219,8 +215,15 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 		}
 	}, [state.request]);
 
+	const tooShort = rows < chromeRows + 3;
 	useInput((input, key) => {
 		noteInput();
+		// Nothing is shown to act on: only quitting works (q, Esc or Ctrl-C, whatever the filter holds).
+		if (tooShort) {
+			if (input === 'q' || key.escape || (key.ctrl && input === 'c')) dispatch({type: 'key', key: {...key, input: 'c', ctrl: true}});
+			return;
+		}
+
 		for (const single of splitTypedAhead(input, key)) dispatch({type: 'key', key: single});
 	});
 
@@ -244,7 +247,7 @@ export function App({services, mode, pane: opening = 'contexts', color, initial,
 	const contextLabel = label(state.current || '(no current context)', Math.max(10, columns - 1 - 'kubehop '.length - textWidth(asLabel) - textWidth(namespaceLabel)));
 	const whoAndWhere = details ? truncateEnd(`  user ${label(details.user, 24)}  ${label(details.server, 40)}`, Math.max(0, columns - 1 - 'kubehop '.length - textWidth(asLabel) - textWidth(contextLabel) - textWidth(namespaceLabel))) : '';
 	// Below the chrome plus three list rows, lines would be squeezed onto one another: say so instead.
-	if (rows < chromeRows + 3) {
+	if (tooShort) {
 		return (
 			<Box width={columns} height={rows} overflowY="hidden">
 				<Text wrap="truncate">{`kubehop needs ${chromeRows + 3} rows; this terminal has ${rows}. q quits.`}</Text>

@@ -450,6 +450,20 @@ describe('the kubehop app', () => {
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '', return: true}}).request).toBeUndefined();
 	});
 
+	it('after deleting the current context that shadowed another, asks every pane again for the uncovered one; older news is dropped', () => {
+		const list = {names: ['dev', 'staging'], current: 'dev', recent: []};
+		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: '', server: `https://${name}:6443`, file: '/a.yaml', shadowedIn: [], auth: 'token'}]));
+		const deleted = appReducer(appReducer(appReducer(createAppState(20), {type: 'loaded', list}), {type: 'details', details}), {type: 'deleted', name: 'dev'});
+		const uncovered = new Map([...details, ['dev', {...details.get('dev')!, cluster: 'cl-b', server: 'https://b:6443', file: '/b.yaml'}]]);
+		const read = {type: 'kubeconfig-changed' as const, list, details: uncovered, generation: deleted.generation, edited: 'dev'};
+		const after = appReducer(deleted, read);
+		expect(after.access.generation).toBe(deleted.access.generation + 1);
+		expect(after.status).toEqual({kind: 'info', text: 'Context "dev" is now the one in /b.yaml, which it shadowed.'});
+		// Read for the state before a switch the user made meanwhile: dropped.
+		const switched = appReducer(deleted, {type: 'switched', name: 'staging'});
+		expect(appReducer(switched, read)).toBe(switched);
+	});
+
 	it('takes kubehop\'s own write, seen again by the watcher, as no change to the list or the context', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: ['dev']};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: 'c', user: 'me', namespace: 'payments', server: 'https://c:6443', file: '/k', shadowedIn: [], auth: 'token'}]));
@@ -468,15 +482,29 @@ describe('the kubehop app', () => {
 		await until(app.lastFrame, (text) => text.includes('gone-ctx'));
 	});
 
-	it('says so on a terminal too short for its lines, rather than drawing them on one another', async () => {
-		const app = start(names, 'dev');
+	it('says so on a terminal too short for its lines, rather than drawing them on one another; only quitting works there', async () => {
+		const app = start([...names], 'dev');
 		await until(app.lastFrame, (text) => text.includes('4/4'));
-		Object.defineProperty(app.stdout, 'rows', {value: 7, configurable: true});
-		app.stdout.emit('resize');
+		const resize = (rows: number) => {
+			Object.defineProperty(app.stdout, 'rows', {value: rows, configurable: true});
+			app.stdout.emit('resize');
+		};
+
+		resize(7);
 		await until(app.lastFrame, (text) => text.trimEnd() === 'kubehop needs 9 rows; this terminal has 7. q quits.');
-		Object.defineProperty(app.stdout, 'rows', {value: 24, configurable: true});
-		app.stdout.emit('resize');
+		resize(24);
 		await until(app.lastFrame, (text) => text.includes('4/4'));
+		resize(7);
+		await until(app.lastFrame, (text) => text.startsWith('kubehop needs 9 rows'));
+		// Unseen, nothing acts: not Enter, not Ctrl-D then y; q, read after them, quits.
+		app.stdin.write('\r');
+		app.stdin.write('\u0004');
+		app.stdin.write('y');
+		app.stdin.write('q');
+		await until(() => String(app.exits.length), (count) => count === '1');
+		expect(app.exits).toEqual([{}]);
+		expect(app.state.deleted).toEqual([]);
+		expect(app.state.current).toBe('dev');
 	});
 
 	it('puts each Access mark under its heading at every cell width', async () => {
