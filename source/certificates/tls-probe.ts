@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import {X509Certificate} from 'node:crypto';
 import {describeCertificate, distinguishedName, pemCertificates, subjectAltNames, type CertificateInfo} from './certificate.ts';
 import {certificatePool, chainError, goCertificate, validityError, type GoCertificate} from './go-verify.ts';
+import {tlsHandshakeLimitMs} from '../cluster/cluster-error.ts';
 
 // The live API-server certificate: one TLS handshake to the `server` URL, then the same three checks
 // Go's crypto/x509 makes for kubectl, in its order (leaf validity, then the name, then the chain), so
@@ -151,12 +152,13 @@ function handshakeWith(host: string, port: number, servername: string | undefine
 		const socket = tls.connect({host, port, servername, ca: [], rejectUnauthorized: false, ALPNProtocols: ['http/1.1']});
 		let raw: Buffer[] = [];
 		let response = '';
-		// 0 is kubectl's "no timeout".
-		const timer = timeoutMs > 0 ? setTimeout(() => {
+		// 0, kubectl's "no request timeout", still leaves client-go's handshake limit: a probe never waits forever.
+		const limitMs = timeoutMs > 0 ? timeoutMs : tlsHandshakeLimitMs;
+		const timer = setTimeout(() => {
 			socket.destroy();
 			if (raw.length > 0) resolve({raw, dateHeader: undefined});
-			else reject(new Error(`${host}:${port} did not complete a TLS handshake within ${timeoutMs / 1000}s`));
-		}, timeoutMs) : undefined;
+			else reject(new Error(`${host}:${port} did not complete a TLS handshake within ${limitMs / 1000}s`));
+		}, limitMs);
 		const finish = () => {
 			clearTimeout(timer);
 			socket.destroy();

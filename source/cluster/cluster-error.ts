@@ -30,6 +30,9 @@ export function targetText({context, server}: {context: string; server: string})
 	return context ? `context "${context}" (${server})` : `the proxy at ${server}`;
 }
 
+/** client-go's TLSHandshakeTimeout: how long kubectl waits for a handshake, whatever --request-timeout says. */
+export const tlsHandshakeLimitMs = 10_000;
+
 /** Set on the error a connection fails with when its server does not pass kubectl's checks. */
 export const serverNotVerified = 'KUBEHOP_SERVER_NOT_VERIFIED';
 

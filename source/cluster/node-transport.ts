@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type {Duplex} from 'node:stream';
 import type tls from 'node:tls';
-import {ClusterError, droppedMidResponse, networkError, requestTimeout, serverNotVerified, targetText} from './cluster-error.ts';
+import {ClusterError, droppedMidResponse, networkError, requestTimeout, serverNotVerified, targetText, tlsHandshakeLimitMs} from './cluster-error.ts';
 import type {ClusterTarget, RawResponse} from './api-client.ts';
 import {loadVerifier, ServerJudge, type Verification} from './server-verification.ts';
 
@@ -57,8 +57,9 @@ class KubectlVerifyingAgent extends https.Agent {
 		});
 		// The request does not hold this socket yet: a server that never finishes the handshake (a stopped
 		// API server) would keep it, and the process, alive after the request itself has timed out.
-		const limit = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 30_000;
-		socket.setTimeout(limit, () => socket.destroy(new Error('socket timeout')));
+		// Without a request timeout (--request-timeout 0), client-go's own TLS handshake limit, and its words.
+		const requestLimit = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : undefined;
+		socket.setTimeout(requestLimit ?? tlsHandshakeLimitMs, () => socket.destroy(new Error(requestLimit ? 'socket timeout' : 'net/http: TLS handshake timeout')));
 		// TLSSocket's own 'connect' listener, which sends the hello, runs before this one.
 		socket.once('connect', loadVerifier);
 		socket.once('secureConnect', () => {

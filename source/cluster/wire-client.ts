@@ -1,6 +1,6 @@
 import tls from 'node:tls';
 import type {RawResponse} from './api-client.ts';
-import {serverNotVerified} from './cluster-error.ts';
+import {serverNotVerified, tlsHandshakeLimitMs} from './cluster-error.ts';
 import {loadVerifier, type ServerJudge} from './server-verification.ts';
 
 // HTTP/1.1 over Node's tls, for kubehop's own requests to an API server: a GET or a small JSON POST, the
@@ -159,7 +159,10 @@ export class WireClient {
 		this.#sockets.add(socket);
 		socket.once('close', () => this.#sockets.delete(socket));
 		const ready = new Promise<Connection>((resolve, reject) => {
+			// client-go gives a TLS handshake 10 s whatever the request timeout, none (0) included.
+			const handshake = setTimeout(() => fail(new WireError('net/http: TLS handshake timeout', 'ETIMEDOUT')), tlsHandshakeLimitMs);
 			const fail = (error: Error) => {
+				clearTimeout(handshake);
 				socket.removeListener('error', fail);
 				socket.removeListener('close', closed);
 				socket.destroy();
@@ -172,6 +175,7 @@ export class WireClient {
 			if (this.judge) socket.once('connect', loadVerifier);
 			socket.once('secureConnect', () => {
 				const ready = () => {
+					clearTimeout(handshake);
 					socket.removeListener('error', fail);
 					socket.removeListener('close', closed);
 					resolve({socket, context: options.secureContext});

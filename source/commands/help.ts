@@ -96,7 +96,7 @@ FLAGS
   --warn-days N               warn about what expires within N days (default 30)
   --critical-days N           critical within N days (default 7)
   --offline                   do not contact the servers
-  --request-timeout DURATION  per-handshake timeout (default 3s; 0: none, as kubectl)
+  --request-timeout DURATION  per-handshake timeout (default 3s; 0: kubectl's own 10s handshake limit)
   --json                      JSON output
 
 EXIT STATUS

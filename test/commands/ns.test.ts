@@ -107,6 +107,22 @@ describe('kubehop ns when the server cannot be asked', () => {
 		expect(tree.read('home/.kube/config')).toContain('namespace: team-a');
 	});
 
+	it('with --request-timeout 0 still gives a TLS handshake kubectl\'s 10 s, in its words, against a server that never answers', async () => {
+		const sockets: net.Socket[] = [];
+		const server = net.createServer((socket) => void sockets.push(socket));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const {port} = server.address() as net.AddressInfo;
+		try {
+			const tree = tempTree({'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:${port}\ncontexts:\n- name: silent\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: silent\n`});
+			const checked = kubehop(['ns', 'team-a', '--request-timeout', '0'], {env: {HOME: tree.home}});
+			expect(checked.status).toBe(1);
+			expect(checked.stderr).toContain(`context "silent" (https://127.0.0.1:${port}) is unreachable: net/http: TLS handshake timeout`);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			server.close();
+		}
+	}, 30_000);
+
 	it('offers --force too when the credentials cannot be read, and only a broken kubeconfig stops it', async () => {
 		const config = `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user:\n    client-certificate: missing.crt\n    client-key: missing.key\ncurrent-context: a\n`;
 		const tree = tempTree({'home/.kube/config': config});
