@@ -55,6 +55,9 @@ export async function connect(config: MergedKubeconfig, contextName: string, tim
  */
 export function connectThroughProxy(proxyUrl: string, timeoutMs = defaultTimeoutMs): ApiClient {
 	const base = new URL(proxyUrl.endsWith('/') ? proxyUrl : `${proxyUrl}/`);
+	// Paths are appended to the base's text: a query or fragment on --proxy-url would end up in front of them.
+	base.search = '';
+	base.hash = '';
 	// No context: the proxy holds it, and errors name the proxy (targetText).
 	const target = {context: '', server: proxyUrl};
 	let agent: Promise<http.Agent> | undefined;

@@ -114,7 +114,9 @@ export function parseDuration(text: string): number {
 	if (!match) throw new UsageError(`invalid duration "${text}": use a value like 5s, 500ms or 1m`);
 	const amount = Number(match[1]);
 	const unit = match[2] ?? 's';
-	return Math.round(amount * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
+	const ms = amount * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000);
+	// Only a zero means "no timeout": 0.4ms is a (very short) limit, not none.
+	return ms === 0 ? 0 : Math.max(1, Math.round(ms));
 }
 
 export type CommandFlag = {
