@@ -2,7 +2,6 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseDuration} from '../source/commands/arguments.ts';
 import {run} from '../source/commands/run.ts';
 import {cliPath, kubehop, snapshot} from './support/kubehop-binary.ts';
 import {tempTree} from './support/temp-tree.ts';
@@ -187,13 +186,6 @@ describe('kubehop ctx (black box)', () => {
 		for (const shell of ['bash', 'zsh', 'fish']) expect(kubehop(['completion', shell], {env}).stdout).toMatch(/__complete "?\$?1?"? ?|__complete contexts/);
 		expect(kubehop(['__complete', 'contexts'], {env}).stdout.split('\n')).toContain('dev');
 		expect(kubehop(['__complete', 'namespaces'], {env}).stdout.split('\n')).toContain('payments');
-	});
-});
-
-describe('durations', () => {
-	it('reads kubectl-style durations; only a zero means no timeout', () => {
-		expect([parseDuration('5s'), parseDuration('500ms'), parseDuration('1m'), parseDuration('2'), parseDuration('0'), parseDuration('0s'), parseDuration('0.4ms')]).toEqual([5000, 500, 60_000, 2000, 0, 0, 1]);
-		expect(() => parseDuration('soon')).toThrow(/invalid duration "soon"/);
 	});
 });
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {commandFlags, impersonationFlags, parseArguments, withContextAfterCommand} from '../../source/commands/arguments.ts';
+import {commandFlags, impersonationFlags, parseArguments, parseDuration, withContextAfterCommand} from '../../source/commands/arguments.ts';
 import {UsageError} from '../../source/errors/kubehop-error.ts';
 
 describe('command flags', () => {
@@ -33,5 +33,12 @@ describe('--context before the command', () => {
 		expect(() => withContextAfterCommand(['--context'])).toThrow('flag --context needs a value');
 		expect(() => withContextAfterCommand(['--context', 'prod'])).toThrow(UsageError);
 		expect(() => withContextAfterCommand(['--context', 'prod', 'ctx', 'dev'])).toThrow('--context goes with a command that acts on one context');
+	});
+});
+
+describe('durations', () => {
+	it('reads kubectl-style durations; only a zero means no timeout', () => {
+		expect([parseDuration('5s'), parseDuration('500ms'), parseDuration('1m'), parseDuration('2'), parseDuration('0'), parseDuration('0s'), parseDuration('0.4ms')]).toEqual([5000, 500, 60_000, 2000, 0, 0, 1]);
+		expect(() => parseDuration('soon')).toThrow(/invalid duration "soon"/);
 	});
 });
