@@ -191,10 +191,10 @@ describe('kubehop ctx (black box)', () => {
 
 describe('bash completion', () => {
 	/** What bash offers for `line` (its words split as bash splits them, at ':' too), with kubehop on PATH. */
-	function offered(tree: ReturnType<typeof tempTree>, line: string, words: string[]): string[] {
+	function offered(tree: ReturnType<typeof tempTree>, line: string, words: string[], completer = '_kubectx_kubehop'): string[] {
 		const bin = path.dirname(tree.file('bin/kubehop', `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} "$@"\n`));
 		fs.chmodSync(path.join(bin, 'kubehop'), 0o755);
-		const script = ['set -u', 'source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, '_kubectx_kubehop', 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
+		const script = ['set -u', 'source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, completer, 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
 		const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {env: {PATH: `${bin}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
 		expect(result.status, result.stderr).toBe(0);
 		return result.stdout.split('\n').filter(Boolean);
@@ -214,6 +214,16 @@ describe('bash completion', () => {
 		// After bash has put in a shared prefix with its escapes, the next Tab goes on from it.
 		expect(offered(tree, 'kubectx my\\ team\\ ', ['kubectx', 'my\\ team\\ '])).toEqual(['my\\ team\\ ctx']);
 		expect(fs.existsSync(marker)).toBe(false);
+	});
+
+	it('finds the command after global flags (an ARN value included), and offers the flags each command\'s help defines', () => {
+		const tree = tempTree({'home/.kube/config': config('dev')});
+		const arn = ['arn', ':', 'aws', ':', 'eks', ':', 'us-east-1', ':', '123456789012', ':', 'cluster/prod'];
+		expect(offered(tree, 'kubehop --context arn:aws:eks:us-east-1:123456789012:cluster/prod ctx d', ['kubehop', '--context', ...arn, 'ctx', 'd'], '_kubehop')).toEqual(['dev']);
+		expect(offered(tree, 'kubehop --kubeconfig x ', ['kubehop', '--kubeconfig', 'x', ''], '_kubehop')).toContain('certs');
+		expect(offered(tree, 'kubectx --cu', ['kubectx', '--cu'])).toEqual(['--current']);
+		expect(offered(tree, 'kubehop certs --of', ['kubehop', 'certs', '--of'], '_kubehop')).toEqual(['--offline']);
+		expect(offered(tree, 'kubehop can-i --as-', ['kubehop', 'can-i', '--as-'], '_kubehop')).toEqual(['--as-group', '--as-uid']);
 	});
 });
 

@@ -1,8 +1,20 @@
 import {UsageError} from '../errors/kubehop-error.ts';
 import type {CommandContext} from './command-context.ts';
+import {apiHelp, canIHelp, certsHelp, ctxHelp, historyHelp, mainHelp, nsHelp, proxyHelp} from './help.ts';
 import {currentNamespace, knownNamespaces} from './ns.ts';
 
-// Completion asks the binary for names (`kubehop __complete contexts|namespaces`).
+// Completion asks the binary for names (`kubehop __complete contexts|namespaces`); the flags it offers
+// are the ones each command's help defines, so the two cannot drift apart.
+
+/** The flags a help text defines: those in its left-hand column (`-c, --current`, `--json`). */
+export function flagsIn(help: string): string[] {
+	const flags = help.split('\n').flatMap((line) => [...line.matchAll(/(?:^|[\s,[])(--?[a-zA-Z][\w-]*)(?=[\s,=\]]|$)/g)].filter((match) => match.index < 28).map((match) => match[1]!));
+	// `-N` stands for a number in `ctx -N`.
+	return [...new Set(flags)].filter((flag) => flag !== '-N');
+}
+
+const globalFlags = flagsIn(mainHelp);
+const commandFlags = (help: string) => [...new Set([...flagsIn(help), ...globalFlags])].join(' ');
 
 const scripts: Record<string, string> = {
 	// Names are never handed to compgen -W, which expands $(...) in its words: a context named so by
@@ -25,17 +37,39 @@ _kubehop_reply_names() {
     COMPREPLY+=("$quoted")
   done < <(kubehop __complete "$1" 2>/dev/null)
 }
+_kubehop_flags() {
+  case "$1" in
+    ctx) echo "${commandFlags(ctxHelp)}" ;;
+    ns) echo "${commandFlags(nsHelp)}" ;;
+    history) echo "${commandFlags(historyHelp)}" ;;
+    can-i) echo "${commandFlags(canIHelp)}" ;;
+    certs) echo "${commandFlags(certsHelp)}" ;;
+    api) echo "${commandFlags(apiHelp)}" ;;
+    proxy) echo "${commandFlags(proxyHelp)}" ;;
+    *) echo "${globalFlags.join(' ')}" ;;
+  esac
+}
 _kubehop() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]}
-  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "ctx ns history can-i certs api proxy completion" -- "$cur")); return; fi
+  local cur=\${COMP_WORDS[COMP_CWORD]} cmd='' i
+  # The command is the first word that is neither a global flag nor its value (nor a piece of one split at ':').
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    case \${COMP_WORDS[i]} in
+      --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) (( i++ )) ;;
+      :) (( i++ )) ;;
+      -*) ;;
+      *) [[ \${COMP_WORDS[i+1]-} == : ]] || { cmd=\${COMP_WORDS[i]}; break; } ;;
+    esac
+  done
+  if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags "$cmd")" -- "$cur")); return; fi
   case "$cmd" in
+    '') COMPREPLY=($(compgen -W "ctx ns history can-i certs api proxy completion" -- "$cur")) ;;
     ctx) _kubehop_reply_names contexts ;;
     ns) _kubehop_reply_names namespaces ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
   esac
 }
-_kubectx_kubehop() { _kubehop_reply_names contexts; }
-_kubens_kubehop() { _kubehop_reply_names namespaces; }
+_kubectx_kubehop() { if [[ \${COMP_WORDS[COMP_CWORD]} == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags ctx)" -- "\${COMP_WORDS[COMP_CWORD]}")); else _kubehop_reply_names contexts; fi; }
+_kubens_kubehop() { if [[ \${COMP_WORDS[COMP_CWORD]} == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags ns)" -- "\${COMP_WORDS[COMP_CWORD]}")); else _kubehop_reply_names namespaces; fi; }
 complete -F _kubehop kubehop
 complete -F _kubectx_kubehop kubectx
 complete -F _kubens_kubehop kubens
