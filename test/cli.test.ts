@@ -232,6 +232,8 @@ describe('bad input: a clear error naming the file, a non-zero exit, nothing wri
 	const good = config('dev');
 	const cases: Case[] = [
 		{name: 'malformed YAML', files: {'k/config': 'contexts:\n- name: [unclosed\n'}, args: ['ctx', 'dev'], message: /k\/config.*invalid YAML/},
+		// One Latin-1 byte: read as U+FFFD, every offset after it was off, and a switch spliced the wrong bytes.
+		...[['ctx', 'gke_proj_europe-west1-b_staging'], ['ns', 'x', '--force'], ['ctx', '-d', 'dev']].map((args): Case => ({name: `bytes that are not UTF-8 (${args.join(' ')})`, files: {'k/config': good}, args, message: /k\/config": line 1: not UTF-8 text/, prepare: (root) => fs.writeFileSync(path.join(root, 'k', 'config'), Buffer.concat([Buffer.from('# caf\xe9\n', 'latin1'), Buffer.from(good)]))})),
 		{name: 'a directory in KUBECONFIG', files: {'k/config': good, 'k/dir/x': ''}, env: (root) => ({KUBECONFIG: `${root}/k/config:${root}/k/dir`}), args: ['ctx', 'dev'], message: /k\/dir.*is a directory/},
 		{name: 'duplicate names in one file', files: {'k/config': good.replace('name: gke_proj_europe-west1-b_staging', 'name: dev')}, args: ['ctx', 'dev'], message: /k\/config.*contexts\[2\]\.name.*duplicate name "dev"/},
 		{name: 'an unquoted YAML 1.1 boolean', files: {'k/config': good.replace('namespace: payments', 'namespace: yes')}, args: ['ns', 'dev', '--force'], message: /k\/config.*contexts\[1\]\.context\.namespace.*quote it/},

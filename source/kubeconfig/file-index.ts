@@ -63,7 +63,7 @@ function templateFor(file: LoadedFile): CurrentContextTemplate | undefined {
 }
 
 // Bumped whenever validation rules or the index shape change, so no entry outlives the rules that made it.
-const cacheFormat = 7;
+const cacheFormat = 8;
 
 /**
  * The file's fingerprint, as digests (content-digest.ts) of consecutive byte ranges split around current-context's

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import {KubeconfigFileError} from '../errors/kubehop-error.ts';
@@ -54,6 +55,9 @@ export function readKubeconfigBytes(file: string): Buffer | undefined {
 
 export async function parseKubeconfigFile(file: string, bytes: Buffer): Promise<LoadedFile> {
 	const text = bytes.toString('utf8');
+	// kubectl refuses bytes that are not UTF-8; read with U+FFFD in their place, every offset after them
+	// would be off, and a switch would splice the wrong bytes.
+	if (!isUtf8(bytes)) throw new KubeconfigFileError(file, 'not UTF-8 text (kubectl: yaml: invalid UTF-8)', undefined, text.slice(0, text.indexOf('\uFFFD')).split('\n').length);
 	let document: ParsedDocument;
 	try {
 		document = await parseKubeconfigYaml(text);
