@@ -107,7 +107,7 @@ export type ExecExpiryLookup = (recordKey: string) => {expirationTimestamp: Date
 
 /** A CA bundle or client certificate as read: its certificates, or why kubectl cannot load it. */
 /** A certificate's facts, or why kubectl cannot load it; a client key is only ever the latter. */
-export type CertificateFacts = {role: 'cluster CA' | 'client certificate'; certificates: CertificateInfo[]} | {role: 'cluster CA' | 'client certificate' | 'client key'; unusable: string};
+export type CertificateFacts = {role: 'cluster CA' | 'client certificate'; certificates: CertificateInfo[]} | {role: 'cluster CA' | 'client certificate' | 'client key' | 'token'; unusable: string};
 
 export type JwtClaims = {exp?: number; iat?: number; iss?: string; sub?: string};
 

@@ -93,7 +93,10 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 		}
 	}
 
-	const token = text(user.token) ?? readToken(user.tokenFile, read);
+	// As client-go picks it: a readable tokenFile over an inline token.
+	const fromFile = readToken(user.tokenFile, read);
+	if (fromFile.error && !text(user.token)) facts.certificates.push({role: 'token', unusable: fromFile.error});
+	const token = fromFile.token ?? text(user.token);
 	if (token) {
 		facts.auth = facts.auth === 'none' ? 'token' : `${facts.auth} + token`;
 		facts.token = {role: 'token', claims: jwtClaims(token)};
@@ -129,12 +132,13 @@ export function contextCertificates(config: MergedKubeconfig, contextName: strin
 	return rowsAt(contextFacts(config, contextName, now, options), now, thresholds, execExpiry);
 }
 
-function readToken(file: unknown, read: ReadFile): string | undefined {
-	if (!text(file)) return undefined;
+function readToken(file: unknown, read: ReadFile): {token?: string; error?: string} {
+	if (!text(file)) return {};
 	try {
-		return read(text(file)!).trim() || undefined;
-	} catch {
-		return undefined;
+		return {token: read(text(file)!).trim() || undefined};
+	} catch (error) {
+		const {code} = error as NodeJS.ErrnoException;
+		return {error: `open ${text(file)}: ${(code && goErrorText[code]) ?? (error as Error).message}`};
 	}
 }
 

@@ -18,7 +18,7 @@ import type {ContextFacts, ReadFile} from './fleet.ts';
 // certificates as they describe themselves, a token's claims, a plugin's record key.
 
 // Bumped whenever the facts change shape or meaning, so that no entry outlives the code that made it.
-const cacheFormat = 3;
+const cacheFormat = 4;
 
 type StoredCertificateFacts = {role: string; certificates: number[]} | {role: string; unusable: string};
 

@@ -222,7 +222,7 @@ const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'ba
 function directCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, ca: Buffer | undefined): Credentials | undefined {
 	if (user.exec || user['auth-provider'] || cluster['proxy-url']) return undefined;
 	const options = transportOptions(cluster, user, server, ca);
-	const token = text(user.token) ?? readTokenFile(user.tokenFile);
+	const token = bearerToken(user);
 	const basic = text(user.username) && text(user.password) ? `Basic ${Buffer.from(`${text(user.username)}:${text(user.password)}`).toString('base64')}` : undefined;
 	const authorization = token ? `Bearer ${token}` : basic;
 	options.headers = authorization ? {Authorization: authorization} : {};
@@ -326,7 +326,7 @@ async function clientNodeCredentials(contextName: string, context: {user: string
 				certFile: user['client-certificate'] ?? undefined,
 				keyData: user['client-key-data'] ?? undefined,
 				keyFile: user['client-key'] ?? undefined,
-				token: (user.token as string | undefined) ?? readTokenFile(user.tokenFile),
+				token: bearerToken(user),
 				username: user.username ?? undefined,
 				password: user.password ?? undefined,
 				exec: user.exec ?? undefined,
@@ -353,12 +353,21 @@ function parseJson<T>(target: ClusterTarget, response: RawResponse): T {
 	}
 }
 
-function readTokenFile(file: unknown): string | undefined {
-	if (typeof file !== 'string' || file === '') return undefined;
+/**
+ * The bearer token as client-go picks it: a readable tokenFile over an inline token (what the file
+ * last said wins), the inline token when the file cannot be read, and kubectl's error when there is
+ * no token but an unreadable file (sending the request anonymously would only mislead).
+ */
+export function bearerToken(user: Record<string, unknown>): string | undefined {
+	const inline = text(user.token);
+	const tokenFile = text(user.tokenFile);
+	if (!tokenFile) return inline;
 	try {
-		return fs.readFileSync(file, 'utf8').trim();
-	} catch {
-		return undefined;
+		return fs.readFileSync(tokenFile, 'utf8').trim();
+	} catch (error) {
+		if (inline) return inline;
+		const {code} = error as NodeJS.ErrnoException;
+		throw new KubehopError(`open ${tokenFile}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
 	}
 }
 

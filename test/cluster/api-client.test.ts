@@ -48,6 +48,32 @@ describe('the API client', () => {
 		expect(certs.stdout + certs.stderr).not.toContain(token);
 	});
 
+	itWithCluster('picks the token as client-go does: a readable tokenFile over an inline token; an unreadable one alone fails, as in kubectl', async () => {
+		const {kubeconfig} = homeFor(contextNames.admin);
+		const config = await configOf(kubeconfig);
+		const token = (config.users.get('my-monitoring-sa')!.data.token as string).trim();
+		const directory = path.dirname(kubeconfig);
+		fs.writeFileSync(path.join(directory, 'sa-token'), `${token}\n`);
+		const users = `users:\n- name: file-over-token\n  user:\n    token: not-a-valid-token\n    tokenFile: sa-token\n- name: missing-file\n  user:\n    tokenFile: missing-token\n- name: token-over-missing-file\n  user:\n    token: ${token}\n    tokenFile: missing-token\n`;
+		const contexts = ['file-over-token', 'missing-file', 'token-over-missing-file'].map((user) => `- context:\n    cluster: kubehop-local\n    user: ${user}\n  name: ${user}\n`).join('');
+		fs.writeFileSync(kubeconfig, `${fs.readFileSync(kubeconfig, 'utf8').trimEnd()}\n`.replace(/^users:\n/m, users).replace(/^contexts:\n/m, `contexts:\n${contexts}`));
+		const read = await configOf(kubeconfig);
+		const whoKubectlSays = (context: string) => kubectl(kubeconfig, ['--context', context, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
+		for (const context of ['file-over-token', 'token-over-missing-file']) {
+			const who = await whoAmI(await connect(read, context));
+			expect(who.username, context).toBe('system:serviceaccount:default:my-monitoring-sa');
+			expect(whoKubectlSays(context).stdout, context).toBe(who.username);
+		}
+
+		const missing = path.join(directory, 'missing-token');
+		await expect(connect(read, 'missing-file').then(whoAmI)).rejects.toThrow(`open ${missing}: no such file or directory`);
+		expect(whoKubectlSays('missing-file').stderr).toContain(`open ${missing}: no such file or directory`);
+		// certs says so too, and fails the run.
+		const certs = kubehop(['certs', '--context', 'missing-file', '--offline'], {env: {HOME: path.dirname(directory), KUBECONFIG: kubeconfig}});
+		expect(certs.status).toBe(1);
+		expect(certs.stdout).toContain(`open ${missing}: no such file or directory`);
+	});
+
 	itWithCluster('uses the client certificate an exec plugin hands out, and the cluster CA it is told about', async () => {
 		const {kubeconfig} = homeFor(contextNames.admin);
 		const config = await configOf(kubeconfig);
