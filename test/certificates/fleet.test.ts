@@ -371,9 +371,10 @@ describe('files', () => {
 		expect(rows('directory')).toEqual([caError, ['client certificate', 'error', `cannot read ${tree.root}: EISDIR`]]);
 		expect(rows('garbage')).toEqual([caError, ['client certificate', 'error', 'no certificate in the PEM data']]);
 		expect(rows('broken')[1]).toEqual(['client certificate', 'error', expect.stringMatching(/^not a readable certificate: /)]);
-		expect(rows('missingToken')).toEqual([caError]);
+		// kubectl stops at a tokenFile it cannot read (open …: no such file or directory), when there is no other token.
+		expect(rows('missingToken')).toEqual([caError, ['token', 'error', `open ${path.join(tree.root, 'nope', 'token')}: no such file or directory`]]);
 		const result = await certs(tree, ['--offline', '-A', '--json'], new Date());
-		expect(JSON.parse(result.stdout).rows.filter((row: {severity: string}) => row.severity === 'error')).toHaveLength(9);
+		expect(JSON.parse(result.stdout).rows.filter((row: {severity: string}) => row.severity === 'error')).toHaveLength(10);
 		// A CA or client certificate kubectl cannot load fails every request: cron and CI must hear of it.
 		expect(contextCertificates(config, 'garbage', new Date()).rows.every((row) => row.notes.some((note) => note.startsWith('kubectl will fail')))).toBe(true);
 		expect(result.status).toBe(1);
