@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {describe, expect, it} from 'vitest';
 import {whoAmI} from '../../source/access/access-check.ts';
+import {contextFacts} from '../../source/certificates/fleet.ts';
 import {connect, connectThroughProxy} from '../../source/cluster/api-client.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
@@ -169,5 +171,18 @@ describe('paths', () => {
 			{server: 'proxy', url: `/http:127.0.0.1:${elsewherePort}/x`},
 			{server: 'proxy', url: '/api/v1'},
 		]);
+	});
+
+	it('refuses a cluster reached through proxy-url, rather than going around the proxy; certs does not dial it either', async () => {
+		const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-proxy-url-'));
+		try {
+			const kubeconfig = path.join(directory, 'config');
+			fs.writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\n    proxy-url: http://proxy.corp:3128\ncontexts:\n- name: behind-proxy\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: behind-proxy\n');
+			const config = await configOf(kubeconfig);
+			await expect(connect(config, 'behind-proxy')).rejects.toThrow('context "behind-proxy" reaches its server through proxy-url http://proxy.corp:3128, which kubehop does not support yet; it does not go around it');
+			expect(contextFacts(config, 'behind-proxy', new Date()).probeTarget).toBeUndefined();
+		} finally {
+			fs.rmSync(directory, {recursive: true, force: true});
+		}
 	});
 });
