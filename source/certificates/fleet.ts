@@ -76,6 +76,8 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	const ca = pemFrom(cluster['certificate-authority-data'], cluster['certificate-authority'], read);
 	if (ca.error) facts.certificates.push({role: 'cluster CA', unusable: ca.error});
 	else if (ca.pem) facts.certificates.push(certificateFacts('cluster CA', ca.pem, now));
+	// client-go refuses the pair before any request (api-client.ts refuses it the same way).
+	if (ca.source !== 'none' && cluster['insecure-skip-tls-verify'] === true) facts.certificates.push({role: 'cluster CA', unusable: 'specifying a root certificates file with the insecure flag is not allowed'});
 
 	const client = pemFrom(user['client-certificate-data'], user['client-certificate'], read);
 	if (client.error) facts.certificates.push({role: 'client certificate', unusable: client.error});

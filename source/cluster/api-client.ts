@@ -190,6 +190,7 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	const proxyUrl = text(cluster.data['proxy-url']);
 	if (proxyUrl) throw new KubehopError(`context "${contextName}" reaches its server through proxy-url ${proxyUrl}, which kubehop does not support yet; it does not go around it`, 'use kubectl for this cluster; for the API pane, run kubectl proxy and pass --proxy-url http://127.0.0.1:8001');
 	const user = config.users.get(context.data.user)?.data ?? {};
+	refuseAsKubectlDoes(cluster.data, user, context.data.user);
 	// The CA is read once here, for the TLS options, the verification and an exec plugin's cluster info.
 	const ca = clusterCa(cluster.data);
 	let credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env));
@@ -210,6 +211,14 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 		tlsServerName: text(cluster.data['tls-server-name']),
 		impersonationHeaders,
 	};
+}
+
+/** What client-go refuses before sending anything, in its words: kubehop must not make such a request work. */
+function refuseAsKubectlDoes(cluster: Record<string, unknown>, user: Record<string, unknown>, userName: string): void {
+	const hasCa = Boolean(text(cluster['certificate-authority-data']) || text(cluster['certificate-authority']));
+	if (hasCa && cluster['insecure-skip-tls-verify'] === true) throw new KubehopError('specifying a root certificates file with the insecure flag is not allowed');
+	const methods = [...(text(user.token) || text(user.tokenFile) ? ['token'] : []), ...(text(user.username) || text(user.password) ? ['basicAuth'] : [])];
+	if (methods.length > 1) throw new KubehopError(`more than one authentication method found for ${userName}; found [${methods.join(' ')}], only one is allowed`);
 }
 
 type Credentials = () => Promise<https.RequestOptions>;

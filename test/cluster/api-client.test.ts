@@ -1,3 +1,4 @@
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -181,6 +182,24 @@ describe('paths', () => {
 			const config = await configOf(kubeconfig);
 			await expect(connect(config, 'behind-proxy')).rejects.toThrow('context "behind-proxy" reaches its server through proxy-url http://proxy.corp:3128, which kubehop does not support yet; it does not go around it');
 			expect(contextFacts(config, 'behind-proxy', new Date()).probeTarget).toBeUndefined();
+		} finally {
+			fs.rmSync(directory, {recursive: true, force: true});
+		}
+	});
+
+	it('refuses what kubectl refuses before any request, in its words: a CA with insecure-skip-tls-verify, a token with basic auth', async () => {
+		const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-refused-'));
+		try {
+			const kubeconfig = path.join(directory, 'config');
+			fs.writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: both\n  cluster: {server: "https://127.0.0.1:1", certificate-authority-data: ${Buffer.from('not used').toString('base64')}, insecure-skip-tls-verify: true}\n- name: plain\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: tb\n  user: {token: t, username: u, password: p}\n- name: t\n  user: {token: t}\ncontexts:\n- name: insecure-ca\n  context: {cluster: both, user: t}\n- name: token-basic\n  context: {cluster: plain, user: tb}\ncurrent-context: insecure-ca\n`);
+			const config = await configOf(kubeconfig);
+			for (const context of ['insecure-ca', 'token-basic']) {
+				const kubectl = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--context', context, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: directory}, encoding: 'utf8'});
+				const said = kubectl.stderr.trim().split('\n').at(-1)!.replace(/^error: /, '');
+				await expect(connect(config, context), context).rejects.toThrow(said);
+			}
+
+			expect(contextFacts(config, 'insecure-ca', new Date()).certificates).toContainEqual({role: 'cluster CA', unusable: 'specifying a root certificates file with the insecure flag is not allowed'});
 		} finally {
 			fs.rmSync(directory, {recursive: true, force: true});
 		}
