@@ -203,16 +203,18 @@ describe('bash completion', () => {
 	it('offers names as plain text: a name that is shell code does not run, ARNs complete past their colons, spaces are escaped', () => {
 		const tree = tempTree();
 		const marker = path.join(tree.root, 'PWNED');
-		const contexts = [`$(touch ${marker})`, 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'arn:aws:eks:us-east-1:123456789012:cluster/staging', 'my team ctx'];
+		const contexts = [`$(touch ${marker})`, 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'arn:aws:eks:us-east-1:123456789012:cluster/staging', 'my team ctx', 'my team:prod'];
 		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n${contexts.map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c}\n`).join('')}`);
-		expect(offered(tree, 'kubectx ', ['kubectx', ''])).toHaveLength(4);
+		expect(offered(tree, 'kubectx ', ['kubectx', ''])).toHaveLength(5);
 		expect(fs.existsSync(marker)).toBe(false);
 		// bash splits `arn:aws:…:cluster/s` at each ':' and replaces only the last piece.
 		expect(offered(tree, 'kubectx arn:aws:eks:us-east-1:123456789012:cluster/s', ['kubectx', 'arn', ':', 'aws', ':', 'eks', ':', 'us-east-1', ':', '123456789012', ':', 'cluster/s'])).toEqual(['cluster/staging']);
 		expect(offered(tree, 'kubectx arn:', ['kubectx', 'arn', ':'])).toEqual([':aws:eks:us-east-1:123456789012:cluster/prod', ':aws:eks:us-east-1:123456789012:cluster/staging']);
-		expect(offered(tree, 'kubectx my', ['kubectx', 'my'])).toEqual(['my\\ team\\ ctx']);
+		expect(offered(tree, 'kubectx my\\ team\\ c', ['kubectx', 'my\\ team\\ c'])).toEqual(['my\\ team\\ ctx']);
+		// An escape before a colon: only the piece after the colon is replaced, measured as the name spells it.
+		expect(offered(tree, 'kubectx my\\ team:pr', ['kubectx', 'my\\ team', ':', 'pr'])).toEqual(['prod']);
 		// After bash has put in a shared prefix with its escapes, the next Tab goes on from it.
-		expect(offered(tree, 'kubectx my\\ team\\ ', ['kubectx', 'my\\ team\\ '])).toEqual(['my\\ team\\ ctx']);
+		expect(offered(tree, 'kubectx my\\ team', ['kubectx', 'my\\ team'])).toEqual(['my\\ team\\ ctx', 'my\\ team:prod']);
 		expect(fs.existsSync(marker)).toBe(false);
 	});
 

@@ -217,7 +217,8 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 function refuseAsKubectlDoes(cluster: Record<string, unknown>, user: Record<string, unknown>, userName: string): void {
 	const hasCa = Boolean(text(cluster['certificate-authority-data']) || text(cluster['certificate-authority']));
 	if (hasCa && cluster['insecure-skip-tls-verify'] === true) throw new KubehopError('specifying a root certificates file with the insecure flag is not allowed');
-	const methods = [...(text(user.token) || text(user.tokenFile) ? ['token'] : []), ...(text(user.username) || text(user.password) ? ['basicAuth'] : [])];
+	// client-go's validation counts the inline token only, not a tokenFile.
+	const methods = [...(text(user.token) ? ['token'] : []), ...(text(user.username) || text(user.password) ? ['basicAuth'] : [])];
 	if (methods.length > 1) throw new KubehopError(`more than one authentication method found for ${userName}; found [${methods.join(' ')}], only one is allowed`);
 }
 
@@ -376,7 +377,7 @@ export function bearerToken(user: Record<string, unknown>): string | undefined {
 	const tokenFile = text(user.tokenFile);
 	if (!tokenFile) return inline;
 	try {
-		return fs.readFileSync(tokenFile, 'utf8').trim();
+		return fs.readFileSync(tokenFile, 'utf8').trim() || inline;
 	} catch (error) {
 		if (inline) return inline;
 		const {code} = error as NodeJS.ErrnoException;

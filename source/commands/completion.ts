@@ -28,7 +28,10 @@ _kubehop_reply_names() {
   while (( i > 1 )) && [[ \${COMP_WORDS[i]} == : || \${COMP_WORDS[i-1]} == : ]]; do
     (( i-- )); typed=\${COMP_WORDS[i]}$typed
   done
-  local strip=$(( \${#typed} - \${#cur} ))
+  # What comes before the piece bash replaces, as the name spells it (no escapes or opening quote).
+  local prefix=\${typed:0:\${#typed}-\${#cur}}
+  prefix=\${prefix//\\\\/}; prefix=\${prefix#[\\"\\']}
+  local strip=\${#prefix}
   typed=\${typed//\\\\/}; typed=\${typed#[\\"\\']}
   COMPREPLY=()
   while IFS= read -r name; do

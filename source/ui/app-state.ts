@@ -212,6 +212,8 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 		return {...onContext(next, action.list.current), status: {kind: 'info', text: `The current context was changed outside kubehop: ${where}.`}};
 	}
 
+	// Before the first details arrived there is nothing to compare with: what they say is no news.
+	if (!state.details) return next;
 	// The same name may now point elsewhere (or, its definition deleted, at the one it shadowed in a later
 	// file): every pane asks again, as after a switch.
 	if ((!before && after) || (before && after && (before.cluster !== after.cluster || before.user !== after.user || before.server !== after.server || before.file !== after.file))) {

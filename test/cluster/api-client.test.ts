@@ -7,7 +7,7 @@ import type {AddressInfo} from 'node:net';
 import {describe, expect, it} from 'vitest';
 import {whoAmI} from '../../source/access/access-check.ts';
 import {contextFacts} from '../../source/certificates/fleet.ts';
-import {connect, connectThroughProxy} from '../../source/cluster/api-client.ts';
+import {bearerToken, connect, connectThroughProxy} from '../../source/cluster/api-client.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {contextNames} from './control-plane/control-plane.ts';
@@ -200,6 +200,21 @@ describe('paths', () => {
 			}
 
 			expect(contextFacts(config, 'insecure-ca', new Date()).certificates).toContainEqual({role: 'cluster CA', unusable: 'specifying a root certificates file with the insecure flag is not allowed'});
+		} finally {
+			fs.rmSync(directory, {recursive: true, force: true});
+		}
+	});
+
+	it('falls back to the inline token when the tokenFile is empty, and counts only an inline token against basic auth, as client-go does', async () => {
+		const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-token-'));
+		try {
+			const empty = path.join(directory, 'empty-token');
+			fs.writeFileSync(empty, '  \n');
+			expect(bearerToken({token: 'inline', tokenFile: empty})).toBe('inline');
+			const kubeconfig = path.join(directory, 'config');
+			fs.writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {password: p, tokenFile: ${empty}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+			const client = await connect(await configOf(kubeconfig), 'x');
+			client.close();
 		} finally {
 			fs.rmSync(directory, {recursive: true, force: true});
 		}

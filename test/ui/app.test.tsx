@@ -450,6 +450,15 @@ describe('the kubehop app', () => {
 		expect(appReducer(state, {type: 'key', key: {...plain, input: '', return: true}}).request).toBeUndefined();
 	});
 
+	it('takes a change seen before the details have arrived as no change to the context: no pane asks again', () => {
+		const list = {names: ['dev', 'staging'], current: 'dev', recent: []};
+		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: '', server: `https://${name}:6443`, file: '/a.yaml', shadowedIn: [], auth: 'token'}]));
+		const loaded = appReducer(createAppState(20), {type: 'loaded', list});
+		expect(loaded.details).toBeUndefined();
+		const seen = appReducer(loaded, {type: 'kubeconfig-changed', list, details});
+		expect({generation: seen.generation, access: seen.access.generation, status: seen.status}).toEqual({generation: loaded.generation, access: loaded.access.generation, status: loaded.status});
+	});
+
 	it('after deleting the current context that shadowed another, asks every pane again for the uncovered one; older news is dropped', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: []};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: '', server: `https://${name}:6443`, file: '/a.yaml', shadowedIn: [], auth: 'token'}]));
