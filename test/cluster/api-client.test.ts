@@ -1,6 +1,5 @@
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -13,6 +12,7 @@ import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {contextNames} from './control-plane/control-plane.ts';
 import {homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
 import {kubehop} from '../support/kubehop-binary.ts';
+import {tempTree} from '../support/temp-tree.ts';
 
 // Credentials as kubectl applies them, against the real API server: certificates, tokens and exec
 // plugins (run as client-go runs them), and impersonation headers one per group.
@@ -175,48 +175,31 @@ describe('paths', () => {
 	});
 
 	it('refuses a cluster reached through proxy-url, rather than going around the proxy; certs does not dial it either', async () => {
-		const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-proxy-url-'));
-		try {
-			const kubeconfig = path.join(directory, 'config');
-			fs.writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\n    proxy-url: http://proxy.corp:3128\ncontexts:\n- name: behind-proxy\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: behind-proxy\n');
-			const config = await configOf(kubeconfig);
-			await expect(connect(config, 'behind-proxy')).rejects.toThrow('context "behind-proxy" reaches its server through proxy-url http://proxy.corp:3128, which kubehop does not support yet; it does not go around it');
-			expect(contextFacts(config, 'behind-proxy', new Date()).probeTarget).toBeUndefined();
-		} finally {
-			fs.rmSync(directory, {recursive: true, force: true});
-		}
+		const kubeconfig = tempTree().file('config', 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:6443\n    proxy-url: http://proxy.corp:3128\ncontexts:\n- name: behind-proxy\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\ncurrent-context: behind-proxy\n');
+		const config = await configOf(kubeconfig);
+		await expect(connect(config, 'behind-proxy')).rejects.toThrow('context "behind-proxy" reaches its server through proxy-url http://proxy.corp:3128, which kubehop does not support yet; it does not go around it');
+		expect(contextFacts(config, 'behind-proxy', new Date()).probeTarget).toBeUndefined();
 	});
 
 	it('refuses what kubectl refuses before any request, in its words: a CA with insecure-skip-tls-verify, a token with basic auth', async () => {
-		const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-refused-'));
-		try {
-			const kubeconfig = path.join(directory, 'config');
-			fs.writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: both\n  cluster: {server: "https://127.0.0.1:1", certificate-authority-data: ${Buffer.from('not used').toString('base64')}, insecure-skip-tls-verify: true}\n- name: plain\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: tb\n  user: {token: t, username: u, password: p}\n- name: t\n  user: {token: t}\ncontexts:\n- name: insecure-ca\n  context: {cluster: both, user: t}\n- name: token-basic\n  context: {cluster: plain, user: tb}\ncurrent-context: insecure-ca\n`);
-			const config = await configOf(kubeconfig);
-			for (const context of ['insecure-ca', 'token-basic']) {
-				const kubectl = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--context', context, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: directory}, encoding: 'utf8'});
-				const said = kubectl.stderr.trim().split('\n').at(-1)!.replace(/^error: /, '');
-				await expect(connect(config, context), context).rejects.toThrow(said);
-			}
-
-			expect(contextFacts(config, 'insecure-ca', new Date()).certificates).toContainEqual({role: 'cluster CA', unusable: 'specifying a root certificates file with the insecure flag is not allowed'});
-		} finally {
-			fs.rmSync(directory, {recursive: true, force: true});
+		const tree = tempTree();
+		const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: both\n  cluster: {server: "https://127.0.0.1:1", certificate-authority-data: ${Buffer.from('not used').toString('base64')}, insecure-skip-tls-verify: true}\n- name: plain\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: tb\n  user: {token: t, username: u, password: p}\n- name: t\n  user: {token: t}\ncontexts:\n- name: insecure-ca\n  context: {cluster: both, user: t}\n- name: token-basic\n  context: {cluster: plain, user: tb}\ncurrent-context: insecure-ca\n`);
+		const config = await configOf(kubeconfig);
+		for (const context of ['insecure-ca', 'token-basic']) {
+			const kubectl = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--context', context, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}, encoding: 'utf8'});
+			const said = kubectl.stderr.trim().split('\n').at(-1)!.replace(/^error: /, '');
+			await expect(connect(config, context), context).rejects.toThrow(said);
 		}
+
+		expect(contextFacts(config, 'insecure-ca', new Date()).certificates).toContainEqual({role: 'cluster CA', unusable: 'specifying a root certificates file with the insecure flag is not allowed'});
 	});
 
 	it('falls back to the inline token when the tokenFile is empty, and counts only an inline token against basic auth, as client-go does', async () => {
-		const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-token-'));
-		try {
-			const empty = path.join(directory, 'empty-token');
-			fs.writeFileSync(empty, '  \n');
-			expect(bearerToken({token: 'inline', tokenFile: empty})).toBe('inline');
-			const kubeconfig = path.join(directory, 'config');
-			fs.writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {password: p, tokenFile: ${empty}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
-			const client = await connect(await configOf(kubeconfig), 'x');
-			client.close();
-		} finally {
-			fs.rmSync(directory, {recursive: true, force: true});
-		}
+		const tree = tempTree();
+		const empty = tree.file('empty-token', '  \n');
+		expect(bearerToken({token: 'inline', tokenFile: empty})).toBe('inline');
+		const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {password: p, tokenFile: ${empty}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+		const client = await connect(await configOf(kubeconfig), 'x');
+		client.close();
 	});
 });
