@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {parseCertificates} from './certificate.ts';
+import {goOpenError} from '../cluster/cluster-error.ts';
 import {clientKeyProblem} from './key-match.ts';
 import {defaultThresholds, rowsAt, type CertificateFacts, type ContextCertificates, type ContextFacts, type ExecExpiryLookup, type JwtClaims, type Thresholds} from './fleet-rows.ts';
 
@@ -17,19 +18,15 @@ export type ReadFile = (file: string) => string;
 const readUtf8: ReadFile = (file) => fs.readFileSync(file, 'utf8');
 
 /** Inline data wins over a file, as in client-go; a file that cannot be read is a note, not a crash. */
-function pemFrom(data: unknown, file: unknown, read: ReadFile): {pem?: string; source: string; error?: string; code?: string} {
+function pemFrom(data: unknown, file: unknown, read: ReadFile): {pem?: string; source: string; error?: string; goError?: string} {
 	if (text(data)) return {pem: Buffer.from(text(data)!, 'base64').toString('utf8'), source: 'inline data'};
 	if (!text(file)) return {source: 'none'};
 	try {
 		return {pem: read(text(file)!), source: text(file)!};
 	} catch (error) {
-		const {code} = error as NodeJS.ErrnoException;
-		return {source: text(file)!, code, error: `cannot read ${text(file)}: ${code ?? (error as Error).message}`};
+		return {source: text(file)!, goError: goOpenError(text(file)!, error), error: `cannot read ${text(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`};
 	}
 }
-
-// Go's words for the errors a key file most often meets, as kubectl prints them.
-const goErrorText: Record<string, string> = {ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory'};
 
 /** The claims of a JWT, without checking its signature: only `exp`, `iat`, `iss` and `sub` are kept. */
 export function jwtClaims(token: string): JwtClaims | undefined {
@@ -89,7 +86,7 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 		// them all. (A certificate it cannot load already says so.)
 		if ('certificates' in certificate) {
 			const key = pemFrom(user['client-key-data'], user['client-key'], read);
-			const unreadable = key.error && (key.code && goErrorText[key.code] ? `unable to read client-key ${key.source} for ${userName} due to open ${key.source}: ${goErrorText[key.code]}` : key.error);
+			const unreadable = key.goError && `unable to read client-key ${key.source} for ${userName} due to ${key.goError}`;
 			const keyProblem = unreadable || (key.pem === undefined ? `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.` : clientKeyProblem(client.pem, key.pem));
 			if (keyProblem) facts.certificates.push({role: 'client key', unusable: keyProblem});
 		}
@@ -140,8 +137,7 @@ function readToken(file: unknown, read: ReadFile): {token?: string; error?: stri
 	try {
 		return {token: read(text(file)!).trim() || undefined};
 	} catch (error) {
-		const {code} = error as NodeJS.ErrnoException;
-		return {error: `open ${text(file)}: ${(code && goErrorText[code]) ?? (error as Error).message}`};
+		return {error: goOpenError(text(file)!, error)};
 	}
 }
 

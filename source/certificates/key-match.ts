@@ -1,3 +1,4 @@
+import {pemCertificates} from './certificate.ts';
 import {derElement, oidText, type DerElement} from './der.ts';
 
 // Whether a client key belongs to its certificate, as Go's tls.X509KeyPair decides before kubectl sends
@@ -16,7 +17,7 @@ export function clientKeyProblem(certificatePem: string, keyPem: string): string
 	const key = privateKeyBlock(keyPem);
 	if (!key) return /-----BEGIN CERTIFICATE-----/.test(keyPem) ? 'tls: found a certificate rather than a key in the PEM for the private key' : 'tls: failed to find any PEM data in key input';
 	try {
-		const ofCertificate = certificatePublicKey(pemBytes(certificatePem, 'CERTIFICATE'));
+		const ofCertificate = certificatePublicKey(firstCertificate(certificatePem));
 		const ofKey = key.label === 'ENCRYPTED PRIVATE KEY' ? undefined : privateKeyPublicKey(key.der, key.label);
 		if (!ofCertificate || !ofKey) return undefined;
 		if (ofCertificate.algorithm !== ofKey.algorithm) return 'tls: private key type does not match public key type';
@@ -37,10 +38,11 @@ function privateKeyBlock(pem: string): {label: string; der: Buffer} | undefined 
 	return undefined;
 }
 
-function pemBytes(pem: string, label: string): Buffer {
-	const match = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
-	if (!match) throw new RangeError(`no ${label} block`);
-	return Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64');
+/** The first certificate's DER, as X509KeyPair pairs the key with the first one. */
+function firstCertificate(pem: string): Buffer {
+	const [first] = pemCertificates(pem);
+	if (!first) throw new RangeError('no CERTIFICATE block');
+	return Buffer.from(first.replace(/-----(?:BEGIN|END) CERTIFICATE-----|\s+/g, ''), 'base64');
 }
 
 const children = (der: Uint8Array, parent: DerElement): DerElement[] => {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
-import {ClusterError, droppedMidResponse, networkError, requestTimeout, targetText} from './cluster-error.ts';
+import {ClusterError, droppedMidResponse, goOpenError, networkError, requestTimeout, targetText} from './cluster-error.ts';
 import type {ClusterInfo} from './exec-credential.ts';
 import {ServerJudge, type Verification} from './server-verification.ts';
 import {requestMessage, WireClient, wireBadResponse, wireDropped, wireTimeout, type WireEndpoint, type WireError, type WireTls} from './wire-client.ts';
@@ -380,8 +380,7 @@ export function bearerToken(user: Record<string, unknown>): string | undefined {
 		return fs.readFileSync(tokenFile, 'utf8').trim() || inline;
 	} catch (error) {
 		if (inline) return inline;
-		const {code} = error as NodeJS.ErrnoException;
-		throw new KubehopError(`open ${tokenFile}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+		throw new KubehopError(goOpenError(tokenFile, error));
 	}
 }
 

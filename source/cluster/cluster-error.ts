@@ -30,6 +30,15 @@ export function targetText({context, server}: {context: string; server: string})
 	return context ? `context "${context}" (${server})` : `the proxy at ${server}`;
 }
 
+// Go's words for the errors a credential file most often meets, as kubectl prints them.
+const goFileErrors: Record<string, string> = {ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory'};
+
+/** `open FILE: no such file or directory`, as Go's os.ReadFile fails, for a Node error reading `file`. */
+export function goOpenError(file: string, error: unknown): string {
+	const {code} = error as NodeJS.ErrnoException;
+	return `open ${file}: ${(code && goFileErrors[code]) ?? (error as Error).message}`;
+}
+
 /** client-go's TLSHandshakeTimeout: how long kubectl waits for a handshake, whatever --request-timeout says. */
 export const tlsHandshakeLimitMs = 10_000;
 
