@@ -189,8 +189,12 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	// does not speak to such proxies yet, and going around one is not its call to make.
 	const proxyUrl = text(cluster.data['proxy-url']);
 	if (proxyUrl) throw new KubehopError(`context "${contextName}" reaches its server through proxy-url ${proxyUrl}, which kubehop does not support yet; it does not go around it`, 'use kubectl for this cluster; for the API pane, run kubectl proxy and pass --proxy-url http://127.0.0.1:8001');
-	const user = config.users.get(context.data.user)?.data ?? {};
-	refuseAsKubectlDoes(cluster.data, user, context.data.user);
+	const stanza = config.users.get(context.data.user)?.data ?? {};
+	const secure = !server.startsWith('http:');
+	refuseAsKubectlDoes(cluster.data, stanza, context.data.user, secure);
+	// client-go reads no credentials for a plain-HTTP server ("only try to read the auth information if we
+	// are secure"): no token or password goes out in the clear.
+	const user = secure ? stanza : {};
 	// The CA is read once here, for the TLS options, the verification and an exec plugin's cluster info.
 	const ca = clusterCa(cluster.data);
 	let credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env));
@@ -214,9 +218,10 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 }
 
 /** What client-go refuses before sending anything, in its words: kubehop must not make such a request work. */
-function refuseAsKubectlDoes(cluster: Record<string, unknown>, user: Record<string, unknown>, userName: string): void {
+function refuseAsKubectlDoes(cluster: Record<string, unknown>, user: Record<string, unknown>, userName: string, secure: boolean): void {
+	// A TLS setting: client-go checks it only where it builds TLS.
 	const hasCa = Boolean(text(cluster['certificate-authority-data']) || text(cluster['certificate-authority']));
-	if (hasCa && cluster['insecure-skip-tls-verify'] === true) throw new KubehopError('specifying a root certificates file with the insecure flag is not allowed');
+	if (secure && hasCa && cluster['insecure-skip-tls-verify'] === true) throw new KubehopError('specifying a root certificates file with the insecure flag is not allowed');
 	// client-go's validation counts the inline token only, not a tokenFile.
 	const methods = [...(text(user.token) ? ['token'] : []), ...(text(user.username) || text(user.password) ? ['basicAuth'] : [])];
 	if (methods.length > 1) throw new KubehopError(`more than one authentication method found for ${userName}; found [${methods.join(' ')}], only one is allowed`);

@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process';
+import {execFile, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
@@ -201,5 +201,28 @@ describe('paths', () => {
 		const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {password: p, tokenFile: ${empty}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
 		const client = await connect(await configOf(kubeconfig), 'x');
 		client.close();
+	});
+
+	it('sends no credentials to a plain-HTTP server, as kubectl sends none', async () => {
+		const seen: Array<string | undefined> = [];
+		const server = http.createServer((request, response) => {
+			seen.push(request.headers.authorization);
+			response.setHeader('Content-Type', 'application/json');
+			response.end('{"major":"1","minor":"37"}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const tree = tempTree();
+			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n  user: {token: secret-token}\ncontexts:\n- name: plain\n  context: {cluster: c, user: u}\ncurrent-context: plain\n`);
+			const client = await connect(await configOf(kubeconfig), 'plain');
+			await client.raw('GET', '/version');
+			client.close();
+			await new Promise<void>((resolve, reject) => execFile('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}}, (error) => (error ? reject(error) : resolve())));
+			// kubehop's one request, then kubectl's (it may ask more than once): none carries the token.
+			expect(seen.length).toBeGreaterThanOrEqual(2);
+			expect(seen.filter((authorization) => authorization !== undefined)).toEqual([]);
+		} finally {
+			server.close();
+		}
 	});
 });

@@ -1,24 +1,39 @@
-import http from 'node:http';
+import fs from 'node:fs';
+import type http from 'node:http';
+import https from 'node:https';
 import type {AddressInfo} from 'node:net';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {run} from '../../source/commands/run.ts';
+import {makeServingCertificates} from '../support/openssl-fixtures.ts';
 import {tempTree} from '../support/temp-tree.ts';
 
-// A fast stand-in for an API server over plain HTTP. The real kube-apiserver oracle lives with the
+// A fast stand-in for an API server, over TLS with an openssl-made certificate as a real one (kubehop,
+// like client-go, sends no token to a plain-HTTP server). The real kube-apiserver oracle lives with the
 // cluster harness; this pins the request shapes and every status kubehop must turn into a clear message.
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 
-const servers: http.Server[] = [];
+let certificates: ReturnType<typeof makeServingCertificates>;
+beforeAll(() => {
+	certificates = makeServingCertificates();
+});
+afterAll(() => certificates.cleanup());
+
+const servers: https.Server[] = [];
 afterEach(async () => {
-	await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+	await Promise.all(
+		servers.splice(0).map((server) => {
+			server.closeAllConnections();
+			return new Promise((resolve) => server.close(resolve));
+		}),
+	);
 });
 
 async function serve(handler: Handler): Promise<string> {
-	const server = http.createServer(handler);
+	const server = https.createServer({cert: certificates.server.pem, key: fs.readFileSync(certificates.server.key)}, handler);
 	servers.push(server);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 const json = (response: http.ServerResponse, status: number, body: unknown) => {
@@ -28,7 +43,7 @@ const json = (response: http.ServerResponse, status: number, body: unknown) => {
 
 async function kubehop(server: string, argv: string[]) {
 	const tree = tempTree({
-		'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: ${server}\n  name: c\ncontexts:\n- context:\n    cluster: c\n    namespace: known-ns\n    user: u\n  name: dev\ncurrent-context: dev\nusers:\n- name: u\n  user:\n    token: secret-token\n`,
+		'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: ${server}\n    certificate-authority-data: ${Buffer.from(certificates.ca.pem).toString('base64')}\n  name: c\ncontexts:\n- context:\n    cluster: c\n    namespace: known-ns\n    user: u\n  name: dev\ncurrent-context: dev\nusers:\n- name: u\n  user:\n    token: secret-token\n`,
 	});
 	let stdout = '';
 	let stderr = '';

@@ -1,18 +1,23 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {parseProxyArguments} from '../../source/commands/proxy.ts';
 import {run} from '../../source/commands/run.ts';
 import {UsageError} from '../../source/errors/kubehop-error.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {startProxy, type RunningProxy} from '../../source/proxy/server.ts';
+import {makeServingCertificates} from '../support/openssl-fixtures.ts';
 import {tempTree} from '../support/temp-tree.ts';
 
 // The proxy against a stand-in API server that records what reaches it: the credentials, the headers a
 // proxy must drop or add, the path, and what the client sees when the server cannot be reached. The
-// comparison with kubectl proxy on a real API server is test/proxy/proxy.test.ts.
+// comparison with kubectl proxy on a real API server is test/proxy/proxy.test.ts. The stand-ins serve
+// TLS with an openssl-made certificate, as an API server does: over plain HTTP, client-go (and so
+// kubehop) sends no credentials at all.
 
 type Seen = {method: string; url: string; headers: http.IncomingHttpHeaders; body: string};
 
@@ -21,9 +26,17 @@ afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function standIn(handler?: (request: http.IncomingMessage, response: http.ServerResponse) => void) {
+let certificates: ReturnType<typeof makeServingCertificates>;
+let serving: {cert: string; key: string};
+beforeAll(() => {
+	certificates = makeServingCertificates();
+	serving = {cert: certificates.server.pem, key: fs.readFileSync(certificates.server.key, 'utf8')};
+});
+afterAll(() => certificates.cleanup());
+
+async function standIn(handler?: (request: http.IncomingMessage, response: http.ServerResponse) => void, {plain = false} = {}) {
 	const seen: Seen[] = [];
-	const server = http.createServer((request, response) => {
+	const listener = (request: http.IncomingMessage, response: http.ServerResponse) => {
 		let body = '';
 		request.on('data', (chunk: Buffer) => (body += chunk.toString()));
 		request.on('end', () => {
@@ -32,16 +45,19 @@ async function standIn(handler?: (request: http.IncomingMessage, response: http.
 			response.writeHead(200, {'Content-Type': 'application/json', 'X-Custom': 'kept', Connection: 'close, X-Hop', 'X-Hop': 'dropped'});
 			response.end('{"ok":true}');
 		});
-	});
+	};
+	const server = plain ? http.createServer(listener) : https.createServer(serving, listener);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 	cleanups.push(() => server.closeAllConnections());
-	return {seen, port: (server.address() as AddressInfo).port};
+	const port = (server.address() as AddressInfo).port;
+	return {seen, port, url: `${plain ? 'http' : 'https'}://127.0.0.1:${port}`};
 }
 
 async function proxyTo(server: string, options: Partial<Parameters<typeof startProxy>[0]> = {}, user = 'token: secret-token') {
+	const ca = server.startsWith('https:') ? `, certificate-authority-data: ${Buffer.from(certificates.ca.pem).toString('base64')}` : '';
 	const tree = tempTree({
-		'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "${server}"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: stand-in\ncurrent-context: stand-in\nusers:\n- name: u\n  user:\n    ${user}\n`,
+		'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "${server}"${ca}}\n  name: c\ncontexts:\n- context: {cluster: c, user: u}\n  name: stand-in\ncurrent-context: stand-in\nusers:\n- name: u\n  user:\n    ${user}\n`,
 	});
 	const config = await loadKubeconfig(selectKubeconfigFiles({env: {HOME: tree.home}, cwd: tree.root}));
 	const errors: string[] = [];
@@ -65,7 +81,7 @@ function ask(proxy: RunningProxy, target: string, {method = 'GET', headers = {},
 describe('the proxy in front of a stand-in API server', () => {
 	it("adds the context's credentials, drops hop-by-hop headers both ways, and keeps the rest", async () => {
 		const server = await standIn();
-		const {proxy} = await proxyTo(`http://127.0.0.1:${server.port}`);
+		const {proxy} = await proxyTo(server.url);
 		const answer = await ask(proxy, '/api/v1/namespaces?limit=1&labelSelector=a%3Db', {headers: {Accept: 'application/json;as=Table;g=meta.k8s.io;v=v1', Connection: 'X-Private', 'X-Private': 'hop', 'Proxy-Authorization': 'Basic eDp5', 'X-Forwarded-For': '10.0.0.1'}});
 		expect(answer.status).toBe(200);
 		expect(answer.body).toBe('{"ok":true}');
@@ -84,7 +100,7 @@ describe('the proxy in front of a stand-in API server', () => {
 
 	it("lets the client's own Authorization and Impersonate-User win, as client-go does", async () => {
 		const server = await standIn();
-		const {proxy} = await proxyTo(`http://127.0.0.1:${server.port}`, {impersonate: {user: 'bob', groups: ['team-a']}});
+		const {proxy} = await proxyTo(server.url, {impersonate: {user: 'bob', groups: ['team-a']}});
 		await ask(proxy, '/api');
 		expect(server.seen[0]!.headers).toMatchObject({authorization: 'Bearer secret-token', 'impersonate-user': 'bob', 'impersonate-group': 'team-a'});
 		await ask(proxy, '/api', {headers: {Authorization: 'Bearer other', 'Impersonate-User': 'carol', 'User-Agent': 'curl/8'}});
@@ -92,12 +108,19 @@ describe('the proxy in front of a stand-in API server', () => {
 		expect(server.seen[1]!.headers['impersonate-group']).toBeUndefined();
 	});
 
+	it('adds no credentials for a plain-HTTP server, as client-go reads none for one', async () => {
+		const server = await standIn(undefined, {plain: true});
+		const {proxy} = await proxyTo(server.url);
+		expect((await ask(proxy, '/api')).status).toBe(200);
+		expect(server.seen[0]!.headers.authorization).toBeUndefined();
+	});
+
 	it('sends bodies through, and an empty POST with Content-Length 0', async () => {
 		const server = await standIn((_request, response) => {
 			response.writeHead(201, {'Content-Type': 'application/json'});
 			response.end('{}');
 		});
-		const {proxy} = await proxyTo(`http://127.0.0.1:${server.port}`);
+		const {proxy} = await proxyTo(server.url);
 		expect((await ask(proxy, '/api/v1/namespaces/default/configmaps', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{"kind":"ConfigMap"}'})).status).toBe(201);
 		expect(server.seen[0]).toMatchObject({method: 'POST', body: '{"kind":"ConfigMap"}'});
 		await ask(proxy, '/api/v1/namespaces/default/configmaps', {method: 'POST'});
@@ -108,7 +131,7 @@ describe('the proxy in front of a stand-in API server', () => {
 		const upgrades: http.IncomingHttpHeaders[] = [];
 		const serverSockets: Duplex[] = [];
 		// The stand-in switches protocols and echoes: what port-forward (or an allowed exec) does.
-		const echo = http.createServer();
+		const echo = https.createServer(serving);
 		echo.on('upgrade', (request: http.IncomingMessage, socket: Duplex) => {
 			upgrades.push(request.headers);
 			serverSockets.push(socket);
@@ -121,7 +144,7 @@ describe('the proxy in front of a stand-in API server', () => {
 			echo.closeAllConnections();
 			return new Promise<void>((resolve) => echo.close(() => resolve()));
 		});
-		const {proxy} = await proxyTo(`http://127.0.0.1:${(echo.address() as AddressInfo).port}`);
+		const {proxy} = await proxyTo(`https://127.0.0.1:${(echo.address() as AddressInfo).port}`);
 		const {response, socket} = await new Promise<{response: http.IncomingMessage; socket: Duplex}>((resolve, reject) => {
 			const request = http.request(`${proxy.url}/api/v1/namespaces/default/pods/web/portforward`, {agent: false, headers: {Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': 'portforward.k8s.io'}});
 			request.on('upgrade', (upgraded, upgradedSocket) => resolve({response: upgraded, socket: upgradedSocket}));
@@ -143,9 +166,9 @@ describe('the proxy in front of a stand-in API server', () => {
 
 	it('keeps the server path in front only with --append-server-path', async () => {
 		const server = await standIn();
-		const {proxy: plain} = await proxyTo(`http://127.0.0.1:${server.port}/k8s/clusters/c1`);
+		const {proxy: plain} = await proxyTo(`${server.url}/k8s/clusters/c1`);
 		await ask(plain, '/api');
-		const {proxy: appended} = await proxyTo(`http://127.0.0.1:${server.port}/k8s/clusters/c1`, {appendServerPath: true});
+		const {proxy: appended} = await proxyTo(`${server.url}/k8s/clusters/c1`, {appendServerPath: true});
 		await ask(appended, '/api');
 		await ask(appended, '/');
 		expect(server.seen.map((seen) => seen.url)).toEqual(['/api', '/k8s/clusters/c1/api', '/k8s/clusters/c1/']);
@@ -153,9 +176,8 @@ describe('the proxy in front of a stand-in API server', () => {
 
 	it("answers 500 with the error when the server is unreachable, as kubectl's responder does", async () => {
 		const server = await standIn();
-		const port = server.port;
 		await cleanups.shift()!();
-		const {proxy, errors} = await proxyTo(`http://127.0.0.1:${port}`);
+		const {proxy, errors} = await proxyTo(server.url);
 		const answer = await ask(proxy, '/api');
 		expect(answer.status).toBe(500);
 		expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');

@@ -84,8 +84,8 @@ const localhostNames = 'DNS:localhost, IP:127.0.0.1';
 /** The openssl date format `openssl ca -startdate/-enddate` takes: YYYYMMDDHHMMSSZ. */
 const opensslDate = (date: Date) => date.toISOString().replace(/[-:T]|\.\d{3}/g, '');
 
-export function makeOpensslFixtures(): OpensslFixtures {
-	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-openssl-'));
+/** The seed's openssl steps, run in `directory`. */
+function workshop(directory: string) {
 	const openssl = (...args: string[]) => execFileSync('openssl', args, {cwd: directory, stdio: ['ignore', 'pipe', 'pipe']});
 	const file = (name: string) => path.join(directory, name);
 	const made = (name: string): FixtureCertificate => ({name, cert: file(`${name}.crt`), key: file(`${name}.key`), pem: fs.readFileSync(file(`${name}.crt`), 'utf8')});
@@ -147,7 +147,33 @@ export function makeOpensslFixtures(): OpensslFixtures {
 		return made(name);
 	};
 
+	return {file, selfSigned, signed, dated};
+}
+
+/** Runs `make` in a fresh temporary directory, removed again if openssl fails, with openssl's stderr in the error. */
+function inFreshDirectory<T>(make: (directory: string) => T): T {
+	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kubehop-openssl-'));
 	try {
+		return make(directory);
+	} catch (error) {
+		fs.rmSync(directory, {recursive: true, force: true});
+		const stderr = (error as {stderr?: Buffer}).stderr?.toString() ?? '';
+		throw new Error(`openssl fixtures: ${(error as Error).message}\n${stderr}`);
+	}
+}
+
+/** A CA and a server certificate for 127.0.0.1 and localhost that it signed: enough to serve a stand-in API server over TLS. */
+export function makeServingCertificates(): {ca: FixtureCertificate; server: FixtureCertificate; cleanup: () => void} {
+	return inFreshDirectory((directory) => {
+		const {selfSigned, signed} = workshop(directory);
+		const ca = selfSigned('ca', '/CN=stand-in-ca');
+		return {ca, server: signed('server', '/CN=stand-in-server', ca, serverExtensions(localhostNames)), cleanup: () => fs.rmSync(directory, {recursive: true, force: true})};
+	});
+}
+
+export function makeOpensslFixtures(): OpensslFixtures {
+	return inFreshDirectory((directory) => {
+		const {file, selfSigned, signed, dated} = workshop(directory);
 		const ca = selfSigned('ca', '/CN=kubehop-fixture-ca', true);
 		const otherCa = selfSigned('other-ca', '/CN=other-ca/O=elsewhere');
 		const thirdCa = selfSigned('third-ca', '/CN=third-ca');
@@ -183,11 +209,7 @@ export function makeOpensslFixtures(): OpensslFixtures {
 		fs.writeFileSync(caBundle, [otherCa.pem, ca.pem, thirdCa.pem].join(''));
 		const all = Object.values(fixtures).filter((value): value is FixtureCertificate => typeof value === 'object');
 		return {...fixtures, caBundle, all, cleanup: () => fs.rmSync(directory, {recursive: true, force: true})};
-	} catch (error) {
-		fs.rmSync(directory, {recursive: true, force: true});
-		const stderr = (error as {stderr?: Buffer}).stderr?.toString() ?? '';
-		throw new Error(`openssl fixtures: ${(error as Error).message}\n${stderr}`);
-	}
+	});
 }
 
 /** `cert` then the chain up to (not including) the root, as a server presents it. */
