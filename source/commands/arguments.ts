@@ -18,35 +18,52 @@ export type GlobalFlags = {
 
 export type ParsedArguments = {flags: GlobalFlags; operands: string[]};
 
-const takesContext = new Set(['certs', 'api', 'can-i', 'proxy']);
+/** The kubectl flags that say which cluster, namespace and identity a command acts as, and the commands that take each. */
+const actsOnOneContext = ['certs', 'api', 'can-i', 'proxy'];
+const actsAsSomeone = ['can-i', 'proxy'];
+const clusterFlags = new Map<string, {commands: string[]; what: string; hint?: string}>([
+	['--context', {commands: actsOnOneContext, what: 'a command that acts on one context', hint: 'switch the current context with: kubehop ctx NAME'}],
+	['-n', {commands: ['can-i'], what: 'a command that reads namespaces', hint: 'switch the namespace with: kubehop ns NAME'}],
+	['--namespace', {commands: ['can-i'], what: 'a command that reads namespaces', hint: 'switch the namespace with: kubehop ns NAME'}],
+	...['--as', '--as-group', '--as-uid'].map((name) => [name, {commands: actsAsSomeone, what: 'a command that acts as another identity', hint: `or give it alone, for the app: kubehop ${name === '--as' ? '--as USER' : `--as USER ${name} …`}`}] as const),
+]);
 
 /**
- * `kubehop --context NAME api`, as kubectl users type it: the flag moves after the command it belongs to.
- * Only the commands that act on one context take it; elsewhere it is an error, not silently ignored.
+ * `kubehop --context NAME api` or `kubehop -n dev can-i`, as kubectl users type them: the flags move after
+ * the command they belong to, whose own parser then reads them. A flag before a command that does not
+ * take it is an error, not silently ignored. `kubehop --as USER` alone is the app, seen as that
+ * identity, and is left as it is.
  */
-export function withContextAfterCommand(operands: string[]): string[] {
+export function withClusterFlagsAfterCommand(operands: string[]): string[] {
 	const leading: string[] = [];
+	const names: string[] = [];
 	let index = 0;
-	while (operands[index] === '--context' || operands[index]?.startsWith('--context=')) {
-		const flag = operands[index]!;
-		if (flag === '--context') {
-			const name = operands[index + 1];
-			if (name === undefined) throw new UsageError('flag --context needs a value');
-			leading.push(flag, name);
+	for (;;) {
+		const argument = operands[index];
+		const equals = argument?.startsWith('--') ? argument.indexOf('=') : -1;
+		const name = equals === -1 ? argument : argument!.slice(0, equals);
+		if (name === undefined || !clusterFlags.has(name)) break;
+		names.push(name);
+		if (equals === -1) {
+			const value = operands[index + 1];
+			if (value === undefined) throw new UsageError(`flag ${name} needs a value`);
+			leading.push(name, value);
 			index += 2;
 		} else {
-			leading.push(flag);
+			leading.push(argument!);
 			index += 1;
 		}
 	}
 
 	if (leading.length === 0) return operands;
 	const command = operands[index];
-	if (command === undefined || !takesContext.has(command)) {
-		throw new UsageError(`--context goes with a command that acts on one context: ${[...takesContext].join(', ')}`, 'switch the current context with: kubehop ctx NAME');
+	if (command === undefined && names.every((name) => name.startsWith('--as'))) return operands;
+	for (const name of names) {
+		const {commands, what, hint} = clusterFlags.get(name)!;
+		if (command === undefined || !commands.includes(command)) throw new UsageError(`${name} goes with ${what}: ${commands.join(', ')}`, hint);
 	}
 
-	return [command, ...leading, ...operands.slice(index + 1)];
+	return [command!, ...leading, ...operands.slice(index + 1)];
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {

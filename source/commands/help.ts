@@ -23,11 +23,13 @@ FLAGS
   --no-color                  plain output (NO_COLOR is honoured too)
   --request-timeout DURATION  cluster request timeout (default 5s; 0: none, as kubectl)
   --as USER [--as-group G]    open the app as another identity: the Access and API panes use it
-                              (with --as-uid too, as kubectl; \`kubehop --as jane\`)
+                              (with --as-uid too, as kubectl; \`kubehop --as jane\`); before
+                              can-i or proxy, it goes to that command
   --proxy-url URL             the API pane reads through this proxy (e.g. kubectl proxy's
                               http://127.0.0.1:8001) instead of starting its own
   --context NAME              with can-i, certs, api or proxy: another context than the current
-                              one; before or after the command, as with kubectl
+                              one; before or after the command, as with kubectl (so may -n and
+                              --as be given before can-i: \`kubehop -n dev can-i\`)
   -h, --help                  help; -V, --version  version
 `;
 

@@ -1,6 +1,6 @@
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
-import {impersonationFlags, parseArguments, withContextAfterCommand} from './arguments.ts';
+import {impersonationFlags, parseArguments, withClusterFlagsAfterCommand} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
 import {helpFor, version} from './help.ts';
 
@@ -32,7 +32,7 @@ export async function run(invocation: Invocation): Promise<number> {
 	const {flags} = parsed;
 	const output = createOutput(stdout, stderr, env, flags.noColor);
 	try {
-		const operands = withContextAfterCommand(parsed.operands);
+		const operands = withClusterFlagsAfterCommand(parsed.operands);
 		let [command, ...rest] = operands;
 		// `kubehop --as USER [--as-group G]... [--as-uid U]`: the app, seeing the clusters as that identity.
 		if (command?.startsWith('--as')) {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {commandFlags, impersonationFlags, parseArguments, parseDuration, withContextAfterCommand} from '../../source/commands/arguments.ts';
+import {commandFlags, impersonationFlags, parseArguments, parseDuration, withClusterFlagsAfterCommand} from '../../source/commands/arguments.ts';
 import {UsageError} from '../../source/errors/kubehop-error.ts';
 
 describe('command flags', () => {
@@ -21,18 +21,30 @@ describe('command flags', () => {
 	});
 });
 
-describe('--context before the command', () => {
-	it('moves to just after the command, in both spellings, keeping the other operands in order', () => {
-		expect(withContextAfterCommand(['--context', 'prod', 'api', '--json'])).toEqual(['api', '--context', 'prod', '--json']);
-		expect(withContextAfterCommand(['--context=prod', 'can-i', '-n', 'dev'])).toEqual(['can-i', '--context=prod', '-n', 'dev']);
-		expect(withContextAfterCommand(['certs', '--context', 'prod'])).toEqual(['certs', '--context', 'prod']);
-		expect(withContextAfterCommand(['ctx', 'prod'])).toEqual(['ctx', 'prod']);
+describe('--context, -n and --as before the command', () => {
+	it('move to just after the command, in both spellings, keeping the other operands in order', () => {
+		expect(withClusterFlagsAfterCommand(['--context', 'prod', 'api', '--json'])).toEqual(['api', '--context', 'prod', '--json']);
+		expect(withClusterFlagsAfterCommand(['--context=prod', 'can-i', '-n', 'dev'])).toEqual(['can-i', '--context=prod', '-n', 'dev']);
+		expect(withClusterFlagsAfterCommand(['-n', 'dev', '--as=jane', '--as-group', 'team', 'can-i', 'pods'])).toEqual(['can-i', '-n', 'dev', '--as=jane', '--as-group', 'team', 'pods']);
+		expect(withClusterFlagsAfterCommand(['--namespace=dev,prod', '--context', 'prod', 'can-i'])).toEqual(['can-i', '--namespace=dev,prod', '--context', 'prod']);
+		expect(withClusterFlagsAfterCommand(['--as', 'bob', 'proxy', '--port', '0'])).toEqual(['proxy', '--as', 'bob', '--port', '0']);
+		expect(withClusterFlagsAfterCommand(['certs', '--context', 'prod'])).toEqual(['certs', '--context', 'prod']);
+		expect(withClusterFlagsAfterCommand(['ctx', 'prod'])).toEqual(['ctx', 'prod']);
 	});
 
-	it('is a usage error without a value, without a command, or before a command that has no --context', () => {
-		expect(() => withContextAfterCommand(['--context'])).toThrow('flag --context needs a value');
-		expect(() => withContextAfterCommand(['--context', 'prod'])).toThrow(UsageError);
-		expect(() => withContextAfterCommand(['--context', 'prod', 'ctx', 'dev'])).toThrow('--context goes with a command that acts on one context');
+	it('leave --as alone without a command: that is the app, seen as that identity', () => {
+		expect(withClusterFlagsAfterCommand(['--as', 'jane', '--as-group=team'])).toEqual(['--as', 'jane', '--as-group=team']);
+	});
+
+	it('are a usage error without a value, without a command, or before a command that does not take them', () => {
+		expect(() => withClusterFlagsAfterCommand(['--context'])).toThrow('flag --context needs a value');
+		expect(() => withClusterFlagsAfterCommand(['-n'])).toThrow('flag -n needs a value');
+		expect(() => withClusterFlagsAfterCommand(['--context', 'prod'])).toThrow(UsageError);
+		expect(() => withClusterFlagsAfterCommand(['-n', 'dev'])).toThrow('-n goes with a command that reads namespaces: can-i');
+		expect(() => withClusterFlagsAfterCommand(['--context', 'prod', 'ctx', 'dev'])).toThrow('--context goes with a command that acts on one context: certs, api, can-i, proxy');
+		expect(() => withClusterFlagsAfterCommand(['-n', 'dev', 'ns'])).toThrow('-n goes with a command that reads namespaces: can-i');
+		expect(() => withClusterFlagsAfterCommand(['--context', 'prod', '-n', 'dev', 'certs'])).toThrow('-n goes with');
+		expect(() => withClusterFlagsAfterCommand(['--as', 'jane', 'api'])).toThrow('--as goes with a command that acts as another identity: can-i, proxy');
 	});
 });
 
