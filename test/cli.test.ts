@@ -226,6 +226,20 @@ describe('bash completion', () => {
 		expect(offered(tree, 'kubectx --cu', ['kubectx', '--cu'])).toEqual(['--current']);
 		expect(offered(tree, 'kubehop certs --of', ['kubehop', 'certs', '--of'], '_kubehop')).toEqual(['--offline']);
 		expect(offered(tree, 'kubehop can-i --as-', ['kubehop', 'can-i', '--as-'], '_kubehop')).toEqual(['--as-group', '--as-uid']);
+		// bash splits `--kubeconfig=/x` at '=' too: the value is not the command.
+		expect(offered(tree, 'kubehop --kubeconfig=/x ctx d', ['kubehop', '--kubeconfig', '=', '/x', 'ctx', 'd'], '_kubehop')).toEqual(['dev']);
+		expect(offered(tree, 'kubehop -n dev can-i --o', ['kubehop', '-n', 'dev', 'can-i', '--o'], '_kubehop')).toEqual(['--only-allowed']);
+	});
+
+	it('offers ctx, ns and history only the flags they take: not --context, -n or --as, which they refuse', () => {
+		const tree = tempTree({'home/.kube/config': config('dev')});
+		for (const [line, words, completer] of [['kubectx --', ['kubectx', '--'], '_kubectx_kubehop'], ['kubens --', ['kubens', '--'], '_kubens_kubehop'], ['kubehop history --', ['kubehop', 'history', '--'], '_kubehop']] as const) {
+			const flags = offered(tree, line, [...words], completer);
+			expect(flags).toContain('--kubeconfig');
+			expect(flags.filter((flag) => /^--(context|namespace|as)/.test(flag))).toEqual([]);
+		}
+
+		expect(offered(tree, 'kubehop --', ['kubehop', '--'], '_kubehop')).toEqual(expect.arrayContaining(['--context', '--as']));
 	});
 });
 

@@ -14,7 +14,10 @@ export function flagsIn(help: string): string[] {
 }
 
 const globalFlags = flagsIn(mainHelp);
-const commandFlags = (help: string) => [...new Set([...flagsIn(help), ...globalFlags])].join(' ');
+// --context, -n and --as belong to the commands whose help lists them (the main help lists them for
+// the app and to say they may come first); ctx, ns and history refuse them.
+const clusterFlags = new Set(['--context', '-n', '--namespace', '--as', '--as-group', '--as-uid']);
+const commandFlags = (help: string) => [...new Set([...flagsIn(help), ...globalFlags.filter((flag) => !clusterFlags.has(flag))])].join(' ');
 
 const scripts: Record<string, string> = {
 	// Names are never handed to compgen -W, which expands $(...) in its words: a context named so by
@@ -54,10 +57,11 @@ _kubehop_flags() {
 }
 _kubehop() {
   local cur=\${COMP_WORDS[COMP_CWORD]} cmd='' i
-  # The command is the first word that is neither a global flag nor its value (nor a piece of one split at ':').
+  # The command is the first word that is neither a global flag nor its value (nor a piece of one split
+  # at ':', nor the '=' of --flag=value, which bash splits off too).
   for (( i = 1; i < COMP_CWORD; i++ )); do
     case \${COMP_WORDS[i]} in
-      --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) (( i++ )) ;;
+      --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) [[ \${COMP_WORDS[i+1]-} == = ]] && (( i++ )); (( i++ )) ;;
       :) (( i++ )) ;;
       -*) ;;
       *) [[ \${COMP_WORDS[i+1]-} == : ]] || { cmd=\${COMP_WORDS[i]}; break; } ;;
