@@ -192,8 +192,7 @@ describe('kubehop ctx (black box)', () => {
 describe('bash completion', () => {
 	/** What bash offers for `line` (its words split as bash splits them, at ':' too), with kubehop on PATH. */
 	function offered(tree: ReturnType<typeof tempTree>, line: string, words: string[], completer = '_kubectx_kubehop'): string[] {
-		const bin = path.dirname(tree.file('bin/kubehop', `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} "$@"\n`));
-		fs.chmodSync(path.join(bin, 'kubehop'), 0o755);
+		const bin = binWithKubehop(tree);
 		const script = ['set -u', 'source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, completer, 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
 		const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {env: {PATH: `${bin}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
 		expect(result.status, result.stderr).toBe(0);
@@ -240,6 +239,71 @@ describe('bash completion', () => {
 		}
 
 		expect(offered(tree, 'kubehop --', ['kubehop', '--'], '_kubehop')).toEqual(expect.arrayContaining(['--context', '--as']));
+	});
+});
+
+/** A directory with a `kubehop` on it that runs this build, for the shells' completion to call. */
+function binWithKubehop(tree: ReturnType<typeof tempTree>): string {
+	const bin = path.dirname(tree.file('bin/kubehop', `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} "$@"\n`));
+	fs.chmodSync(path.join(bin, 'kubehop'), 0o755);
+	return bin;
+}
+
+const completionNames = (marker: string) => [`$(touch ${marker})`, 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'dev', 'my team ctx'];
+
+describe('zsh completion', () => {
+	/**
+	 * What _kubehop adds for `words` (zsh's own split: `--kubeconfig=/x` stays one word), with compadd
+	 * standing in for zsh's, which needs a line editor: it prints what it is given, before zsh's own
+	 * matching against the prefix.
+	 */
+	function added(tree: ReturnType<typeof tempTree>, service: string, words: string[]): string[] {
+		const quoted = words.map((word) => `'${word}'`).join(' ');
+		const script = ['compdef() { :; }', 'compadd() { if [[ $1 == -a ]]; then print -rl -- "${(@P)2}"; else print -rl -- "$@"; fi }', 'source <(kubehop completion zsh)', `service=${service}; words=(${quoted}); CURRENT=${words.length}; PREFIX=${words.at(-1)!.startsWith('-') ? `'${words.at(-1)}'` : "''"}`, '_kubehop'].join('\n');
+		const result = spawnSync('zsh', ['-f', '-c', script], {env: {PATH: `${binWithKubehop(tree)}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
+		expect(result.status, result.stderr).toBe(0);
+		return result.stdout.split('\n').filter(Boolean);
+	}
+
+	it('finds the command past global flags, offers each command its own flags, and adds names as data', () => {
+		const tree = tempTree();
+		const marker = path.join(tree.root, 'PWNED');
+		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n${completionNames(marker).map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c, namespace: team-ns}\n`).join('')}current-context: dev\n`);
+		expect(added(tree, 'kubehop', ['kubehop', ''])).toEqual(['ctx', 'ns', 'history', 'can-i', 'certs', 'api', 'proxy', 'completion']);
+		expect(added(tree, 'kubehop', ['kubehop', '--kubeconfig=/x', '--context', 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'ctx', ''])).toHaveLength(4);
+		expect(added(tree, 'kubectx', ['kubectx', ''])).toEqual([...completionNames(marker)].sort());
+		expect(added(tree, 'kubens', ['kubens', ''])).toContain('team-ns');
+		expect(added(tree, 'kubehop', ['kubehop', '-n', 'dev', 'can-i', '--o'])).toContain('--only-allowed');
+		const ctxFlags = added(tree, 'kubectx', ['kubectx', '--']);
+		expect(ctxFlags).toEqual(expect.arrayContaining(['--current', '--kubeconfig']));
+		expect(ctxFlags.filter((flag) => /^--(context|namespace|as)/.test(flag))).toEqual([]);
+		expect(fs.existsSync(marker)).toBe(false);
+	});
+});
+
+describe('fish completion', () => {
+	/** What fish itself completes for `line` (`complete -C`), with kubehop's completion loaded. */
+	function completed(tree: ReturnType<typeof tempTree>, line: string): string[] {
+		const result = spawnSync('fish', ['--no-config', '-c', `kubehop completion fish | source; complete -C ${JSON.stringify(line)}`], {env: {PATH: `${binWithKubehop(tree)}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
+		expect(result.status, result.stderr).toBe(0);
+		expect(result.stderr).toBe('');
+		return result.stdout.split('\n').filter(Boolean).map((entry) => entry.split('\t')[0]!);
+	}
+
+	it('finds the command past global flags, offers each command its own flags, and never evaluates a name', () => {
+		const tree = tempTree();
+		const marker = path.join(tree.root, 'PWNED');
+		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n${completionNames(marker).map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c, namespace: team-ns}\n`).join('')}current-context: dev\n`);
+		expect(completed(tree, 'kubehop ')).toEqual(['api', 'can-i', 'certs', 'completion', 'ctx', 'history', 'ns', 'proxy']);
+		expect(completed(tree, 'kubehop --kubeconfig=/x --context arn:aws:eks:us-east-1:123456789012:cluster/prod ctx ')).toHaveLength(4);
+		expect(completed(tree, 'kubectx arn')).toEqual(['arn:aws:eks:us-east-1:123456789012:cluster/prod']);
+		expect(completed(tree, 'kubens t')).toEqual(['team-ns']);
+		expect(completed(tree, 'kubehop -n dev can-i --o')).toEqual(['--only-allowed']);
+		expect(completed(tree, 'kubehop certs --of')).toEqual(['--offline']);
+		// ctx refuses --context, so it is not offered (fish then matches the names loosely instead).
+		expect(completed(tree, 'kubectx --co')).not.toContain('--context');
+		expect(completed(tree, 'kubehop --co')).toEqual(['--context']);
+		expect(fs.existsSync(marker)).toBe(false);
 	});
 });
 

@@ -19,6 +19,19 @@ const globalFlags = flagsIn(mainHelp);
 const clusterFlags = new Set(['--context', '-n', '--namespace', '--as', '--as-group', '--as-uid']);
 const commandFlags = (help: string) => [...new Set([...flagsIn(help), ...globalFlags.filter((flag) => !clusterFlags.has(flag))])].join(' ');
 
+/** fish's `-l long` / `-s c` for each flag a command's help defines, on the command, or on kubectx and kubens. */
+function fishFlags(): string {
+	const spell = (flag: string) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`);
+	const commands: Array<[string, string]> = [['ctx', ctxHelp], ['ns', nsHelp], ['history', historyHelp], ['can-i', canIHelp], ['certs', certsHelp], ['api', apiHelp], ['proxy', proxyHelp]];
+	const lines = [
+		...globalFlags.map((flag) => `complete -c kubehop -n "__kubehop_is ''" ${spell(flag)}`),
+		...commands.flatMap(([command, help]) => commandFlags(help).split(' ').map((flag) => `complete -c kubehop -n '__kubehop_is ${command}' ${spell(flag)}`)),
+		...commandFlags(ctxHelp).split(' ').map((flag) => `complete -c kubectx ${spell(flag)}`),
+		...commandFlags(nsHelp).split(' ').map((flag) => `complete -c kubens ${spell(flag)}`),
+	];
+	return lines.join('\n');
+}
+
 const scripts: Record<string, string> = {
 	// Names are never handed to compgen -W, which expands $(...) in its words: a context named so by
 	// someone else's kubeconfig would run on a Tab press. They are matched as plain text instead, and
@@ -81,16 +94,41 @@ complete -F _kubehop kubehop
 complete -F _kubectx_kubehop kubectx
 complete -F _kubens_kubehop kubens
 `,
+	// zsh and fish find the command past global flags as bash does, and offer each command's flags.
+	// zsh's compadd quotes what it adds, and fish never evaluates a completion's output: neither runs a name.
 	zsh: `#compdef kubehop kubectx kubens
 # kubehop zsh completion: source <(kubehop completion zsh)
-_kubehop() {
-  local -a names
-  case "$service" in
-    kubectx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names; return ;;
-    kubens) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names; return ;;
+_kubehop_flags() {
+  case "$1" in
+    ctx) reply=(${commandFlags(ctxHelp)}) ;;
+    ns) reply=(${commandFlags(nsHelp)}) ;;
+    history) reply=(${commandFlags(historyHelp)}) ;;
+    can-i) reply=(${commandFlags(canIHelp)}) ;;
+    certs) reply=(${commandFlags(certsHelp)}) ;;
+    api) reply=(${commandFlags(apiHelp)}) ;;
+    proxy) reply=(${commandFlags(proxyHelp)}) ;;
+    *) reply=(${globalFlags.join(' ')}) ;;
   esac
-  if (( CURRENT == 2 )); then compadd ctx ns history can-i certs api proxy completion; return; fi
-  case "$words[2]" in
+}
+_kubehop() {
+  local -a names reply
+  local cmd='' i
+  case "$service" in
+    kubectx) cmd=ctx ;;
+    kubens) cmd=ns ;;
+    *)
+      # The command is the first word that is neither a global flag nor its value.
+      for (( i = 2; i < CURRENT; i++ )); do
+        case "$words[i]" in
+          --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) (( i++ )) ;;
+          -*) ;;
+          *) cmd=$words[i]; break ;;
+        esac
+      done ;;
+  esac
+  if [[ $PREFIX == -* ]]; then _kubehop_flags "$cmd"; compadd -a reply; return; fi
+  case "$cmd" in
+    '') compadd ctx ns history can-i certs api proxy completion ;;
     ctx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names ;;
     ns) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names ;;
     completion) compadd bash zsh fish ;;
@@ -99,13 +137,43 @@ _kubehop() {
 compdef _kubehop kubehop kubectx kubens
 `,
 	fish: `# kubehop fish completion: kubehop completion fish | source
+function __kubehop_command --description 'the kubehop command being completed, past global flags and their values'
+  set -l words (commandline -opc)
+  switch $words[1]
+    case kubectx
+      echo ctx; return
+    case kubens
+      echo ns; return
+  end
+  set -l skip 0
+  for word in $words[2..-1]
+    if test $skip = 1
+      set skip 0
+      continue
+    end
+    switch $word
+      case --kubeconfig --context --request-timeout --timeout --proxy-url --as --as-group --as-uid -n --namespace
+        set skip 1
+      case '-*'
+      case '*'
+        echo $word; return
+    end
+  end
+end
+function __kubehop_is --description 'whether the kubehop command being completed is $argv[1] (empty: none yet)'
+  set -l command (__kubehop_command)
+  test "$command" = "$argv[1]"
+end
 complete -c kubehop -f
-complete -c kubehop -n __fish_use_subcommand -a 'ctx ns history can-i certs api proxy completion'
-complete -c kubehop -n '__fish_seen_subcommand_from ctx' -a '(kubehop __complete contexts 2>/dev/null)'
-complete -c kubehop -n '__fish_seen_subcommand_from ns' -a '(kubehop __complete namespaces 2>/dev/null)'
-complete -c kubehop -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c kubectx -f -a '(kubehop __complete contexts 2>/dev/null)'
-complete -c kubens -f -a '(kubehop __complete namespaces 2>/dev/null)'
+complete -c kubectx -f
+complete -c kubens -f
+complete -c kubehop -n "__kubehop_is ''" -a 'ctx ns history can-i certs api proxy completion'
+complete -c kubehop -n '__kubehop_is ctx' -a '(kubehop __complete contexts 2>/dev/null)'
+complete -c kubehop -n '__kubehop_is ns' -a '(kubehop __complete namespaces 2>/dev/null)'
+complete -c kubehop -n '__kubehop_is completion' -a 'bash zsh fish'
+complete -c kubectx -a '(kubehop __complete contexts 2>/dev/null)'
+complete -c kubens -a '(kubehop __complete namespaces 2>/dev/null)'
+${fishFlags()}
 `,
 };
 
