@@ -241,11 +241,47 @@ const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'ba
 function directCredentials(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, ca: Buffer | undefined): Credentials | undefined {
 	if (user.exec || user['auth-provider']) return undefined;
 	const options = transportOptions(cluster, user, server, ca);
-	const token = bearerToken(user);
 	const basic = text(user.username) && text(user.password) ? `Basic ${Buffer.from(`${text(user.username)}:${text(user.password)}`).toString('base64')}` : undefined;
-	const authorization = token ? `Bearer ${token}` : basic;
-	options.headers = authorization ? {Authorization: authorization} : {};
-	return async () => options;
+	const withToken = (token: string | undefined) => {
+		const authorization = token ? `Bearer ${token}` : basic;
+		return {...options, headers: authorization ? {Authorization: authorization} : {}};
+	};
+
+	const tokenFile = text(user.tokenFile);
+	if (!tokenFile) {
+		const fixed = withToken(text(user.token));
+		return async () => fixed;
+	}
+
+	const token = rereadTokenFile(tokenFile, bearerToken(user)!);
+	return async () => withToken(token());
+}
+
+/** client-go's cached file token source: the file is read again once what it last said is 50 s old (a minute, less ten seconds' leeway). */
+const tokenFileRereadMs = 50_000;
+
+/**
+ * A tokenFile as client-go follows it while it runs (projected service-account tokens rotate hourly):
+ * read again once the last reading is 50 s old. A failed or empty read keeps the last token, and with
+ * none read yet, the inline token or the first reading (`initial`), as client-go's round tripper does.
+ */
+function rereadTokenFile(tokenFile: string, initial: string): () => string {
+	let last: string | undefined;
+	let readAt = Number.NEGATIVE_INFINITY;
+	return () => {
+		const now = Date.now();
+		if (now - readAt >= tokenFileRereadMs || now < readAt) {
+			try {
+				const read = fs.readFileSync(tokenFile, 'utf8').trim();
+				if (read) {
+					last = read;
+					readAt = now;
+				}
+			} catch {}
+		}
+
+		return last ?? initial;
+	};
 }
 
 const file = (value: unknown) => (text(value) ? fs.readFileSync(text(value)!) : undefined);

@@ -2,8 +2,9 @@ import {execFile, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
+import https from 'node:https';
 import type {AddressInfo} from 'node:net';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {whoAmI} from '../../source/access/access-check.ts';
 import {contextFacts} from '../../source/certificates/fleet.ts';
 import {bearerToken, connect, connectThroughProxy} from '../../source/cluster/api-client.ts';
@@ -12,6 +13,7 @@ import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {contextNames} from './control-plane/control-plane.ts';
 import {homeFor, itWithCluster, kubectl} from '../support/control-plane.ts';
 import {kubehop} from '../support/kubehop-binary.ts';
+import {makeServingCertificates} from '../support/openssl-fixtures.ts';
 import {tempTree} from '../support/temp-tree.ts';
 
 // Credentials as kubectl applies them, against the real API server: certificates, tokens and exec
@@ -201,6 +203,49 @@ describe('paths', () => {
 		const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {password: p, tokenFile: ${empty}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
 		const client = await connect(await configOf(kubeconfig), 'x');
 		client.close();
+	});
+
+	it('reads a tokenFile again while it runs, as client-go does for rotated service-account tokens: after 50 s, keeping the last token over an empty or missing file', async () => {
+		const certificates = makeServingCertificates();
+		const seen: Array<string | undefined> = [];
+		const server = https.createServer({cert: certificates.server.pem, key: fs.readFileSync(certificates.server.key)}, (request, response) => {
+			seen.push(request.headers.authorization);
+			response.setHeader('Content-Type', 'application/json');
+			response.end('{"major":"1","minor":"37"}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		vi.useFakeTimers({toFake: ['Date']});
+		try {
+			const tree = tempTree();
+			const tokenFile = tree.file('token', 'first\n');
+			const ca = Buffer.from(certificates.ca.pem).toString('base64');
+			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:${(server.address() as AddressInfo).port}", certificate-authority-data: ${ca}}\nusers:\n- name: u\n  user: {token: inline, tokenFile: ${tokenFile}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+			const client = await connect(await configOf(kubeconfig), 'x');
+			const ask = async () => {
+				await client.raw('GET', '/version');
+				return seen.at(-1);
+			};
+
+			expect(await ask()).toBe('Bearer first');
+			fs.writeFileSync(tokenFile, 'second\n');
+			vi.setSystemTime(Date.now() + 49_000);
+			expect(await ask()).toBe('Bearer first');
+			vi.setSystemTime(Date.now() + 1000);
+			expect(await ask()).toBe('Bearer second');
+			fs.writeFileSync(tokenFile, '\n');
+			vi.setSystemTime(Date.now() + 60_000);
+			expect(await ask()).toBe('Bearer second');
+			fs.rmSync(tokenFile);
+			vi.setSystemTime(Date.now() + 60_000);
+			expect(await ask()).toBe('Bearer second');
+			fs.writeFileSync(tokenFile, 'third');
+			expect(await ask()).toBe('Bearer third');
+			client.close();
+		} finally {
+			vi.useRealTimers();
+			server.close();
+			certificates.cleanup();
+		}
 	});
 
 	it('sends no credentials to a plain-HTTP server, as kubectl sends none', async () => {
