@@ -181,6 +181,14 @@ describe('kubehop ctx (black box)', () => {
 		expect(snapshot(kubeconfigs)).toEqual(before);
 	});
 
+	it('prints help or the version whatever flags come before the command, even ones that command refuses', () => {
+		const {env} = homeWithConfig();
+		expect(kubehop(['-n', 'dev', '--help'], {env})).toMatchObject({status: 0, stdout: expect.stringMatching(/^kubehop: /)});
+		expect(kubehop(['--as', 'jane', 'ctx', '--help'], {env})).toMatchObject({status: 0, stdout: expect.stringMatching(/^USAGE \(kubehop ctx/)});
+		expect(kubehop(['--context', 'dev', 'can-i', '--help'], {env})).toMatchObject({status: 0, stdout: expect.stringMatching(/^USAGE\n {2}kubehop can-i/)});
+		expect(kubehop(['--version', '-n', 'dev'], {env})).toMatchObject({status: 0, stdout: expect.stringMatching(/^kubehop \d/)});
+	});
+
 	it('prints completion scripts that name the contexts', () => {
 		const {env} = homeWithConfig();
 		for (const shell of ['bash', 'zsh', 'fish']) expect(kubehop(['completion', shell], {env}).stdout).toMatch(/__complete "?\$?1?"? ?|__complete contexts/);

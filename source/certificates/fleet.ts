@@ -121,7 +121,7 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	}
 
 	// A cluster reached through its proxy-url is not dialled around that proxy: its server goes unchecked.
-	facts.probeTarget = server.startsWith('https:') && !text(cluster['proxy-url'])
+	facts.probeTarget = /^https:/i.test(server) && !text(cluster['proxy-url'])
 		? {server, caPem: ca.pem, tlsServerName: text(cluster['tls-server-name']), insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true}
 		: undefined;
 	return facts;

@@ -190,7 +190,7 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	const proxyUrl = text(cluster.data['proxy-url']);
 	if (proxyUrl) throw new KubehopError(`context "${contextName}" reaches its server through proxy-url ${proxyUrl}, which kubehop does not support yet; it does not go around it`, 'use kubectl for this cluster; for the API pane, run kubectl proxy and pass --proxy-url http://127.0.0.1:8001');
 	const stanza = config.users.get(context.data.user)?.data ?? {};
-	const secure = !server.startsWith('http:');
+	const secure = !plainHttp(server);
 	refuseAsKubectlDoes(cluster.data, stanza, context.data.user, secure);
 	// client-go reads no credentials for a plain-HTTP server ("only try to read the auth information if we
 	// are secure"): no token or password goes out in the clear.
@@ -200,8 +200,9 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	let credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env));
 	const viaClientNode = !credentials;
 	credentials ??= await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server);
-	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl.
-	const as = impersonate ?? {user: typeof user.as === 'string' ? user.as : undefined, groups: Array.isArray(user['as-groups']) ? (user['as-groups'] as string[]) : undefined, uid: typeof user['as-uid'] === 'string' ? user['as-uid'] : undefined};
+	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl. client-go
+	// applies those before it decides whether to read credentials: they hold over plain HTTP too.
+	const as = impersonate ?? {user: typeof stanza.as === 'string' ? stanza.as : undefined, groups: Array.isArray(stanza['as-groups']) ? (stanza['as-groups'] as string[]) : undefined, uid: typeof stanza['as-uid'] === 'string' ? stanza['as-uid'] : undefined};
 	const impersonationHeaders: Record<string, string | string[]> = {};
 	if (as.user) impersonationHeaders['Impersonate-User'] = as.user;
 	if (as.groups?.length) impersonationHeaders['Impersonate-Group'] = [...as.groups];
@@ -229,6 +230,10 @@ function refuseAsKubectlDoes(cluster: Record<string, unknown>, user: Record<stri
 
 type Credentials = () => Promise<https.RequestOptions>;
 
+// A URL's scheme is case-insensitive (Go's url.Parse and WHATWG URL both lower it): `HTTP://` is plain HTTP.
+const plainHttp = (server: string) => /^http:/i.test(server);
+const httpsServer = (server: string) => /^https:/i.test(server);
+
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'base64') : undefined);
 
@@ -253,7 +258,7 @@ function directCredentials(cluster: Record<string, unknown>, user: Record<string
 		return async () => fixed;
 	}
 
-	const token = rereadTokenFile(tokenFile, bearerToken(user)!);
+	const token = rereadTokenFile(tokenFile, bearerToken(user));
 	return async () => withToken(token());
 }
 
@@ -265,7 +270,7 @@ const tokenFileRereadMs = 50_000;
  * read again once the last reading is 50 s old. A failed or empty read keeps the last token, and with
  * none read yet, the inline token or the first reading (`initial`), as client-go's round tripper does.
  */
-function rereadTokenFile(tokenFile: string, initial: string): () => string {
+function rereadTokenFile(tokenFile: string, initial: string | undefined): () => string | undefined {
 	let last: string | undefined;
 	let readAt = Number.NEGATIVE_INFINITY;
 	return () => {
@@ -302,7 +307,7 @@ function clusterCa(cluster: Record<string, unknown>): Buffer | undefined {
  * (~20 ms) for any other `ca`.
  */
 function transportOptions(cluster: Record<string, unknown>, user: Record<string, unknown>, server: string, ca: Buffer | undefined, fromPlugin?: {cert: string; key: string}): https.RequestOptions {
-	if (server.startsWith('http:')) return {};
+	if (plainHttp(server)) return {};
 	const insecure = cluster['insecure-skip-tls-verify'] === true;
 	try {
 		const cert = fromPlugin?.cert ?? decoded(user['client-certificate-data']) ?? file(user['client-certificate']);
@@ -322,7 +327,7 @@ function transportOptions(cluster: Record<string, unknown>, user: Record<string,
 
 /** The CA bundle and name kubectl checks the server against, when the kubeconfig has a CA and verification is on. */
 function kubectlVerification(cluster: Record<string, unknown>, server: string, ca: Buffer | undefined): Verification | undefined {
-	if (!server.startsWith('https:') || cluster['insecure-skip-tls-verify'] === true) return undefined;
+	if (!httpsServer(server) || cluster['insecure-skip-tls-verify'] === true) return undefined;
 	if (!ca) return undefined;
 	return {caPem: ca.toString('utf8'), name: text(cluster['tls-server-name']) ?? new URL(server).hostname.replace(/^\[|\]$/g, '')};
 }
@@ -370,7 +375,7 @@ async function clientNodeCredentials(contextName: string, context: {user: string
 				caData: cluster.data['certificate-authority-data'] ?? undefined,
 				caFile: cluster.data['certificate-authority'] ?? undefined,
 				// client-node refuses plain HTTP unless told to skip TLS checks, which do not apply to HTTP at all.
-				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true || server.startsWith('http:'),
+				skipTLSVerify: cluster.data['insecure-skip-tls-verify'] === true || plainHttp(server),
 				tlsServerName: cluster.data['tls-server-name'] ?? undefined,
 			},
 		],

@@ -40,17 +40,17 @@ export function withClusterFlagsAfterCommand(operands: string[]): string[] {
 	let index = 0;
 	for (;;) {
 		const argument = operands[index];
-		const equals = argument?.startsWith('--') ? argument.indexOf('=') : -1;
-		const name = equals === -1 ? argument : argument!.slice(0, equals);
-		if (name === undefined || !clusterFlags.has(name)) break;
+		if (argument === undefined) break;
+		const {name, inline} = splitFlag(argument);
+		if (!clusterFlags.has(name)) break;
 		names.push(name);
-		if (equals === -1) {
+		if (inline === undefined) {
 			const value = operands[index + 1];
 			if (value === undefined) throw new UsageError(`flag ${name} needs a value`);
 			leading.push(name, value);
 			index += 2;
 		} else {
-			leading.push(argument!);
+			leading.push(argument);
 			index += 1;
 		}
 	}
@@ -58,9 +58,12 @@ export function withClusterFlagsAfterCommand(operands: string[]): string[] {
 	if (leading.length === 0) return operands;
 	const command = operands[index];
 	if (command === undefined && names.every((name) => name.startsWith('--as'))) return operands;
-	for (const name of names) {
-		const {commands, what, hint} = clusterFlags.get(name)!;
-		if (command === undefined || !commands.includes(command)) throw new UsageError(`${name} goes with ${what}: ${commands.join(', ')}`, hint);
+	if (command?.startsWith('-')) throw new UsageError(`flag ${splitFlag(command).name} goes after the command it belongs to`, `kubehop ${leading.join(' ')} COMMAND ${command}`);
+	// Without a command, --as alone would be the app: the flag to blame is another one.
+	const misplaced = command === undefined ? names.find((name) => !name.startsWith('--as')) : names.find((name) => !clusterFlags.get(name)!.commands.includes(command));
+	if (misplaced) {
+		const {commands, what, hint} = clusterFlags.get(misplaced)!;
+		throw new UsageError(`${misplaced} goes with ${what}: ${commands.join(', ')}`, hint);
 	}
 
 	return [command!, ...leading, ...operands.slice(index + 1)];
@@ -150,26 +153,36 @@ export type CommandFlag = {
 export function* commandFlags(operands: readonly string[]): Generator<CommandFlag> {
 	for (let index = 0; index < operands.length; index++) {
 		const argument = operands[index]!;
-		const equals = argument.startsWith('-') ? argument.indexOf('=') : -1;
-		const name = equals === -1 ? argument : argument.slice(0, equals);
+		const {name, inline} = splitFlag(argument);
 		yield {
 			argument,
 			name,
 			value() {
-				if (equals !== -1) return argument.slice(equals + 1);
+				if (inline !== undefined) return inline;
 				const next = operands[++index];
 				if (next === undefined) throw new UsageError(`flag ${name} needs a value`);
 				return next;
 			},
 			boolean() {
-				if (equals === -1) return true;
-				const text = argument.slice(equals + 1);
-				if (text === 'true') return true;
-				if (text === 'false') return false;
-				throw new UsageError(`invalid value "${text}" for ${name}: use true or false`);
+				if (inline === undefined) return true;
+				if (inline === 'true') return true;
+				if (inline === 'false') return false;
+				throw new UsageError(`invalid value "${inline}" for ${name}: use true or false`);
 			},
 		};
 	}
+}
+
+/** A flag's name, and its value when the same argument holds it, as pflag reads them: `--name=value`, `-n=value`, `-nvalue`. */
+function splitFlag(argument: string): {name: string; inline?: string} {
+	if (argument.startsWith('--')) {
+		const equals = argument.indexOf('=');
+		return equals === -1 ? {name: argument} : {name: argument.slice(0, equals), inline: argument.slice(equals + 1)};
+	}
+
+	// `-12` is an operand (`ctx -N`), not a flag.
+	if (/^-[a-zA-Z]./.test(argument)) return {name: argument.slice(0, 2), inline: argument.slice(argument[2] === '=' ? 3 : 2)};
+	return {name: argument};
 }
 
 /** kubectl's --as, --as-group (repeatable) and --as-uid; false for any other flag. */

@@ -16,6 +16,15 @@ export type Invocation = {
 	interactive?: boolean;
 };
 
+/** The command whose help `--help` asks for: the command as run would find it, or else the first word naming one. */
+function helpTopic(operands: string[]): string | undefined {
+	try {
+		return withClusterFlagsAfterCommand(operands)[0];
+	} catch {
+		return operands.find((operand) => helpFor(operand) !== helpFor(undefined));
+	}
+}
+
 /** Runs one command and returns the exit code: 0 success, 1 error, 2 usage error. */
 export async function run(invocation: Invocation): Promise<number> {
 	const {env, cwd, stdout, stderr} = invocation;
@@ -32,6 +41,13 @@ export async function run(invocation: Invocation): Promise<number> {
 	const {flags} = parsed;
 	const output = createOutput(stdout, stderr, env, flags.noColor);
 	try {
+		if (flags.version) {
+			stdout.write(`kubehop ${version}\n`);
+			return 0;
+		}
+
+		// `--help` anywhere on the line only ever prints help: it never runs the command, nor judges its flags.
+		if (flags.help) return help(stdout, helpFor(helpTopic(parsed.operands)));
 		const operands = withClusterFlagsAfterCommand(parsed.operands);
 		let [command, ...rest] = operands;
 		// `kubehop --as USER [--as-group G]... [--as-uid U]`: the app, seeing the clusters as that identity.
@@ -41,13 +57,6 @@ export async function run(invocation: Invocation): Promise<number> {
 			rest = [];
 		}
 
-		if (flags.version) {
-			stdout.write(`kubehop ${version}\n`);
-			return 0;
-		}
-
-		// `--help` anywhere on the line only ever prints help: it never runs the command.
-		if (flags.help) return help(stdout, helpFor(command));
 		const context = createCommandContext(env, cwd, output, flags, invocation.interactive ?? false);
 		switch (command) {
 			case 'ctx':

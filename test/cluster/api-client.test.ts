@@ -215,14 +215,15 @@ describe('paths', () => {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		vi.useFakeTimers({toFake: ['Date']});
+		let client: Awaited<ReturnType<typeof connect>> | undefined;
 		try {
 			const tree = tempTree();
 			const tokenFile = tree.file('token', 'first\n');
 			const ca = Buffer.from(certificates.ca.pem).toString('base64');
 			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:${(server.address() as AddressInfo).port}", certificate-authority-data: ${ca}}\nusers:\n- name: u\n  user: {token: inline, tokenFile: ${tokenFile}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
-			const client = await connect(await configOf(kubeconfig), 'x');
+			client = await connect(await configOf(kubeconfig), 'x');
 			const ask = async () => {
-				await client.raw('GET', '/version');
+				await client!.raw('GET', '/version');
 				return seen.at(-1);
 			};
 
@@ -240,34 +241,66 @@ describe('paths', () => {
 			expect(await ask()).toBe('Bearer second');
 			fs.writeFileSync(tokenFile, 'third');
 			expect(await ask()).toBe('Bearer third');
-			client.close();
 		} finally {
+			client?.close();
 			vi.useRealTimers();
+			server.closeAllConnections();
 			server.close();
 			certificates.cleanup();
 		}
 	});
 
-	it('sends no credentials to a plain-HTTP server, as kubectl sends none', async () => {
-		const seen: Array<string | undefined> = [];
+	it('sends no credentials to a plain-HTTP server (HTTP:// too), as kubectl sends none, but keeps the user stanza\'s impersonation, as kubectl does', async () => {
+		const seen: Array<{authorization?: string; impersonate?: string | string[]}> = [];
 		const server = http.createServer((request, response) => {
-			seen.push(request.headers.authorization);
+			seen.push({authorization: request.headers.authorization, impersonate: request.headers['impersonate-user']});
 			response.setHeader('Content-Type', 'application/json');
 			response.end('{"major":"1","minor":"37"}');
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		try {
-			const tree = tempTree();
-			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n  user: {token: secret-token}\ncontexts:\n- name: plain\n  context: {cluster: c, user: u}\ncurrent-context: plain\n`);
-			const client = await connect(await configOf(kubeconfig), 'plain');
-			await client.raw('GET', '/version');
-			client.close();
-			await new Promise<void>((resolve, reject) => execFile('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}}, (error) => (error ? reject(error) : resolve())));
-			// kubehop's one request, then kubectl's (it may ask more than once): none carries the token.
-			expect(seen.length).toBeGreaterThanOrEqual(2);
-			expect(seen.filter((authorization) => authorization !== undefined)).toEqual([]);
+			for (const scheme of ['http', 'HTTP']) {
+				seen.length = 0;
+				const tree = tempTree();
+				const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n  user: {token: secret-token, as: jane}\ncontexts:\n- name: plain\n  context: {cluster: c, user: u}\ncurrent-context: plain\n`);
+				const client = await connect(await configOf(kubeconfig), 'plain');
+				await client.raw('GET', '/version');
+				client.close();
+				const kubehopSent = seen.splice(0);
+				await new Promise<void>((resolve, reject) => execFile('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}}, (error) => (error ? reject(error) : resolve())));
+				// kubectl may ask more than once; every request looks the same.
+				expect(seen.length, scheme).toBeGreaterThanOrEqual(1);
+				expect(kubehopSent, scheme).toEqual([seen[0]]);
+				expect(seen[0], scheme).toEqual({authorization: undefined, impersonate: 'jane'});
+			}
 		} finally {
 			server.close();
+		}
+	});
+
+	it('verifies an HTTPS:// server as an https:// one, as kubectl does', async () => {
+		const trusted = makeServingCertificates();
+		const other = makeServingCertificates();
+		const seen: Array<string | undefined> = [];
+		const server = https.createServer({cert: other.server.pem, key: fs.readFileSync(other.server.key)}, (request, response) => {
+			seen.push(request.headers.authorization);
+			response.end('{}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const tree = tempTree();
+			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "HTTPS://127.0.0.1:${(server.address() as AddressInfo).port}", certificate-authority-data: ${Buffer.from(trusted.ca.pem).toString('base64')}}\nusers:\n- name: u\n  user: {token: secret-token}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+			const client = await connect(await configOf(kubeconfig), 'x');
+			await expect(client.raw('GET', '/version')).rejects.toThrow('x509: certificate signed by unknown authority');
+			client.close();
+			// Asynchronously: this process serves the stand-in.
+			const oracle = await new Promise<string>((resolve) => execFile('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}}, (_error, _stdout, stderr) => resolve(stderr)));
+			expect(oracle).toContain('x509: certificate signed by unknown authority');
+			expect(seen).toEqual([]);
+		} finally {
+			server.close();
+			trusted.cleanup();
+			other.cleanup();
 		}
 	});
 });

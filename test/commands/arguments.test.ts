@@ -45,6 +45,17 @@ describe('--context, -n and --as before the command', () => {
 		expect(() => withClusterFlagsAfterCommand(['-n', 'dev', 'ns'])).toThrow('-n goes with a command that reads namespaces: can-i');
 		expect(() => withClusterFlagsAfterCommand(['--context', 'prod', '-n', 'dev', 'certs'])).toThrow('-n goes with');
 		expect(() => withClusterFlagsAfterCommand(['--as', 'jane', 'api'])).toThrow('--as goes with a command that acts as another identity: can-i, proxy');
+		// The flag to blame: not --as, which alone opens the app; a command's own flag put first.
+		expect(() => withClusterFlagsAfterCommand(['--as', 'jane', '-n', 'dev'])).toThrow('-n goes with a command that reads namespaces: can-i');
+		expect(() => withClusterFlagsAfterCommand(['-n', 'dev', '-A', 'can-i'])).toThrow('flag -A goes after the command it belongs to');
+	});
+
+	it('read -n=dev and -ndev as pflag does, before the command and after it', () => {
+		expect(withClusterFlagsAfterCommand(['-n=dev', 'can-i'])).toEqual(['can-i', '-n=dev']);
+		expect(withClusterFlagsAfterCommand(['-ndev,prod', 'can-i'])).toEqual(['can-i', '-ndev,prod']);
+		expect([...commandFlags(['-n=dev', '-nprod', '-p8001', '-A'])].map((flag) => (flag.name === '-A' ? `${flag.name}:${flag.boolean()}` : `${flag.name}=${flag.value()}`))).toEqual(['-n=dev', '-n=prod', '-p=8001', '-A:true']);
+		// `ctx -N` jumps back N steps: a number is not a flag with a value.
+		expect([...commandFlags(['-12'])].map((flag) => flag.name)).toEqual(['-12']);
 	});
 });
 

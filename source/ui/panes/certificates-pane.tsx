@@ -19,7 +19,7 @@ export function CertificatesPane({state, certificates, width, color, checklist =
 	// The rows, and around them the filter, the column heads and the checklist (or, short of room, its verdict).
 	const height = state.height + (checklist ? 10 : 4);
 	// Once per table and width, not per key: at 10,000 contexts that is some 30,000 rows.
-	const {contextWidth, roleWidth, shortRoles, expiresWidth, subjectWidth} = useMemo(() => fleetColumns(width, certificates.rows, certificates.now), [width, certificates.rows, certificates.now]);
+	const {contextWidth, roleWidth, shortRoles, expiresWidth, compactExpires, subjectWidth} = useMemo(() => fleetColumns(width, certificates.rows, certificates.now), [width, certificates.rows, certificates.now]);
 	if (certificates.status.kind === 'loading') {
 		return (
 			<Box height={height}>
@@ -58,7 +58,7 @@ export function CertificatesPane({state, certificates, width, color, checklist =
 						<Text color={color ? colour[row.severity] : undefined} inverse={isSelected}>
 							{label[row.severity].padEnd(8)}
 						</Text>
-						<Text inverse={isSelected}>{` ${padTo(truncateMiddle(escapeForTerminal(row.context), contextWidth), contextWidth)} ${roleText(row.role, shortRoles).slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now).padEnd(expiresWidth)} `}</Text>
+						<Text inverse={isSelected}>{` ${padTo(truncateMiddle(escapeForTerminal(row.context), contextWidth), contextWidth)} ${roleText(row.role, shortRoles).slice(0, roleWidth).padEnd(roleWidth)} ${expires(row, certificates.now, compactExpires).padEnd(expiresWidth)} `}</Text>
 						<Text dimColor={row.severity === 'info'}>{truncateEnd(escapeForTerminal(row.summary), subjectWidth)}</Text>
 					</Text>
 				);
@@ -79,21 +79,30 @@ const wantedSubjectWidth = 20;
  * roles in short (the detail underneath names them in full), then the context names cut in the middle.
  */
 export function fleetColumns(width: number, rows: readonly FleetRow[], now: Date) {
-	const expiresWidth = widestOf(rows.map((row) => expires(row, now)), 7);
 	const fullContext = Math.min(28, widestOf(rows.map((row) => escapeForTerminal(row.context)), 7));
 	const wanted = Math.min(wantedSubjectWidth, widestOf(rows.map((row) => row.summary), 7));
-	// The status (8) and a space before each later column; the terminal's last column left free.
-	const room = (contextWidth: number, roleWidth: number) => width - 1 - 8 - 4 - expiresWidth - contextWidth - roleWidth;
 	const roleWidth = (short: boolean) => widestOf(rows.map((row) => roleText(row.role, short)), 4);
-	const shortRoles = room(fullContext, roleWidth(false)) < wanted;
+	const expiresWidthOf = (compact: boolean) => widestOf(rows.map((row) => expires(row, now, compact)), 7);
+	// The status (8) and a space before each later column; the terminal's last column left free.
+	const room = (contextWidth: number, roleWidth: number, expiresWidth: number) => width - 1 - 8 - 4 - expiresWidth - contextWidth - roleWidth;
+	const narrowest = Math.min(12, fullContext);
+	// On a narrow terminal the dates go before the subject does; the time left stays (`kubehop certs` prints both).
+	const compactExpires = room(narrowest, roleWidth(true), expiresWidthOf(false)) < minimumSubjectWidth;
+	const expiresWidth = expiresWidthOf(compactExpires);
+	const shortRoles = room(fullContext, roleWidth(false), expiresWidth) < wanted;
 	const roles = roleWidth(shortRoles);
-	const contextWidth = Math.max(Math.min(12, fullContext), Math.min(fullContext, fullContext - (wanted - room(fullContext, roles))));
-	return {contextWidth, roleWidth: roles, shortRoles, expiresWidth, subjectWidth: Math.max(1, room(contextWidth, roles))};
+	const contextWidth = Math.max(narrowest, Math.min(fullContext, fullContext - (wanted - room(fullContext, roles, expiresWidth))));
+	return {contextWidth, roleWidth: roles, shortRoles, expiresWidth, compactExpires, subjectWidth: Math.max(1, room(contextWidth, roles, expiresWidth))};
 }
 
-function expires(row: FleetRow, now: Date): string {
-	if (row.severity === 'not-yet-valid' && row.certificate) return `from ${row.certificate.notBefore.toISOString().slice(0, 10)}`;
-	return row.expires ? `${row.expires.toISOString().slice(0, 10)} ${timeLeft(row.expires, now)}` : '-';
+/** Below this, the subject says too little to be worth the expiry dates. */
+const minimumSubjectWidth = 8;
+
+/** `2027-11-29 364d`; compact, the time left alone (`364d`, `3d ago`), or when a not-yet-valid certificate starts. */
+function expires(row: FleetRow, now: Date, compact = false): string {
+	if (row.severity === 'not-yet-valid' && row.certificate) return compact ? `in ${timeLeft(row.certificate.notBefore, now)}` : `from ${row.certificate.notBefore.toISOString().slice(0, 10)}`;
+	if (!row.expires) return '-';
+	return compact ? timeLeft(row.expires, now) : `${row.expires.toISOString().slice(0, 10)} ${timeLeft(row.expires, now)}`;
 }
 
 function Detail({row, certificates, width, color, checklist: whole}: {row: FleetRow; certificates: CertificatesState; width: number; color: boolean; checklist: boolean}) {

@@ -11,14 +11,22 @@ const demo = ['admin@kubehop-local', 'jane@kubehop-local', 'sa@kubehop-local'].f
 ]);
 
 describe('the fleet table on any terminal width', () => {
-	it('fits every width from 56 columns, its last column left free (narrower, rows are cut, never wrapped)', () => {
+	it('fits every width from 46 columns, its last column left free, with room for the subject (narrower, rows are cut, never wrapped)', () => {
 		const eks = demo.map((entry) => ({...entry, context: `arn:aws:eks:us-east-1:123456789012:cluster/${entry.context}`}));
 		for (const rows of [demo, eks]) {
-			for (let width = 56; width <= 200; width++) {
+			for (let width = 46; width <= 200; width++) {
 				const columns = fleetColumns(width, rows, now);
 				expect(8 + 1 + columns.contextWidth + 1 + columns.roleWidth + 1 + columns.expiresWidth + 1 + columns.subjectWidth, `width ${width}`).toBeLessThanOrEqual(width - 1);
+				expect(columns.subjectWidth, `width ${width}`).toBeGreaterThanOrEqual(Math.min(8, width - 45));
 			}
 		}
+	});
+
+	it('drops the dates from EXPIRES, keeping the days left, only once the subject would have less than 8 columns', () => {
+		expect(fleetColumns(56, demo, now)).toMatchObject({compactExpires: true, expiresWidth: 7});
+		expect(fleetColumns(80, demo, now).compactExpires).toBe(false);
+		const narrowest = Array.from({length: 155}, (_, index) => index + 46).find((width) => !fleetColumns(width, demo, now).compactExpires)!;
+		expect(fleetColumns(narrowest, demo, now).subjectWidth).toBeGreaterThanOrEqual(8);
 	});
 
 	it('at 80 columns, keeps whole context names and a readable subject by naming roles in short', () => {
