@@ -238,6 +238,17 @@ describe('bash completion', () => {
 		expect(offered(tree, 'kubehop -n dev can-i --o', ['kubehop', '-n', 'dev', 'can-i', '--o'], '_kubehop')).toEqual(['--only-allowed']);
 	});
 
+	it('completes flag values (files for --kubeconfig, names for --context and -n) and, after -n, only the commands taking it', () => {
+		const tree = tempTree({'home/.kube/config': config('dev'), 'home/kube configs/one.yaml': ''});
+		expect(offered(tree, 'kubehop --context g', ['kubehop', '--context', 'g'], '_kubehop')).toEqual(['gke_proj_europe-west1-b_staging']);
+		expect(offered(tree, 'kubehop can-i --context=d', ['kubehop', 'can-i', '--context', '=', 'd'], '_kubehop')).toEqual(['dev']);
+		expect(offered(tree, 'kubehop -n ', ['kubehop', '-n', ''], '_kubehop')).toContain('default');
+		expect(offered(tree, `kubehop --kubeconfig ${tree.home}/kube`, ['kubehop', '--kubeconfig', `${tree.home}/kube`], '_kubehop')).toEqual([`${tree.home}/kube configs`]);
+		expect(offered(tree, 'kubehop -n dev ', ['kubehop', '-n', 'dev', ''], '_kubehop')).toEqual(['can-i']);
+		expect(offered(tree, 'kubehop --as jane --context dev ', ['kubehop', '--as', 'jane', '--context', 'dev', ''], '_kubehop')).toEqual(['can-i', 'proxy']);
+		expect(offered(tree, 'kubehop --no-color=true ctx d', ['kubehop', '--no-color', '=', 'true', 'ctx', 'd'], '_kubehop')).toEqual(['dev']);
+	});
+
 	it('offers ctx, ns and history only the flags they take: not --context, -n or --as, which they refuse', () => {
 		const tree = tempTree({'home/.kube/config': config('dev')});
 		for (const [line, words, completer] of [['kubectx --', ['kubectx', '--'], '_kubectx_kubehop'], ['kubens --', ['kubens', '--'], '_kubens_kubehop'], ['kubehop history --', ['kubehop', 'history', '--'], '_kubehop']] as const) {
@@ -267,8 +278,18 @@ describe('zsh completion', () => {
 	 */
 	function added(tree: ReturnType<typeof tempTree>, service: string, words: string[]): string[] {
 		const quoted = words.map((word) => `'${word}'`).join(' ');
-		const script = ['compdef() { :; }', 'compadd() { if [[ $1 == -a ]]; then print -rl -- "${(@P)2}"; else print -rl -- "$@"; fi }', 'source <(kubehop completion zsh)', `service=${service}; words=(${quoted}); CURRENT=${words.length}; PREFIX=${words.at(-1)!.startsWith('-') ? `'${words.at(-1)}'` : "''"}`, '_kubehop'].join('\n');
+		const script = [
+			'compdef() { :; }',
+			'compadd() { if [[ $1 == -a ]]; then print -rl -- "${(@P)2}"; else print -rl -- "$@"; fi }',
+			'_files() { print -r -- "(files)"; }',
+			// zsh's compset -P moves the matched prefix out of PREFIX.
+			"compset() { [[ $1 == -P ]] && PREFIX=${PREFIX#*=}; }",
+			'source <(kubehop completion zsh)',
+			`service=${service}; words=(${quoted}); CURRENT=${words.length}; PREFIX=${words.at(-1)!.startsWith('-') ? `'${words.at(-1)}'` : "''"}`,
+			'_kubehop',
+		].join('\n');
 		const result = spawnSync('zsh', ['-f', '-c', script], {env: {PATH: `${binWithKubehop(tree)}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
+		expect(result.error, 'zsh is needed (.ci/run installs it from Debian)').toBeUndefined();
 		expect(result.status, result.stderr).toBe(0);
 		return result.stdout.split('\n').filter(Boolean);
 	}
@@ -282,6 +303,12 @@ describe('zsh completion', () => {
 		expect(added(tree, 'kubectx', ['kubectx', ''])).toEqual([...completionNames(marker)].sort());
 		expect(added(tree, 'kubens', ['kubens', ''])).toContain('team-ns');
 		expect(added(tree, 'kubehop', ['kubehop', '-n', 'dev', 'can-i', '--o'])).toContain('--only-allowed');
+		expect(added(tree, 'kubehop', ['kubehop', '-n', 'dev', ''])).toEqual(['can-i']);
+		expect(added(tree, 'kubehop', ['kubehop', '--context=dev', '--as', 'jane', ''])).toEqual(['can-i', 'proxy']);
+		expect(added(tree, 'kubehop', ['kubehop', '--kubeconfig', ''])).toEqual(['(files)']);
+		expect(added(tree, 'kubehop', ['kubehop', '--kubeconfig='])).toEqual(['(files)']);
+		expect(added(tree, 'kubehop', ['kubehop', 'can-i', '--context', ''])).toHaveLength(4);
+		expect(added(tree, 'kubehop', ['kubehop', '-n', ''])).toContain('team-ns');
 		const ctxFlags = added(tree, 'kubectx', ['kubectx', '--']);
 		expect(ctxFlags).toEqual(expect.arrayContaining(['--current', '--kubeconfig']));
 		expect(ctxFlags.filter((flag) => /^--(context|namespace|as)/.test(flag))).toEqual([]);
@@ -293,6 +320,7 @@ describe('fish completion', () => {
 	/** What fish itself completes for `line` (`complete -C`), with kubehop's completion loaded. */
 	function completed(tree: ReturnType<typeof tempTree>, line: string): string[] {
 		const result = spawnSync('fish', ['--no-config', '-c', `kubehop completion fish | source; complete -C ${JSON.stringify(line)}`], {env: {PATH: `${binWithKubehop(tree)}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
+		expect(result.error, 'fish is needed (.ci/run installs it from Debian)').toBeUndefined();
 		expect(result.status, result.stderr).toBe(0);
 		expect(result.stderr).toBe('');
 		return result.stdout.split('\n').filter(Boolean).map((entry) => entry.split('\t')[0]!);
@@ -311,6 +339,12 @@ describe('fish completion', () => {
 		// ctx refuses --context, so it is not offered (fish then matches the names loosely instead).
 		expect(completed(tree, 'kubectx --co')).not.toContain('--context');
 		expect(completed(tree, 'kubehop --co')).toEqual(['--context']);
+		expect(completed(tree, 'kubehop -n dev ')).toEqual(['can-i']);
+		expect(completed(tree, 'kubehop --as jane ')).toEqual(['can-i', 'proxy']);
+		expect(completed(tree, 'kubehop can-i --context ')).toHaveLength(4);
+		expect(completed(tree, 'kubehop can-i -n t')).toEqual(['team-ns']);
+		tree.file('home/kube configs/one.yaml', '');
+		expect(completed(tree, `kubehop --kubeconfig ${tree.home}/kube`)).toEqual([`${tree.home}/kube configs/`]);
 		expect(fs.existsSync(marker)).toBe(false);
 	});
 });

@@ -4,6 +4,7 @@ import {parseCertificates} from './certificate.ts';
 import {goOpenError} from '../cluster/cluster-error.ts';
 import {clientKeyProblem} from './key-match.ts';
 import {defaultThresholds, rowsAt, type CertificateFacts, type ContextCertificates, type ContextFacts, type ExecExpiryLookup, type JwtClaims, type Thresholds} from './fleet-rows.ts';
+import {serverWithScheme} from '../cluster/server-url.ts';
 
 // Every context's credentials and cluster CA as facts, from the kubeconfig alone; rowsAt (fleet-rows.ts)
 // makes them rows with a severity at a clock, and the live server check is added per context when it
@@ -67,7 +68,7 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	const userName = context?.data.user ?? '';
 	const cluster = config.clusters.get(clusterName)?.data ?? {};
 	const user = config.users.get(userName)?.data ?? {};
-	const server = text(cluster.server) ?? '';
+	const server = serverWithScheme(text(cluster.server) ?? '');
 	const facts: ContextFacts = {context: contextName, server, cluster: clusterName, user: userName, auth: 'none', certificates: [], probeTarget: undefined};
 
 	const ca = pemFrom(cluster['certificate-authority-data'], cluster['certificate-authority'], read);

@@ -9,6 +9,7 @@ import {ClusterError, droppedMidResponse, goOpenError, networkError, requestTime
 import type {ClusterInfo} from './exec-credential.ts';
 import {ServerJudge, type Verification} from './server-verification.ts';
 import {requestMessage, WireClient, wireBadResponse, wireDropped, wireTimeout, type WireEndpoint, type WireError, type WireTls} from './wire-client.ts';
+import {serverWithScheme} from './server-url.ts';
 
 // A small typed client for one context. Certificates, tokens, basic auth and exec plugins are applied
 // here as client-go applies them; auth providers and proxies by @kubernetes/client-node, loaded only
@@ -183,7 +184,7 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	const context = config.contexts.get(contextName);
 	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
 	const cluster = config.clusters.get(context.data.cluster);
-	const server = typeof cluster?.data.server === 'string' ? cluster.data.server : '';
+	const server = cluster && typeof cluster.data.server === 'string' ? serverWithScheme(cluster.data.server) : '';
 	if (!cluster || !server) throw new KubehopError(`context "${contextName}" has no cluster server (cluster "${context.data.cluster}")`);
 	// kubectl sends every request through the cluster's proxy-url (an egress proxy, often mandated). kubehop
 	// does not speak to such proxies yet, and going around one is not its call to make.

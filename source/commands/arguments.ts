@@ -21,7 +21,7 @@ export type ParsedArguments = {flags: GlobalFlags; operands: string[]};
 /** The kubectl flags that say which cluster, namespace and identity a command acts as, and the commands that take each. */
 const actsOnOneContext = ['certs', 'api', 'can-i', 'proxy'];
 const actsAsSomeone = ['can-i', 'proxy'];
-const clusterFlags = new Map<string, {commands: string[]; what: string; hint?: string}>([
+export const clusterFlags: ReadonlyMap<string, {commands: readonly string[]; what: string; hint?: string}> = new Map<string, {commands: string[]; what: string; hint?: string}>([
 	['--context', {commands: actsOnOneContext, what: 'a command that acts on one context', hint: 'switch the current context with: kubehop ctx NAME'}],
 	['-n', {commands: ['can-i'], what: 'a command that reads namespaces', hint: 'switch the namespace with: kubehop ns NAME'}],
 	['--namespace', {commands: ['can-i'], what: 'a command that reads namespaces', hint: 'switch the namespace with: kubehop ns NAME'}],

@@ -1,5 +1,6 @@
 import {UsageError} from '../errors/kubehop-error.ts';
 import type {CommandContext} from './command-context.ts';
+import {clusterFlags} from './arguments.ts';
 import {apiHelp, canIHelp, certsHelp, ctxHelp, historyHelp, mainHelp, nsHelp, proxyHelp} from './help.ts';
 import {currentNamespace, knownNamespaces} from './ns.ts';
 
@@ -13,16 +14,21 @@ export function flagsIn(help: string): string[] {
 	return [...new Set(flags)].filter((flag) => flag !== '-N');
 }
 
-const globalFlags = flagsIn(mainHelp);
-// --context, -n and --as belong to the commands whose help lists them (the main help lists them for
-// the app and to say they may come first); ctx, ns and history refuse them.
-const clusterFlags = new Set(['--context', '-n', '--namespace', '--as', '--as-group', '--as-uid']);
+const commands = ['ctx', 'ns', 'history', 'can-i', 'certs', 'api', 'proxy', 'completion'];
+// Before a command: the global flags, and --context, -n and --as, which go to the command after them.
+const globalFlags = [...new Set([...flagsIn(mainHelp), ...clusterFlags.keys(), '-V', '--version'])];
+// After one: its own flags (--context, -n and --as where its help lists them) and the global ones; ctx,
+// ns and history refuse --context, -n and --as.
 const commandFlags = (help: string) => [...new Set([...flagsIn(help), ...globalFlags.filter((flag) => !clusterFlags.has(flag))])].join(' ');
+/** Each shell's `case` arms that narrow the commands offered to those taking a flag given before them. */
+const narrowing = (arm: (flag: string, commands: string) => string) => [...clusterFlags].map(([flag, {commands}]) => arm(flag, commands.join(' '))).join('\n');
 
 /** fish's `-l long` / `-s c` for each flag a command's help defines, on the command, or on kubectx and kubens. */
 function fishFlags(): string {
-	const spell = (flag: string) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`);
 	const commands: Array<[string, string]> = [['ctx', ctxHelp], ['ns', nsHelp], ['history', historyHelp], ['can-i', canIHelp], ['certs', certsHelp], ['api', apiHelp], ['proxy', proxyHelp]];
+	// What a flag's value is completed from: files for --kubeconfig, names for --context and -n.
+	const values: Record<string, string> = {'--kubeconfig': ' -r -F', '--context': " -x -a '(kubehop __complete contexts 2>/dev/null)'", '-n': " -x -a '(kubehop __complete namespaces 2>/dev/null)'", '--namespace': " -x -a '(kubehop __complete namespaces 2>/dev/null)'"};
+	const spell = (flag: string) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`) + (values[flag] ?? '');
 	const lines = [
 		...globalFlags.map((flag) => `complete -c kubehop -n "__kubehop_is ''" ${spell(flag)}`),
 		...commands.flatMap(([command, help]) => commandFlags(help).split(' ').map((flag) => `complete -c kubehop -n '__kubehop_is ${command}' ${spell(flag)}`)),
@@ -68,21 +74,39 @@ _kubehop_flags() {
     *) echo "${globalFlags.join(' ')}" ;;
   esac
 }
+# The commands in $1 that are also in $2.
+_kubehop_keep() {
+  local kept='' command
+  for command in $1; do [[ " $2 " == *" $command "* ]] && kept+="$command "; done
+  echo "$kept"
+}
 _kubehop() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} cmd='' i
+  local cur=\${COMP_WORDS[COMP_CWORD]} cmd='' i commands="${commands.join(' ')}"
   # The command is the first word that is neither a global flag nor its value (nor a piece of one split
-  # at ':', nor the '=' of --flag=value, which bash splits off too).
+  # at ':', nor the '=' of --flag=value, which bash splits off too). Flags such as -n narrow the commands.
   for (( i = 1; i < COMP_CWORD; i++ )); do
+    # Two case statements, not one with ;;& (bash 4): macOS still ships bash 3.2.
+    case \${COMP_WORDS[i]} in
+${narrowing((flag, taking) => `      ${flag}) commands=$(_kubehop_keep "$commands" "${taking}") ;;`)}
+    esac
     case \${COMP_WORDS[i]} in
       --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) [[ \${COMP_WORDS[i+1]-} == = ]] && (( i++ )); (( i++ )) ;;
-      :) (( i++ )) ;;
+      :|=) (( i++ )) ;;
       -*) ;;
-      *) [[ \${COMP_WORDS[i+1]-} == : ]] || { cmd=\${COMP_WORDS[i]}; break; } ;;
+      *) [[ \${COMP_WORDS[i+1]-} == [:=] ]] || { cmd=\${COMP_WORDS[i]}; break; } ;;
     esac
   done
+  # A flag's value: files, context names or namespaces (the flag is two words back after an '=').
+  local flag=\${COMP_WORDS[COMP_CWORD-1]-}
+  [[ $flag == = ]] && flag=\${COMP_WORDS[COMP_CWORD-2]-}
+  case $flag in
+    --kubeconfig) COMPREPLY=(); while IFS= read -r flag; do COMPREPLY+=("$flag"); done < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return ;;
+    --context) _kubehop_reply_names contexts; return ;;
+    -n|--namespace) _kubehop_reply_names namespaces; return ;;
+  esac
   if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags "$cmd")" -- "$cur")); return; fi
   case "$cmd" in
-    '') COMPREPLY=($(compgen -W "ctx ns history can-i certs api proxy completion" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     ctx) _kubehop_reply_names contexts ;;
     ns) _kubehop_reply_names namespaces ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
@@ -111,14 +135,20 @@ _kubehop_flags() {
   esac
 }
 _kubehop() {
-  local -a names reply
+  local -a names reply taking commands=(${commands.join(' ')})
   local cmd='' i
   case "$service" in
     kubectx) cmd=ctx ;;
     kubens) cmd=ns ;;
     *)
-      # The command is the first word that is neither a global flag nor its value.
+      # The command is the first word that is neither a global flag nor its value; flags such as -n
+      # (also as -n=dev) narrow the commands.
       for (( i = 2; i < CURRENT; i++ )); do
+        taking=()
+        case "\${words[i]%%=*}" in
+${narrowing((flag, taking) => `          ${flag}) taking=(${taking}) ;;`)}
+        esac
+        (( $#taking )) && commands=(\${commands:*taking})
         case "$words[i]" in
           --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) (( i++ )) ;;
           -*) ;;
@@ -126,9 +156,17 @@ _kubehop() {
         esac
       done ;;
   esac
+  # A flag's value: files, context names or namespaces, after a space or an '='.
+  local flag=$words[CURRENT-1]
+  if [[ $PREFIX == -*=* ]]; then flag=\${PREFIX%%=*}; compset -P '*='; fi
+  case "$flag" in
+    --kubeconfig) _files; return ;;
+    --context) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names; return ;;
+    -n|--namespace) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names; return ;;
+  esac
   if [[ $PREFIX == -* ]]; then _kubehop_flags "$cmd"; compadd -a reply; return; fi
   case "$cmd" in
-    '') compadd ctx ns history can-i certs api proxy completion ;;
+    '') compadd -a commands ;;
     ctx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names ;;
     ns) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names ;;
     completion) compadd bash zsh fish ;;
@@ -160,6 +198,26 @@ function __kubehop_command --description 'the kubehop command being completed, p
     end
   end
 end
+function __kubehop_commands --description 'the kubehop commands that take every flag given before the command'
+  set -l commands ${commands.join(' ')}
+  for word in (commandline -opc)[2..-1]
+    set -l taking
+    switch (string split -m1 = -- $word)[1]
+${narrowing((flag, taking) => `      case ${flag}
+        set taking ${taking}`)}
+    end
+    if set -q taking[1]
+      set -l kept
+      for command in $commands
+        contains -- $command $taking; and set -a kept $command
+      end
+      set commands $kept
+    end
+  end
+  for command in $commands
+    echo $command
+  end
+end
 function __kubehop_is --description 'whether the kubehop command being completed is $argv[1] (empty: none yet)'
   set -l command (__kubehop_command)
   test "$command" = "$argv[1]"
@@ -167,7 +225,7 @@ end
 complete -c kubehop -f
 complete -c kubectx -f
 complete -c kubens -f
-complete -c kubehop -n "__kubehop_is ''" -a 'ctx ns history can-i certs api proxy completion'
+complete -c kubehop -n "__kubehop_is ''" -a '(__kubehop_commands)'
 complete -c kubehop -n '__kubehop_is ctx' -a '(kubehop __complete contexts 2>/dev/null)'
 complete -c kubehop -n '__kubehop_is ns' -a '(kubehop __complete namespaces 2>/dev/null)'
 complete -c kubehop -n '__kubehop_is completion' -a 'bash zsh fish'

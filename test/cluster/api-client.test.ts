@@ -278,6 +278,32 @@ describe('paths', () => {
 		}
 	});
 
+	it('reads a server without a scheme as kubectl does: plain HTTP, even with a CA, so no credentials', async () => {
+		const certificates = makeServingCertificates();
+		const seen: Array<string | undefined> = [];
+		const server = http.createServer((request, response) => {
+			seen.push(request.headers.authorization);
+			response.setHeader('Content-Type', 'application/json');
+			response.end('{"major":"1","minor":"37"}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const ca = Buffer.from(certificates.ca.pem).toString('base64');
+			const tree = tempTree();
+			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "127.0.0.1:${(server.address() as AddressInfo).port}", certificate-authority-data: ${ca}}\nusers:\n- name: u\n  user: {token: secret-token}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+			const client = await connect(await configOf(kubeconfig), 'x');
+			expect(JSON.parse((await client.raw('GET', '/version')).body)).toEqual({major: '1', minor: '37'});
+			client.close();
+			await new Promise<void>((resolve, reject) => execFile('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}}, (error) => (error ? reject(error) : resolve())));
+			// kubehop's request, then kubectl's: both over plain HTTP, neither with the token.
+			expect(seen.length).toBeGreaterThanOrEqual(2);
+			expect(seen.filter((authorization) => authorization !== undefined)).toEqual([]);
+		} finally {
+			server.close();
+			certificates.cleanup();
+		}
+	});
+
 	it('verifies an HTTPS:// server as an https:// one, as kubectl does', async () => {
 		const trusted = makeServingCertificates();
 		const other = makeServingCertificates();
