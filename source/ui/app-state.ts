@@ -356,8 +356,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		}
 
 		case 'kubeconfig-changed': {
-			// Read after a rename or delete, but a switch has been made since: what was read is older than that.
-			if (action.generation !== undefined && action.generation !== state.generation) return state;
+			// Read after a rename or delete, but a switch has been made since: the current context read is older
+			// than that switch, but the contexts read still hold (a switch writes only current-context).
+			if (action.generation !== undefined && action.generation !== state.generation) return followKubeconfig(state, {...action, list: {...action.list, current: state.current}});
 			const followed = withUncovered(followKubeconfig(state, action), action);
 			// The Certificates pane's rows come from the files too: context names, and credentials that may
 			// have been rotated under the same names. It reads again, unless following the change already

@@ -459,7 +459,7 @@ describe('the kubehop app', () => {
 		expect({generation: seen.generation, access: seen.access.generation, status: seen.status}).toEqual({generation: loaded.generation, access: loaded.access.generation, status: loaded.status});
 	});
 
-	it('after deleting the current context that shadowed another, asks every pane again for the uncovered one; older news is dropped', () => {
+	it('after deleting the current context that shadowed another, asks every pane again for the uncovered one; after a switch since, only the list follows', () => {
 		const list = {names: ['dev', 'staging'], current: 'dev', recent: []};
 		const details = new Map(list.names.map((name): [string, ContextDetails] => [name, {cluster: `cl-${name}`, user: 'me', namespace: '', server: `https://${name}:6443`, file: '/a.yaml', shadowedIn: [], auth: 'token'}]));
 		const deleted = appReducer(appReducer(appReducer(createAppState(20), {type: 'loaded', list}), {type: 'details', details}), {type: 'deleted', name: 'dev'});
@@ -468,9 +468,13 @@ describe('the kubehop app', () => {
 		const after = appReducer(deleted, read);
 		expect(after.access.generation).toBe(deleted.access.generation + 1);
 		expect(after.status).toEqual({kind: 'info', text: 'Context "dev" is now the one in /b.yaml, which it shadowed.'});
-		// Read for the state before a switch the user made meanwhile: dropped.
+		// Read for the state before a switch the user made meanwhile: the uncovered context is listed again,
+		// but the switch stands and no pane asks again.
 		const switched = appReducer(deleted, {type: 'switched', name: 'staging'});
-		expect(appReducer(switched, read)).toBe(switched);
+		expect(switched.lists.contexts.items.map((item) => item.key)).toEqual(['staging']);
+		const late = appReducer(switched, read);
+		expect(late.lists.contexts.items.map((item) => item.key)).toEqual(['staging', 'dev']);
+		expect({current: late.current, status: late.status, generation: late.generation, access: late.access.generation}).toEqual({current: 'staging', status: switched.status, generation: switched.generation, access: switched.access.generation});
 	});
 
 	it('takes kubehop\'s own write, seen again by the watcher, as no change to the list or the context', () => {
