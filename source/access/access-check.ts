@@ -27,12 +27,29 @@ export function accessSource(client: ApiClient): AccessSource {
 
 export class ImpersonationDenied extends KubehopError {}
 
+type ImpersonationCheck = {what: string; attributes: Parameters<typeof selfSubjectAccessReview>[1]};
+
 /**
  * Asks, as the real user, whether each part of an impersonation is allowed: the API server would
- * otherwise answer every later request with a 403 that does not say which part was refused.
+ * otherwise answer every later request with a 403 that does not say which part was refused. Either
+ * way the server allows is enough: every part with the `impersonate` verb, or every part with
+ * constrained impersonation (beta and on by default since Kubernetes 1.35), where the server then
+ * also asks, per request, for `impersonate-on:MODE:VERB` on what is requested.
  */
 export async function checkImpersonation(realClient: ApiClient, impersonate: Impersonation): Promise<void> {
-	const checks: Array<{what: string; attributes: Parameters<typeof selfSubjectAccessReview>[1]}> = [];
+	const ask = async (checks: ImpersonationCheck[]) => Promise.all(checks.map(async (check) => ({check, allowed: (await selfSubjectAccessReview(realClient, check.attributes)).allowed})));
+	const [legacy, constrained] = await Promise.all([ask(legacyImpersonation(impersonate)), ask(constrainedImpersonation(impersonate))]);
+	const refused = legacy.filter(({allowed}) => !allowed);
+	if (refused.length === 0 || (constrained.length > 0 && constrained.every(({allowed}) => allowed))) return;
+	throw new ImpersonationDenied(
+		`you may not impersonate ${refused.map(({check}) => check.what).join(', ')} on context "${realClient.target.context}"`,
+		'impersonation needs the "impersonate" verb on users, groups, serviceaccounts or uids (as cluster-admin has), or constrained impersonation ("impersonate:user-info" and the like, in authentication.k8s.io)',
+	);
+}
+
+/** The `impersonate` verb on each part, as client-go's impersonation has always needed. */
+function legacyImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
+	const checks: ImpersonationCheck[] = [];
 	if (impersonate.user) {
 		const account = serviceAccountOf(impersonate.user);
 		checks.push({
@@ -43,14 +60,34 @@ export async function checkImpersonation(realClient: ApiClient, impersonate: Imp
 
 	for (const group of impersonate.groups ?? []) checks.push({what: `group "${group}"`, attributes: {verb: 'impersonate', resource: 'groups', name: group}});
 	if (impersonate.uid) checks.push({what: `uid "${impersonate.uid}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: impersonate.uid}});
-	const answers = await Promise.all(checks.map(async (check) => ({check, answer: await selfSubjectAccessReview(realClient, check.attributes)})));
-	const refused = answers.filter(({answer}) => !answer.allowed);
-	if (refused.length > 0) {
-		throw new ImpersonationDenied(
-			`you may not impersonate ${refused.map(({check}) => check.what).join(', ')} on context "${realClient.target.context}"`,
-			'impersonation needs the "impersonate" verb on users, groups, serviceaccounts or uids (as cluster-admin has)',
-		);
+	return checks;
+}
+
+/**
+ * Constrained impersonation's identity checks, in authentication.k8s.io: a service account or a node
+ * alone is its own mode; any other user, with its groups and uid, is `user-info`. A service account or
+ * node with groups or a uid has no constrained mode (the server falls back to `impersonate`).
+ */
+function constrainedImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
+	const {user, groups = [], uid} = impersonate;
+	if (!user) return [];
+	const group = 'authentication.k8s.io';
+	const account = serviceAccountOf(user);
+	const node = /^system:node:(.+)$/.exec(user)?.[1];
+	if (account || node) {
+		if (groups.length > 0 || uid) return [];
+		return [
+			account
+				? {what: `user "${user}"`, attributes: {verb: 'impersonate:serviceaccount', group, resource: 'serviceaccounts', namespace: account.namespace, name: account.name}}
+				: {what: `user "${user}"`, attributes: {verb: 'impersonate:arbitrary-node', group, resource: 'nodes', name: node}},
+		];
 	}
+
+	return [
+		{what: `user "${user}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'users', name: user}},
+		...groups.map((name) => ({what: `group "${name}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'groups', name}})),
+		...(uid ? [{what: `uid "${uid}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'uids', name: uid}}] : []),
+	];
 }
 
 export type AccessReport = {identity: Identity; matrices: AccessMatrix[]; discoveryRequests: number; requests: number};

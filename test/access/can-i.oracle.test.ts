@@ -404,6 +404,46 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		expect(kubectl(kubeconfig, ['auth', 'can-i', 'get', 'deployments.apps/web', '--subresource=scale', '-n', 'staging', '--as', 'carol']).stdout.trim()).toBe('yes');
 	});
 
+	itWithCluster('accepts constrained impersonation (beta, on by default in Kubernetes 1.37), as kubectl does: impersonate:user-info and impersonate-on grants, no impersonate verb', () => {
+		const contexts = controlPlane()!.contexts;
+		const admin = homeFor(contexts.admin);
+		const jane = homeFor(contexts.jane);
+		// jane may act as dora (who may read pods) to list pods and to run the reviews and discovery kubehop needs, nothing else.
+		const grants = path.join(path.dirname(admin.kubeconfig), 'constrained-impersonation.yaml');
+		const binding = (name: string, subject: string) => `---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: ${name}}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name}}\nsubjects: [{kind: User, name: ${subject}, apiGroup: rbac.authorization.k8s.io}]\n`;
+		fs.writeFileSync(
+			grants,
+			[
+				'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: kubehop-test-constrained-jane}\nrules:',
+				'- {apiGroups: [authentication.k8s.io], resources: [users], resourceNames: [dora], verbs: ["impersonate:user-info"]}',
+				'- {apiGroups: [""], resources: [pods], verbs: ["impersonate-on:user-info:list"]}',
+				'- {apiGroups: [authorization.k8s.io], resources: [selfsubjectrulesreviews, selfsubjectaccessreviews], verbs: ["impersonate-on:user-info:create"]}',
+				'- {apiGroups: [authentication.k8s.io], resources: [selfsubjectreviews], verbs: ["impersonate-on:user-info:create"]}',
+				'- {nonResourceURLs: [/api, /api/*, /apis, /apis/*], verbs: ["impersonate-on:user-info:get"]}',
+				binding('kubehop-test-constrained-jane', 'jane'),
+				'---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: kubehop-test-constrained-dora}\nrules:\n- {apiGroups: [""], resources: [pods, configmaps], verbs: [get, list]}',
+				binding('kubehop-test-constrained-dora', 'dora'),
+			].join('\n'),
+		);
+		expect(kubectl(admin.kubeconfig, ['apply', '-f', grants]).status).toBe(0);
+		try {
+			// kubectl: no impersonate verb, yet dora's pods can be listed; her configmaps cannot, for want of impersonate-on.
+			expect(kubectl(jane.kubeconfig, ['auth', 'can-i', 'impersonate', 'users/dora']).stdout.trim()).toBe('no');
+			expect(kubectl(jane.kubeconfig, ['get', 'pods', '-n', 'default', '--as', 'dora']).status).toBe(0);
+			expect(kubectl(jane.kubeconfig, ['get', 'configmaps', '-n', 'default', '--as', 'dora']).stderr).toContain('cannot impersonate-on:user-info:list resource "configmaps"');
+			const result = kubehop(['can-i', '--json', '-n', 'default', '--as', 'dora'], {env: jane.env});
+			expect(result.status, result.stderr).toBe(0);
+			const report = JSON.parse(result.stdout) as JsonReport;
+			expect(report.identity.username).toBe('dora');
+			expect(report.matrices[0]!.rows.find((row) => row.name === 'pods')!.cells.list!.state).toBe('allowed');
+			// Groups beyond what jane may take on are still refused before any request.
+			const group = kubehop(['can-i', '--as', 'dora', '--as-group', 'admins'], {env: jane.env});
+			expect(group.stderr).toContain('may not impersonate');
+		} finally {
+			kubectl(admin.kubeconfig, ['delete', '-f', grants]);
+		}
+	});
+
 	itWithCluster('refuses an impersonation the real user may not make, as kubectl does', () => {
 		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.jane);
 		const oracle = kubectl(kubeconfig, ['auth', 'can-i', 'get', 'pods', '--as', 'bob']);
