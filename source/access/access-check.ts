@@ -2,6 +2,7 @@ import type {ApiClient, Impersonation} from '../cluster/api-client.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {discover, preferredResources, type ApiResource} from '../discovery/discovery.ts';
+import {constrainedChecks, withImpersonatorLimits, type ImpersonationMode} from './constrained-impersonation.ts';
 import {computeAccessMatrix, type AccessMatrix, type AccessSource} from './matrix.ts';
 import {selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccountOf, type UserInfo} from './reviews.ts';
 
@@ -32,15 +33,17 @@ type ImpersonationCheck = {what: string; attributes: Parameters<typeof selfSubje
 /**
  * Asks, as the real user, whether each part of an impersonation is allowed: the API server would
  * otherwise answer every later request with a 403 that does not say which part was refused. Either
- * way the server allows is enough: every part with the `impersonate` verb, or every part with
- * constrained impersonation (beta and on by default since Kubernetes 1.35), where the server then
- * also asks, per request, for `impersonate-on:MODE:VERB` on what is requested.
+ * way the server allows is enough: every part with the `impersonate` verb (undefined returned), or
+ * every part by constrained impersonation (its mode returned), where the server then also asks, per
+ * request, for `impersonate-on:MODE:VERB` on what is requested (constrained-impersonation.ts).
  */
-export async function checkImpersonation(realClient: ApiClient, impersonate: Impersonation): Promise<void> {
+export async function checkImpersonation(realClient: ApiClient, impersonate: Impersonation): Promise<ImpersonationMode | undefined> {
 	const ask = async (checks: ImpersonationCheck[]) => Promise.all(checks.map(async (check) => ({check, allowed: (await selfSubjectAccessReview(realClient, check.attributes)).allowed})));
-	const [legacy, constrained] = await Promise.all([ask(legacyImpersonation(impersonate)), ask(constrainedImpersonation(impersonate))]);
+	const constrained = constrainedChecks(impersonate);
+	const [legacy, constrainedAnswers] = await Promise.all([ask(legacyImpersonation(impersonate)), ask(constrained?.checks ?? [])]);
 	const refused = legacy.filter(({allowed}) => !allowed);
-	if (refused.length === 0 || (constrained.length > 0 && constrained.every(({allowed}) => allowed))) return;
+	if (refused.length === 0) return undefined;
+	if (constrained && constrainedAnswers.every(({allowed}) => allowed)) return constrained.mode;
 	throw new ImpersonationDenied(
 		`you may not impersonate ${refused.map(({check}) => check.what).join(', ')} on context "${realClient.target.context}"`,
 		'impersonation needs the "impersonate" verb on users, groups, serviceaccounts or uids (as cluster-admin has), or constrained impersonation ("impersonate:user-info" and the like, in authentication.k8s.io)',
@@ -63,41 +66,31 @@ function legacyImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
 	return checks;
 }
 
-/**
- * Constrained impersonation's identity checks, in authentication.k8s.io: a service account or a node
- * alone is its own mode; any other user, with its groups and uid, is `user-info`. A service account or
- * node with groups or a uid has no constrained mode (the server falls back to `impersonate`).
- */
-function constrainedImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
-	const {user, groups = [], uid} = impersonate;
-	if (!user) return [];
-	const group = 'authentication.k8s.io';
-	const account = serviceAccountOf(user);
-	const node = /^system:node:(.+)$/.exec(user)?.[1];
-	if (account || node) {
-		if (groups.length > 0 || uid) return [];
-		return [
-			account
-				? {what: `user "${user}"`, attributes: {verb: 'impersonate:serviceaccount', group, resource: 'serviceaccounts', namespace: account.namespace, name: account.name}}
-				: {what: `user "${user}"`, attributes: {verb: 'impersonate:arbitrary-node', group, resource: 'nodes', name: node}},
-		];
-	}
+export type AccessReport = {
+	identity: Identity;
+	matrices: AccessMatrix[];
+	discoveryRequests: number;
+	requests: number;
+	/** The identity is impersonated by constrained impersonation: its yeses are limited to the real user's impersonate-on. */
+	constrainedImpersonation?: ImpersonationMode;
+};
 
-	return [
-		{what: `user "${user}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'users', name: user}},
-		...groups.map((name) => ({what: `group "${name}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'groups', name}})),
-		...(uid ? [{what: `uid "${uid}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'uids', name: uid}}] : []),
-	];
-}
+/** The real user's reviews, and the mode, when the report's client impersonates by constrained impersonation. */
+export type Impersonator = {client: ApiClient; mode: ImpersonationMode};
 
-export type AccessReport = {identity: Identity; matrices: AccessMatrix[]; discoveryRequests: number; requests: number};
-
-export async function accessReport(client: ApiClient, namespaces: readonly string[], options: {verbs?: readonly string[]; resources?: readonly ApiResource[]} = {}): Promise<AccessReport> {
+export async function accessReport(client: ApiClient, namespaces: readonly string[], options: {verbs?: readonly string[]; resources?: readonly ApiResource[]; impersonator?: Impersonator} = {}): Promise<AccessReport> {
 	const [identity, resources] = await Promise.all([whoAmI(client), options.resources ? Promise.resolve(options.resources) : discover(client).then(preferredResources)]);
 	const discoveryRequests = client.requests;
 	const source = accessSource(client);
-	const matrices = await Promise.all(namespaces.map((namespace) => computeAccessMatrix(source, resources, {namespace, verbs: options.verbs})));
-	return {identity, matrices, discoveryRequests, requests: client.requests};
+	const {impersonator} = options;
+	const before = impersonator?.client.requests ?? 0;
+	const matrices = await Promise.all(
+		namespaces.map(async (namespace) => {
+			const matrix = await computeAccessMatrix(source, resources, {namespace, verbs: options.verbs});
+			return impersonator ? withImpersonatorLimits(matrix, accessSource(impersonator.client), impersonator.mode) : matrix;
+		}),
+	);
+	return {identity, matrices, discoveryRequests, requests: client.requests + (impersonator ? impersonator.client.requests - before : 0), constrainedImpersonation: impersonator?.mode};
 }
 
 /** A clear sentence for what stopped the reviews altogether. */

@@ -1,4 +1,4 @@
-import {accessReport, checkImpersonation, type AccessReport} from '../access/access-check.ts';
+import {accessReport, checkImpersonation, type AccessReport, type Impersonator} from '../access/access-check.ts';
 import {cellGlyph, type AccessMatrix, type CellState, type MatrixRow} from '../access/matrix.ts';
 import {connect, type Impersonation} from '../cluster/api-client.ts';
 import {listNamespaces} from '../cluster/namespaces.ts';
@@ -52,20 +52,25 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 	if (!contextName) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
 	const timeoutMs = context.flags.timeoutMs;
 	const impersonating = Object.keys(options.impersonate).length > 0;
+	// Kept open only by constrained impersonation, whose every cell also needs the real user's impersonate-on.
+	let impersonator: Impersonator | undefined;
 	if (impersonating) {
 		const real = await connect(config, contextName, {timeoutMs, env: context.env});
+		let mode;
 		try {
-			await checkImpersonation(real, options.impersonate);
+			mode = await checkImpersonation(real, options.impersonate);
 		} finally {
-			real.close();
+			if (!mode) real.close();
 		}
+
+		if (mode) impersonator = {client: real, mode};
 	}
 
 	const client = await connect(config, contextName, {timeoutMs, impersonate: options.impersonate, env: context.env});
 	try {
 		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
 		const namespaces = options.allNamespaces ? await everyNamespace(client, contextName) : options.namespaces.length > 0 ? options.namespaces : [fallback];
-		const report = await accessReport(client, namespaces, {verbs: options.verbs});
+		const report = await accessReport(client, namespaces, {verbs: options.verbs, impersonator});
 		if (context.flags.json) printJson(context.output, toJson(contextName, report));
 		else printReport(context, contextName, report, options.onlyAllowed);
 		// Partial answers are printed, but a script must not mistake them for whole ones.
@@ -74,6 +79,7 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 		return problems.length > 0 ? 1 : 0;
 	} finally {
 		client.close();
+		impersonator?.client.close();
 	}
 }
 
@@ -91,6 +97,7 @@ function toJson(contextName: string, report: AccessReport) {
 	return {
 		context: contextName,
 		identity: report.identity,
+		constrainedImpersonation: report.constrainedImpersonation ?? null,
 		requests: report.requests,
 		matrices: report.matrices.map((matrix) => ({
 			namespace: matrix.namespace,
@@ -118,6 +125,7 @@ function printReport(context: CommandContext, contextName: string, report: Acces
 	const who = identity.serviceAccount ? `service account ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}` : identity.username;
 	lines.push(`context ${shown(output.stdout, contextName)}: ${shown(output.stdout, who)}${identity.groups.length ? `  groups ${shown(output.stdout, identity.groups.join(', '))}` : ''}`);
 	if (identity.bypassesRbac) lines.push(paint(color, 'yellow', 'in system:masters: RBAC is bypassed; every request is allowed'));
+	if (report.constrainedImpersonation) lines.push(`by constrained impersonation: a ✓ is what ${shown(output.stdout, who)} may do and you may do as them (impersonate-on:${report.constrainedImpersonation}:VERB)`);
 	for (const matrix of report.matrices) {
 		lines.push('', ...matrixLines(context, matrix, onlyAllowed));
 	}

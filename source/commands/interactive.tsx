@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink';
 import {changeFlag, restoreFlags, withDefaultFlags} from '../bundle/v8-flags.ts';
-import type {Identity} from '../access/access-check.ts';
+import type {Identity, Impersonator} from '../access/access-check.ts';
 import type {ApiClient} from '../cluster/api-client.ts';
 import type {ApiResource} from '../discovery/discovery.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
@@ -86,20 +86,24 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	};
 
 	// `--as`: said plainly in the pane that asks first, before any 403 that would not say which part was refused.
-	const mayImpersonate = async (config: Awaited<ReturnType<CommandContext['load']>>, contextName: string) => {
+	// By constrained impersonation, the real user's client is kept: each cell also needs its impersonate-on.
+	const mayImpersonate = async (config: Awaited<ReturnType<CommandContext['load']>>, contextName: string): Promise<Impersonator | undefined> => {
 		const {impersonate} = context.flags;
-		if (!impersonate) return;
+		if (!impersonate) return undefined;
 		const [{connect}, {checkImpersonation}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts')]);
 		const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env});
+		let mode;
 		try {
-			await checkImpersonation(real, impersonate);
+			mode = await checkImpersonation(real, impersonate);
 		} finally {
-			real.close();
+			if (!mode) real.close();
 		}
+
+		return mode ? {client: real, mode} : undefined;
 	};
 
 	// One client per context for the Access pane, with its identity and discovery; matrices per namespace.
-	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>};
+	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>; impersonator?: Impersonator};
 	const connections = new Map<string, Promise<Connection>>();
 	const matrices = new Map<string, Promise<AccessView>>();
 	// After an edit made elsewhere, a context's name may stand for another server or credentials.
@@ -119,14 +123,14 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			connecting = (async () => {
 				const [{connect}, access, {discover, preferredResources}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../discovery/discovery.ts')]);
 				const {impersonate} = context.flags;
-				await mayImpersonate(config, contextName);
+				const impersonator = await mayImpersonate(config, contextName);
 				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate, env: context.env});
 				const identity = access.whoAmI(client);
 				const resources = discover(client).then(preferredResources);
 				// Awaited together later; a failure of either must not go unobserved meanwhile and end the app.
 				identity.catch(() => {});
 				resources.catch(() => {});
-				return {client, identity, resources};
+				return {client, identity, resources, impersonator};
 			})();
 			// A failed connection is not kept: the next attempt starts afresh (unless a newer one replaced it).
 			const attempt = connecting;
@@ -167,7 +171,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			}
 
 			if (!config.currentContext) throw new KubehopError('current-context is not set', 'pick a context in the Contexts pane first');
-			await mayImpersonate(config, config.currentContext);
+			// The proxy only pipes requests: the server applies impersonate-on to each.
+			(await mayImpersonate(config, config.currentContext))?.client.close();
 			const {startProxy} = await import('../proxy/server.ts');
 			let failure: {error: Error; at: number} | undefined;
 			const proxy = await startProxy({config, context: config.currentContext, port: 0, impersonate: context.flags.impersonate, env: context.env, onError: (_message, error) => (failure = {error, at: performance.now()})});
@@ -215,9 +220,12 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				const name = (await context.load()).currentContext;
 				const old = connections.get(name);
 				connections.delete(name);
-				void old?.then((previous) => previous.client.close(), () => {});
+				void old?.then((previous) => {
+					previous.client.close();
+					previous.impersonator?.client.close();
+				}, () => {});
 			}
-			const {contextName, namespace: own, client, identity, resources} = await connection();
+			const {contextName, namespace: own, client, identity, resources, impersonator} = await connection();
 			const target = namespace ?? own;
 			const key = `${contextName}\u0000${target}`;
 			let view = refresh ? undefined : matrices.get(key);
@@ -225,10 +233,13 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				view = (async () => {
 					const started = performance.now();
 					const before = client.requests;
-					const [{accessSource}, {computeAccessMatrix}] = await Promise.all([import('../access/access-check.ts'), import('../access/matrix.ts')]);
+					const [{accessSource}, {computeAccessMatrix}, {withImpersonatorLimits}] = await Promise.all([import('../access/access-check.ts'), import('../access/matrix.ts'), import('../access/constrained-impersonation.ts')]);
 					const [who, list] = await Promise.all([identity, resources]);
-					const matrix = await computeAccessMatrix(accessSource(client), list, {namespace: target});
-					return {context: contextName, identity: who, matrix, requests: client.requests - before, elapsedMs: performance.now() - started};
+					const beforeImpersonator = impersonator?.client.requests ?? 0;
+					const own = await computeAccessMatrix(accessSource(client), list, {namespace: target});
+					const matrix = impersonator ? await withImpersonatorLimits(own, accessSource(impersonator.client), impersonator.mode) : own;
+					const requests = client.requests - before + (impersonator ? impersonator.client.requests - beforeImpersonator : 0);
+					return {context: contextName, identity: who, matrix, requests, elapsedMs: performance.now() - started};
 				})();
 				view.catch(() => matrices.delete(key));
 				matrices.set(key, view);
@@ -237,12 +248,17 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 			return view;
 		},
 		async explain(cell) {
-			const {client} = await connection();
-			const [{selfSubjectAccessReview}, {accessAttributes}] = await Promise.all([import('../access/reviews.ts'), import('../access/matrix.ts')]);
+			const {client, impersonator} = await connection();
+			const [{selfSubjectAccessReview}, {accessAttributes}, {impersonateOn}] = await Promise.all([import('../access/reviews.ts'), import('../access/matrix.ts'), import('../access/constrained-impersonation.ts')]);
 			// The question the cell answered: for a namespaces row's get, update, patch and delete, about the namespace itself.
-			const answer = await selfSubjectAccessReview(client, accessAttributes(cell, cell.verb, cell.namespace));
-			const verdict = answer.allowed ? 'allowed' : answer.denied ? 'denied' : 'not allowed';
-			return `the server says ${verdict}${answer.reason ? `: ${answer.reason}` : ' (no reason given: no rule matched)'}${answer.evaluationError ? ` [evaluation error: ${answer.evaluationError}]` : ''}`;
+			const attributes = accessAttributes(cell, cell.verb, cell.namespace);
+			const said = (answer: Awaited<ReturnType<typeof selfSubjectAccessReview>>) =>
+				`${answer.allowed ? 'allowed' : answer.denied ? 'denied' : 'not allowed'}${answer.reason ? `: ${answer.reason}` : ' (no reason given: no rule matched)'}${answer.evaluationError ? ` [evaluation error: ${answer.evaluationError}]` : ''}`;
+			if (!impersonator) return `the server says ${said(await selfSubjectAccessReview(client, attributes))}`;
+			// By constrained impersonation the request needs both: the identity's permission, and yours to act as it.
+			const needed = impersonateOn(impersonator.mode, cell.verb);
+			const [theirs, yours] = await Promise.all([selfSubjectAccessReview(client, attributes), selfSubjectAccessReview(impersonator.client, {...attributes, verb: needed})]);
+			return `the server says, for them: ${said(theirs)}; for your ${needed}: ${said(yours)}`;
 		},
 		async api(refresh) {
 			const started = performance.now();

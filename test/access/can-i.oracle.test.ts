@@ -433,9 +433,17 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 			expect(kubectl(jane.kubeconfig, ['get', 'configmaps', '-n', 'default', '--as', 'dora']).stderr).toContain('cannot impersonate-on:user-info:list resource "configmaps"');
 			const result = kubehop(['can-i', '--json', '-n', 'default', '--as', 'dora'], {env: jane.env});
 			expect(result.status, result.stderr).toBe(0);
-			const report = JSON.parse(result.stdout) as JsonReport;
+			const report = JSON.parse(result.stdout) as JsonReport & {constrainedImpersonation: string | null};
 			expect(report.identity.username).toBe('dora');
-			expect(report.matrices[0]!.rows.find((row) => row.name === 'pods')!.cells.list!.state).toBe('allowed');
+			expect(report.constrainedImpersonation).toBe('user-info');
+			// What the requests themselves get: dora may list both, jane may act as her only for pods.
+			const row = (name: string) => report.matrices[0]!.rows.find((entry) => entry.name === name)!;
+			expect([row('pods').cells.list!.state, row('configmaps').cells.list!.state, row('configmaps').cells.get!.state, row('secrets').cells.list!.state]).toEqual(['allowed', 'denied', 'denied', 'denied']);
+			expect(row('configmaps').cells.list!.why).toContain('impersonate-on:user-info:list');
+			// kubectl auth can-i answers with dora's permissions alone; the request is what fails.
+			expect(kubectl(jane.kubeconfig, ['auth', 'can-i', 'list', 'configmaps', '-n', 'default', '--as', 'dora']).stdout.trim()).toBe('yes');
+			const table = kubehop(['can-i', '-n', 'default', '--as', 'dora'], {env: jane.env});
+			expect(table.stdout).toContain('by constrained impersonation');
 			// Groups beyond what jane may take on are still refused before any request.
 			const group = kubehop(['can-i', '--as', 'dora', '--as-group', 'admins'], {env: jane.env});
 			expect(group.stderr).toContain('may not impersonate');
