@@ -63,6 +63,10 @@ function legacyImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
 
 	for (const group of impersonate.groups ?? []) checks.push({what: `group "${group}"`, attributes: {verb: 'impersonate', resource: 'groups', name: group}});
 	if (impersonate.uid) checks.push({what: `uid "${impersonate.uid}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: impersonate.uid}});
+	for (const [key, values] of Object.entries(impersonate.extra ?? {})) {
+		for (const value of values) checks.push({what: `extra ${key}="${value}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: value}});
+	}
+
 	return checks;
 }
 

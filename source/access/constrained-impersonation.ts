@@ -11,22 +11,23 @@ import {describeRule, evaluate} from './rules.ts';
 
 export type ImpersonationMode = 'user-info' | 'serviceaccount' | 'arbitrary-node';
 
-export type IdentityCheck = {what: string; attributes: {verb: string; group: string; resource: string; namespace?: string; name?: string}};
+export type IdentityCheck = {what: string; attributes: {verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string}};
 
 const group = 'authentication.k8s.io';
 
 /**
  * The identity checks of constrained impersonation, all in authentication.k8s.io: a service account or
- * a node alone is its own mode; any other user, with its groups and uid, is `user-info`. A service
- * account or node with groups or a uid has no constrained mode (the server falls back to `impersonate`).
+ * a node alone is its own mode; any other user, with its groups, uid and extras, is `user-info`. A
+ * service account or node with any of those has no constrained mode (the server falls back to `impersonate`).
  */
 export function constrainedChecks(impersonate: Impersonation): {mode: ImpersonationMode; checks: IdentityCheck[]} | undefined {
-	const {user, groups = [], uid} = impersonate;
+	const {user, groups = [], uid, extra = {}} = impersonate;
 	if (!user) return undefined;
 	const account = serviceAccountOf(user);
 	const node = /^system:node:(.+)$/.exec(user)?.[1];
+	const extras = Object.entries(extra).flatMap(([key, values]) => values.map((value) => ({key, value})));
 	if (account || node) {
-		if (groups.length > 0 || uid) return undefined;
+		if (groups.length > 0 || uid || extras.length > 0) return undefined;
 		return account
 			? {mode: 'serviceaccount', checks: [{what: `user "${user}"`, attributes: {verb: 'impersonate:serviceaccount', group, resource: 'serviceaccounts', namespace: account.namespace, name: account.name}}]}
 			: {mode: 'arbitrary-node', checks: [{what: `user "${user}"`, attributes: {verb: 'impersonate:arbitrary-node', group, resource: 'nodes', name: node}}]};
@@ -38,6 +39,7 @@ export function constrainedChecks(impersonate: Impersonation): {mode: Impersonat
 			{what: `user "${user}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'users', name: user}},
 			...groups.map((name) => ({what: `group "${name}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'groups', name}})),
 			...(uid ? [{what: `uid "${uid}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'uids', name: uid}}] : []),
+			...extras.map(({key, value}) => ({what: `extra ${key}="${value}"`, attributes: {verb: 'impersonate:user-info', group, resource: 'userextras', subresource: key, name: value}})),
 		],
 	};
 }

@@ -19,7 +19,7 @@ import {serverWithScheme} from './server-url.ts';
 export type ClusterTarget = {context: string; server: string};
 
 /** `kubectl --as/--as-group/--as-uid`: sent as one Impersonate-Group header per group. */
-export type Impersonation = {user?: string; groups?: readonly string[]; uid?: string};
+export type Impersonation = {user?: string; groups?: readonly string[]; uid?: string; extra?: Readonly<Record<string, readonly string[]>>};
 
 export type RawResponse = {status: number; contentType: string; body: string};
 
@@ -36,11 +36,15 @@ export type ApiClient = {
 
 export const defaultTimeoutMs = 5000;
 
-export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation; env?: NodeJS.ProcessEnv};
+/**
+ * `impersonate`: --as, --as-group and --as-uid, each over the user stanza's own as, as-groups and as-uid
+ * (effectiveImpersonation). `asRealUser`: none at all, for asking what the credential's owner may do.
+ */
+export type ConnectOptions = {timeoutMs?: number; impersonate?: Impersonation; asRealUser?: boolean; env?: NodeJS.ProcessEnv};
 
 export async function connect(config: MergedKubeconfig, contextName: string, timeoutOrOptions: number | ConnectOptions = defaultTimeoutMs): Promise<ApiClient> {
-	const {timeoutMs = defaultTimeoutMs, impersonate, env} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
-	const context = await resolveContext(config, contextName, {impersonate, env});
+	const {timeoutMs = defaultTimeoutMs, impersonate, asRealUser, env} = typeof timeoutOrOptions === 'number' ? {timeoutMs: timeoutOrOptions} : timeoutOrOptions;
+	const context = await resolveContext(config, contextName, {impersonate, asRealUser, env});
 	if (context.base.protocol !== 'https:' || context.viaClientNode) {
 		const server = await upstreamOf(context, 16);
 		return clientFor(context.target, context.base, nodeSend(context.target, server.requestOptions, timeoutMs), server.close);
@@ -180,7 +184,7 @@ type ResolvedContext = {
 	impersonationHeaders: Record<string, string | string[]>;
 };
 
-async function resolveContext(config: MergedKubeconfig, contextName: string, {impersonate, env}: {impersonate?: Impersonation; env?: NodeJS.ProcessEnv}): Promise<ResolvedContext> {
+async function resolveContext(config: MergedKubeconfig, contextName: string, {impersonate, asRealUser, env}: {impersonate?: Impersonation; asRealUser?: boolean; env?: NodeJS.ProcessEnv}): Promise<ResolvedContext> {
 	const context = config.contexts.get(contextName);
 	if (!context) throw new KubehopError(`context "${contextName}" does not exist in the kubeconfig`);
 	const cluster = config.clusters.get(context.data.cluster);
@@ -201,13 +205,8 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	let credentials = directCredentials(cluster.data, user, server, ca) ?? (await execCredentials(cluster.data, user, server, ca, context.data.user, env));
 	const viaClientNode = !credentials;
 	credentials ??= await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server);
-	// --as flags win over the user stanza's own `as`, `as-groups` and `as-uid`, as in kubectl. client-go
-	// applies those before it decides whether to read credentials: they hold over plain HTTP too.
-	const as = impersonate ?? {user: typeof stanza.as === 'string' ? stanza.as : undefined, groups: Array.isArray(stanza['as-groups']) ? (stanza['as-groups'] as string[]) : undefined, uid: typeof stanza['as-uid'] === 'string' ? stanza['as-uid'] : undefined};
-	const impersonationHeaders: Record<string, string | string[]> = {};
-	if (as.user) impersonationHeaders['Impersonate-User'] = as.user;
-	if (as.groups?.length) impersonationHeaders['Impersonate-Group'] = [...as.groups];
-	if (as.uid) impersonationHeaders['Impersonate-Uid'] = as.uid;
+	// client-go applies impersonation before it decides whether to read credentials: it holds over plain HTTP too.
+	const impersonationHeaders = asRealUser ? {} : impersonationHeadersFor(mergedImpersonation(stanza, impersonate));
 	return {
 		target: {context: contextName, server},
 		base: new URL(server.endsWith('/') ? server : `${server}/`),
@@ -217,6 +216,43 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 		tlsServerName: text(cluster.data['tls-server-name']),
 		impersonationHeaders,
 	};
+}
+
+/**
+ * Who a context's requests act as, as kubectl merges it: --as, --as-group and --as-uid each over the user
+ * stanza's as, as-groups and as-uid, and the stanza's as-user-extra (no flag sets it). Undefined: no one else.
+ */
+export function effectiveImpersonation(config: MergedKubeconfig, contextName: string, flags: Impersonation | undefined): Impersonation | undefined {
+	const context = config.contexts.get(contextName);
+	const merged = mergedImpersonation((context && config.users.get(context.data.user)?.data) ?? {}, flags);
+	return merged.user || merged.groups?.length || merged.uid ? merged : undefined;
+}
+
+function mergedImpersonation(stanza: Record<string, unknown>, flags: Impersonation | undefined): Impersonation {
+	const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+	const extra = stanza['as-user-extra'] && typeof stanza['as-user-extra'] === 'object' ? Object.fromEntries(Object.entries(stanza['as-user-extra']).map(([key, values]) => [key, strings(values)])) : {};
+	return {
+		user: flags?.user ?? text(stanza.as),
+		groups: flags?.groups?.length ? flags.groups : strings(stanza['as-groups']),
+		uid: flags?.uid ?? text(stanza['as-uid']),
+		extra,
+	};
+}
+
+/** client-go's impersonation headers; an extra's key is %-escaped where a header name cannot hold it. */
+function impersonationHeadersFor({user, groups = [], uid, extra = {}}: Impersonation): Record<string, string | string[]> {
+	const headers: Record<string, string | string[]> = {};
+	if (!user) return headers;
+	headers['Impersonate-User'] = user;
+	if (groups.length > 0) headers['Impersonate-Group'] = [...groups];
+	if (uid) headers['Impersonate-Uid'] = uid;
+	for (const [key, values] of Object.entries(extra)) if (values.length > 0) headers[`Impersonate-Extra-${headerKeyEscape(key)}`] = [...values];
+	return headers;
+}
+
+/** As client-go's headerKeyEscape: bytes outside RFC 7230's token characters, and '%', as %XX. */
+function headerKeyEscape(key: string): string {
+	return [...Buffer.from(key, 'utf8')].map((byte) => (/[!#$&'*+\-.^_`|~0-9A-Za-z]/.test(String.fromCharCode(byte)) && byte < 0x80 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 }
 
 /** What client-go refuses before sending anything, in its words: kubehop must not make such a request work. */

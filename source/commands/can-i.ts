@@ -1,6 +1,6 @@
 import {accessReport, checkImpersonation, type AccessReport, type Impersonator} from '../access/access-check.ts';
 import {cellGlyph, type AccessMatrix, type CellState, type MatrixRow} from '../access/matrix.ts';
-import {connect, type Impersonation} from '../cluster/api-client.ts';
+import {connect, effectiveImpersonation, type Impersonation} from '../cluster/api-client.ts';
 import {listNamespaces} from '../cluster/namespaces.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
@@ -51,14 +51,16 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 	const contextName = options.context ?? config.currentContext;
 	if (!contextName) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
 	const timeoutMs = context.flags.timeoutMs;
-	const impersonating = Object.keys(options.impersonate).length > 0;
+	// --as flags, over the kubeconfig user's own as, as-groups and as-uid, as kubectl merges them.
+	const flags = Object.keys(options.impersonate).length > 0 ? options.impersonate : undefined;
+	const impersonation = effectiveImpersonation(config, contextName, flags);
 	// Kept open only by constrained impersonation, whose every cell also needs the real user's impersonate-on.
 	let impersonator: Impersonator | undefined;
-	if (impersonating) {
-		const real = await connect(config, contextName, {timeoutMs, env: context.env});
+	if (impersonation) {
+		const real = await connect(config, contextName, {timeoutMs, asRealUser: true, env: context.env});
 		let mode;
 		try {
-			mode = await checkImpersonation(real, options.impersonate);
+			mode = await checkImpersonation(real, impersonation);
 		} finally {
 			if (!mode) real.close();
 		}
@@ -66,7 +68,7 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 		if (mode) impersonator = {client: real, mode};
 	}
 
-	const client = await connect(config, contextName, {timeoutMs, impersonate: options.impersonate, env: context.env});
+	const client = await connect(config, contextName, {timeoutMs, impersonate: flags, env: context.env});
 	try {
 		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
 		const namespaces = options.allNamespaces ? await everyNamespace(client, contextName) : options.namespaces.length > 0 ? options.namespaces : [fallback];

@@ -88,13 +88,14 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	// `--as`: said plainly in the pane that asks first, before any 403 that would not say which part was refused.
 	// By constrained impersonation, the real user's client is kept: each cell also needs its impersonate-on.
 	const mayImpersonate = async (config: Awaited<ReturnType<CommandContext['load']>>, contextName: string): Promise<Impersonator | undefined> => {
-		const {impersonate} = context.flags;
-		if (!impersonate) return undefined;
-		const [{connect}, {checkImpersonation}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts')]);
-		const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env});
+		const [{connect, effectiveImpersonation}, {checkImpersonation}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts')]);
+		// --as, over the kubeconfig user's own as, as kubectl merges them.
+		const impersonation = effectiveImpersonation(config, contextName, context.flags.impersonate);
+		if (!impersonation) return undefined;
+		const real = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, asRealUser: true, env: context.env});
 		let mode;
 		try {
-			mode = await checkImpersonation(real, impersonate);
+			mode = await checkImpersonation(real, impersonation);
 		} finally {
 			if (!mode) real.close();
 		}

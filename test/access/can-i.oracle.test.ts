@@ -452,6 +452,21 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 		}
 	});
 
+	itWithCluster("acts as the kubeconfig user's own `as:`, as kubectl does, and --as replaces it, checked as the credential's owner", () => {
+		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.admin);
+		// admin's certificate, impersonating jane: kubectl acts as jane.
+		fs.writeFileSync(kubeconfig, fs.readFileSync(kubeconfig, 'utf8').replace(/^(- name: admin\n {2}user:\n)/m, '$1    as: jane\n'));
+		expect(kubectl(kubeconfig, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']).stdout).toBe('jane');
+		const report = JSON.parse(kubehop(['can-i', '--json'], {env}).stdout) as JsonReport;
+		expect(report.identity.username).toBe('jane');
+		expect(report.identity.bypassesRbac).toBe(false);
+		// --as carol over it: admin (not jane) is the one who must be allowed to impersonate carol.
+		expect(kubectl(kubeconfig, ['auth', 'whoami', '--as', 'carol', '-o', 'jsonpath={.status.userInfo.username}']).stdout).toBe('carol');
+		const carol = kubehop(['can-i', '--json', '--as', 'carol'], {env});
+		expect(carol.status, carol.stderr).toBe(0);
+		expect((JSON.parse(carol.stdout) as JsonReport).identity.username).toBe('carol');
+	});
+
 	itWithCluster('refuses an impersonation the real user may not make, as kubectl does', () => {
 		const {kubeconfig, env} = homeFor(controlPlane()!.contexts.jane);
 		const oracle = kubectl(kubeconfig, ['auth', 'can-i', 'get', 'pods', '--as', 'bob']);

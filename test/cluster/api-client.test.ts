@@ -278,6 +278,39 @@ describe('paths', () => {
 		}
 	});
 
+	it('impersonates as kubectl merges it: --as, --as-group and --as-uid each over the user stanza\'s, and its as-user-extra, keys escaped', async () => {
+		const seen: Array<Record<string, string | string[] | undefined>> = [];
+		const server = http.createServer((request, response) => {
+			seen.push(Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.startsWith('impersonate-'))));
+			response.setHeader('Content-Type', 'application/json');
+			response.end('{"major":"1","minor":"37"}');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const tree = tempTree();
+			const user = '  user:\n    as: imp-user\n    as-groups: [g1, g2]\n    as-uid: "7"\n    as-user-extra:\n      reason: [qa, two words]\n      "scopes.example.com/x y": [v]\n';
+			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n${user}contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
+			const config = await configOf(kubeconfig);
+			for (const [flags, impersonate] of [[[], undefined], [['--as', 'jane'], {user: 'jane'}], [['--as', 'jane', '--as-group', 'g9'], {user: 'jane', groups: ['g9']}]] as const) {
+				const client = await connect(config, 'x', {impersonate});
+				await client.raw('GET', '/version');
+				client.close();
+				const kubehopSent = seen.splice(0);
+				await new Promise<void>((resolve, reject) => execFile('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/version', ...flags], {env: {PATH: process.env.PATH, HOME: tree.home}}, (error) => (error ? reject(error) : resolve())));
+				expect(kubehopSent, flags.join(' ')).toEqual([seen[0]]);
+				seen.length = 0;
+			}
+
+			// The credential's owner, for asking what it may do: no impersonation at all.
+			const real = await connect(config, 'x', {asRealUser: true});
+			await real.raw('GET', '/version');
+			real.close();
+			expect(seen).toEqual([{}]);
+		} finally {
+			server.close();
+		}
+	});
+
 	it('reads a server without a scheme as kubectl does: plain HTTP, even with a CA, so no credentials', async () => {
 		const certificates = makeServingCertificates();
 		const seen: Array<string | undefined> = [];
