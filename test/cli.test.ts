@@ -181,6 +181,15 @@ describe('kubehop ctx (black box)', () => {
 		expect(snapshot(kubeconfigs)).toEqual(before);
 	});
 
+	it('reads an empty --context= as the current context, as kubectl does', () => {
+		const {env} = homeWithConfig();
+		for (const args of [['certs', '--context=', '--offline'], ['--context=', 'certs', '--offline'], ['certs', '--context', '', '--offline']]) {
+			const result = kubehop(args, {env});
+			expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+			expect(result.stdout, args.join(' ')).toContain('dev');
+		}
+	});
+
 	it('prints help or the version whatever flags come before the command, even ones that command refuses', () => {
 		const {env} = homeWithConfig();
 		expect(kubehop(['-n', 'dev', '--help'], {env})).toMatchObject({status: 0, stdout: expect.stringMatching(/^kubehop: /)});

@@ -36,7 +36,8 @@ export async function runApi(operands: string[], context: CommandContext): Promi
 	}
 
 	const config = await context.load();
-	const name = contextName ?? config.currentContext;
+	// An empty --context, as in kubectl, means the current context.
+	const name = contextName || config.currentContext;
 	if (!name) throw new KubehopError('current-context is not set', 'pick a context first: kubehop ctx NAME, or pass --context');
 	const client = await connect(config, name, {timeoutMs: context.flags.timeoutMs, env: context.env});
 	try {

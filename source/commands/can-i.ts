@@ -30,7 +30,8 @@ export function parseCanIArguments(operands: string[]): CanIOptions {
 				options.verbs = value().split(',').map((verb) => verb.trim()).filter(Boolean);
 				break;
 			case '--context':
-				options.context = value();
+				// Empty, as in kubectl, means the current context.
+				options.context = value() || undefined;
 				break;
 			case '--only-allowed':
 				options.onlyAllowed = true;

@@ -37,7 +37,8 @@ export function parseCertsArguments(operands: string[]): CertsOptions {
 				options.probe = false;
 				break;
 			case '--context':
-				options.context = value();
+				// Empty, as in kubectl, means the current context.
+				options.context = value() || undefined;
 				break;
 			default:
 				throw new UsageError(`unsupported argument '${argument}'`, 'see kubehop certs --help');

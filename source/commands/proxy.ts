@@ -85,7 +85,8 @@ export function parseProxyArguments(operands: string[]): ProxyArguments {
 				options.keepAliveMs = parseDuration(value());
 				break;
 			case '--context':
-				options.context = value();
+				// Empty, as in kubectl, means the current context.
+				options.context = value() || undefined;
 				break;
 			case '-w':
 			case '--www':
