@@ -210,7 +210,7 @@ describe('bash completion', () => {
 	/** What bash offers for `line` (its words split as bash splits them, at ':' too), with kubehop on PATH. */
 	function offered(tree: ReturnType<typeof tempTree>, line: string, words: string[], completer = '_kubectx_kubehop'): string[] {
 		const bin = binWithKubehop(tree);
-		const script = ['set -u', 'source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, completer, 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
+		const script = ['set -u', 'source <(kubehop completion bash)', `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`, `COMP_WORDS=(${words.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')}); COMP_CWORD=${words.length - 1}`, completer, 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n');
 		const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {env: {PATH: `${bin}:${process.env.PATH}`, HOME: tree.home}, encoding: 'utf8'});
 		expect(result.status, result.stderr).toBe(0);
 		return result.stdout.split('\n').filter(Boolean);
@@ -243,7 +243,8 @@ describe('bash completion', () => {
 		expect(offered(tree, 'kubehop certs --of', ['kubehop', 'certs', '--of'], '_kubehop')).toEqual(['--offline']);
 		expect(offered(tree, 'kubehop can-i --as-', ['kubehop', 'can-i', '--as-'], '_kubehop')).toEqual(['--as-group', '--as-uid']);
 		// bash splits `--kubeconfig=/x` at '=' too: the value is not the command.
-		expect(offered(tree, 'kubehop --kubeconfig=/x ctx d', ['kubehop', '--kubeconfig', '=', '/x', 'ctx', 'd'], '_kubehop')).toEqual(['dev']);
+		const kubeconfig = path.join(tree.home, '.kube', 'config');
+		expect(offered(tree, `kubehop --kubeconfig=${kubeconfig} ctx d`, ['kubehop', '--kubeconfig', '=', kubeconfig, 'ctx', 'd'], '_kubehop')).toEqual(['dev']);
 		expect(offered(tree, 'kubehop -n dev can-i --o', ['kubehop', '-n', 'dev', 'can-i', '--o'], '_kubehop')).toEqual(['--only-allowed']);
 	});
 
@@ -256,6 +257,25 @@ describe('bash completion', () => {
 		expect(offered(tree, 'kubehop -n dev ', ['kubehop', '-n', 'dev', ''], '_kubehop')).toEqual(['can-i']);
 		expect(offered(tree, 'kubehop --as jane --context dev ', ['kubehop', '--as', 'jane', '--context', 'dev', ''], '_kubehop')).toEqual(['can-i', 'proxy']);
 		expect(offered(tree, 'kubehop --no-color=true ctx d', ['kubehop', '--no-color', '=', 'true', 'ctx', 'd'], '_kubehop')).toEqual(['dev']);
+		// An ARN after --context, split by bash at each ':': the flag is found before its first piece.
+		const arn = ['arn', ':', 'aws', ':', 'eks', ':', 'us-east-1', ':', '1'];
+		expect(offered(tree, 'kubehop --context arn:aws:eks:us-east-1:1', ['kubehop', '--context', ...arn], '_kubehop')).toEqual(['123456789012:cluster/prod']);
+		expect(offered(tree, 'kubehop can-i --context=arn:aws:eks:us-east-1:1', ['kubehop', 'can-i', '--context', '=', ...arn], '_kubehop')).toEqual(['123456789012:cluster/prod']);
+		// Values with nothing to offer get nothing, not the command names.
+		expect(offered(tree, 'kubehop --request-timeout ', ['kubehop', '--request-timeout', ''], '_kubehop')).toEqual([]);
+	});
+
+	it('completes names from the file --kubeconfig names, and inside quotes as the quote reads them', () => {
+		const tree = tempTree({'home/.kube/config': config('dev')});
+		const other = tree.file('other config.yaml', `apiVersion: v1\nkind: Config\ncontexts:\n${['other-a', 'my team ctx', 'say "hi" $x'].map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c}\n`).join('')}`);
+		const escaped = other.replaceAll(' ', '\\ ');
+		expect(offered(tree, `kubehop --kubeconfig ${escaped} ctx o`, ['kubehop', '--kubeconfig', escaped, 'ctx', 'o'], '_kubehop')).toEqual(['other-a']);
+		expect(offered(tree, `kubehop --kubeconfig="${other}" ctx o`, ['kubehop', '--kubeconfig', '=', `"${other}"`, 'ctx', 'o'], '_kubehop')).toEqual(['other-a']);
+		expect(offered(tree, `kubectx --kubeconfig ${escaped} o`, ['kubectx', '--kubeconfig', escaped, 'o'])).toEqual(['other-a']);
+		// bash closes the quote itself: inside single quotes a name goes in as it is, inside double quotes escaped as they need.
+		expect(offered(tree, `kubectx --kubeconfig ${escaped} 'my`, ['kubectx', '--kubeconfig', escaped, "'my"])).toEqual(['my team ctx']);
+		expect(offered(tree, `kubectx --kubeconfig ${escaped} "say`, ['kubectx', '--kubeconfig', escaped, '"say'])).toEqual(['say \\"hi\\" \\$x']);
+		expect(offered(tree, `kubectx --kubeconfig ${escaped} my`, ['kubectx', '--kubeconfig', escaped, 'my'])).toEqual(['my\\ team\\ ctx']);
 	});
 
 	it('offers ctx, ns and history only the flags they take: not --context, -n or --as, which they refuse', () => {
@@ -308,7 +328,7 @@ describe('zsh completion', () => {
 		const marker = path.join(tree.root, 'PWNED');
 		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n${completionNames(marker).map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c, namespace: team-ns}\n`).join('')}current-context: dev\n`);
 		expect(added(tree, 'kubehop', ['kubehop', ''])).toEqual(['ctx', 'ns', 'history', 'can-i', 'certs', 'api', 'proxy', 'completion']);
-		expect(added(tree, 'kubehop', ['kubehop', '--kubeconfig=/x', '--context', 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'ctx', ''])).toHaveLength(4);
+		expect(added(tree, 'kubehop', ['kubehop', `--kubeconfig=${tree.home}/.kube/config`, '--context', 'arn:aws:eks:us-east-1:123456789012:cluster/prod', 'ctx', ''])).toHaveLength(4);
 		expect(added(tree, 'kubectx', ['kubectx', ''])).toEqual([...completionNames(marker)].sort());
 		expect(added(tree, 'kubens', ['kubens', ''])).toContain('team-ns');
 		expect(added(tree, 'kubehop', ['kubehop', '-n', 'dev', 'can-i', '--o'])).toContain('--only-allowed');
@@ -318,6 +338,11 @@ describe('zsh completion', () => {
 		expect(added(tree, 'kubehop', ['kubehop', '--kubeconfig='])).toEqual(['(files)']);
 		expect(added(tree, 'kubehop', ['kubehop', 'can-i', '--context', ''])).toHaveLength(4);
 		expect(added(tree, 'kubehop', ['kubehop', '-n', ''])).toContain('team-ns');
+		// Names from the file --kubeconfig names, in either spelling.
+		const other = tree.file('other.yaml', 'apiVersion: v1\nkind: Config\ncontexts:\n- name: other-a\n  context: {cluster: c}\n');
+		expect(added(tree, 'kubehop', ['kubehop', '--kubeconfig', other, 'ctx', ''])).toEqual(['other-a']);
+		expect(added(tree, 'kubectx', ['kubectx', `--kubeconfig=${other}`, ''])).toEqual(['other-a']);
+		expect(added(tree, 'kubehop', ['kubehop', 'can-i', '--kubeconfig', other, '--context', ''])).toEqual(['other-a']);
 		const ctxFlags = added(tree, 'kubectx', ['kubectx', '--']);
 		expect(ctxFlags).toEqual(expect.arrayContaining(['--current', '--kubeconfig']));
 		expect(ctxFlags.filter((flag) => /^--(context|namespace|as)/.test(flag))).toEqual([]);
@@ -340,7 +365,7 @@ describe('fish completion', () => {
 		const marker = path.join(tree.root, 'PWNED');
 		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n${completionNames(marker).map((name) => `- name: ${JSON.stringify(name)}\n  context: {cluster: c, namespace: team-ns}\n`).join('')}current-context: dev\n`);
 		expect(completed(tree, 'kubehop ')).toEqual(['api', 'can-i', 'certs', 'completion', 'ctx', 'history', 'ns', 'proxy']);
-		expect(completed(tree, 'kubehop --kubeconfig=/x --context arn:aws:eks:us-east-1:123456789012:cluster/prod ctx ')).toHaveLength(4);
+		expect(completed(tree, `kubehop --kubeconfig=${tree.home}/.kube/config --context arn:aws:eks:us-east-1:123456789012:cluster/prod ctx `)).toHaveLength(4);
 		expect(completed(tree, 'kubectx arn')).toEqual(['arn:aws:eks:us-east-1:123456789012:cluster/prod']);
 		expect(completed(tree, 'kubens t')).toEqual(['team-ns']);
 		expect(completed(tree, 'kubehop -n dev can-i --o')).toEqual(['--only-allowed']);
@@ -352,6 +377,10 @@ describe('fish completion', () => {
 		expect(completed(tree, 'kubehop --as jane ')).toEqual(['can-i', 'proxy']);
 		expect(completed(tree, 'kubehop can-i --context ')).toHaveLength(4);
 		expect(completed(tree, 'kubehop can-i -n t')).toEqual(['team-ns']);
+		const other = tree.file('other.yaml', 'apiVersion: v1\nkind: Config\ncontexts:\n- name: other-a\n  context: {cluster: c}\n');
+		expect(completed(tree, `kubehop --kubeconfig ${other} ctx `)).toEqual(['other-a']);
+		expect(completed(tree, `kubectx --kubeconfig=${other} `)).toEqual(['other-a']);
+		expect(completed(tree, `kubehop can-i --kubeconfig ${other} --context `)).toEqual(['other-a']);
 		tree.file('home/kube configs/one.yaml', '');
 		expect(completed(tree, `kubehop --kubeconfig ${tree.home}/kube`)).toEqual([`${tree.home}/kube configs/`]);
 		expect(fs.existsSync(marker)).toBe(false);

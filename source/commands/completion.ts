@@ -27,7 +27,7 @@ const narrowing = (arm: (flag: string, commands: string) => string) => [...clust
 function fishFlags(): string {
 	const commands: Array<[string, string]> = [['ctx', ctxHelp], ['ns', nsHelp], ['history', historyHelp], ['can-i', canIHelp], ['certs', certsHelp], ['api', apiHelp], ['proxy', proxyHelp]];
 	// What a flag's value is completed from: files for --kubeconfig, names for --context and -n.
-	const values: Record<string, string> = {'--kubeconfig': ' -r -F', '--context': " -x -a '(kubehop __complete contexts 2>/dev/null)'", '-n': " -x -a '(kubehop __complete namespaces 2>/dev/null)'", '--namespace': " -x -a '(kubehop __complete namespaces 2>/dev/null)'"};
+	const values: Record<string, string> = {'--kubeconfig': ' -r -F', '--context': " -x -a '(kubehop (__kubehop_config) __complete contexts 2>/dev/null)'", '-n': " -x -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'", '--namespace': " -x -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'"};
 	const spell = (flag: string) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`) + (values[flag] ?? '');
 	const lines = [
 		...globalFlags.map((flag) => `complete -c kubehop -n "__kubehop_is ''" ${spell(flag)}`),
@@ -40,27 +40,62 @@ function fishFlags(): string {
 
 const scripts: Record<string, string> = {
 	// Names are never handed to compgen -W, which expands $(...) in its words: a context named so by
-	// someone else's kubeconfig would run on a Tab press. They are matched as plain text instead, and
-	// the word is put back together from the pieces bash splits it into at ':' (EKS ARNs are full of
-	// them); only the last piece is replaced, so each answer drops what comes before it.
+	// someone else's kubeconfig would run on a Tab press.
 	bash: `# kubehop bash completion: eval "$(kubehop completion bash)"
+# Sets _kubehop_cmd (the command: the first word that is neither a global flag nor its value, nor a piece
+# of one split at ':' or '=', which bash splits off too), _kubehop_commands (those taking every flag such
+# as -n given before it) and _kubehop_config (--kubeconfig's value, for the names to come from that file).
+_kubehop_scan() {
+  local i word
+  _kubehop_cmd='' _kubehop_config='' _kubehop_commands="${commands.join(' ')}"
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    word=\${COMP_WORDS[i]}
+    # Two case statements, not one with ;;& (bash 4): macOS still ships bash 3.2.
+    case $word in
+${narrowing((flag, taking) => `      ${flag}) _kubehop_commands=$(_kubehop_keep "$_kubehop_commands" "${taking}") ;;`)}
+    esac
+    case $word in
+      --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace)
+        [[ \${COMP_WORDS[i+1]-} == = ]] && (( i++ ))
+        (( i++ ))
+        if [[ $word == --kubeconfig ]] && (( i < COMP_CWORD )); then
+          _kubehop_config=\${COMP_WORDS[i]//\\\\/}; _kubehop_config=\${_kubehop_config#[\\"\\']}; _kubehop_config=\${_kubehop_config%[\\"\\']}
+          [[ $_kubehop_config == "~/"* ]] && _kubehop_config=$HOME/\${_kubehop_config#"~/"}
+        fi ;;
+      :|=) (( i++ )) ;;
+      -*) ;;
+      *) [[ \${COMP_WORDS[i+1]-} == [:=] ]] || { [[ -z $_kubehop_cmd ]] && _kubehop_cmd=$word; } ;;
+    esac
+  done
+}
+# Names as plain text, never through compgen -W (which would run a $(...) in one), for the word being
+# typed as bash split it: its pieces after ':' put back together, only the last one replaced.
 _kubehop_reply_names() {
-  local i=$COMP_CWORD cur=\${COMP_WORDS[COMP_CWORD]} typed name quoted
+  local i=$COMP_CWORD cur=\${COMP_WORDS[COMP_CWORD]} typed name quoted quote=''
   typed=$cur
   while (( i > 1 )) && [[ \${COMP_WORDS[i]} == : || \${COMP_WORDS[i-1]} == : ]]; do
     (( i-- )); typed=\${COMP_WORDS[i]}$typed
   done
+  [[ $typed == [\\"\\']* ]] && quote=\${typed:0:1}
   # What comes before the piece bash replaces, as the name spells it (no escapes or opening quote).
   local prefix=\${typed:0:\${#typed}-\${#cur}}
   prefix=\${prefix//\\\\/}; prefix=\${prefix#[\\"\\']}
   local strip=\${#prefix}
   typed=\${typed//\\\\/}; typed=\${typed#[\\"\\']}
+  local config=()
+  [[ -n \${_kubehop_config-} ]] && config=(--kubeconfig "$_kubehop_config")
   COMPREPLY=()
   while IFS= read -r name; do
     [[ $name == "$typed"* ]] || continue
-    printf -v quoted '%q' "\${name:strip}"
+    name=\${name:strip}
+    # Inside quotes bash closes the quote itself: a name goes in as the quote reads it.
+    case $quote in
+      \\') quoted=$name ;;
+      \\") quoted=\${name//\\\\/\\\\\\\\}; quoted=\${quoted//\\"/\\\\\\"}; quoted=\${quoted//\\$/\\\\\\$}; quoted=\${quoted//\\\`/\\\\\\\`} ;;
+      *) printf -v quoted '%q' "$name" ;;
+    esac
     COMPREPLY+=("$quoted")
-  done < <(kubehop __complete "$1" 2>/dev/null)
+  done < <(kubehop \${config[@]+"\${config[@]}"} __complete "$1" 2>/dev/null)
 }
 _kubehop_flags() {
   case "$1" in
@@ -80,40 +115,45 @@ _kubehop_keep() {
   for command in $1; do [[ " $2 " == *" $command "* ]] && kept+="$command "; done
   echo "$kept"
 }
-_kubehop() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} cmd='' i commands="${commands.join(' ')}"
-  # The command is the first word that is neither a global flag nor its value (nor a piece of one split
-  # at ':', nor the '=' of --flag=value, which bash splits off too). Flags such as -n narrow the commands.
-  for (( i = 1; i < COMP_CWORD; i++ )); do
-    # Two case statements, not one with ;;& (bash 4): macOS still ships bash 3.2.
-    case \${COMP_WORDS[i]} in
-${narrowing((flag, taking) => `      ${flag}) commands=$(_kubehop_keep "$commands" "${taking}") ;;`)}
-    esac
-    case \${COMP_WORDS[i]} in
-      --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) [[ \${COMP_WORDS[i+1]-} == = ]] && (( i++ )); (( i++ )) ;;
-      :|=) (( i++ )) ;;
-      -*) ;;
-      *) [[ \${COMP_WORDS[i+1]-} == [:=] ]] || { cmd=\${COMP_WORDS[i]}; break; } ;;
-    esac
-  done
-  # A flag's value: files, context names or namespaces (the flag is two words back after an '=').
-  local flag=\${COMP_WORDS[COMP_CWORD-1]-}
-  [[ $flag == = ]] && flag=\${COMP_WORDS[COMP_CWORD-2]-}
+# Completes a flag's value, if the word being typed is one: files, context names or namespaces, nothing
+# for the rest. The flag is the word before the one being typed (an ARN's pieces put back together),
+# or two back after an '='.
+_kubehop_value() {
+  local j=$COMP_CWORD flag
+  while (( j > 1 )) && [[ \${COMP_WORDS[j]} == : || \${COMP_WORDS[j-1]} == : ]]; do (( j-- )); done
+  flag=\${COMP_WORDS[j-1]-}
+  [[ $flag == = ]] && flag=\${COMP_WORDS[j-2]-}
   case $flag in
-    --kubeconfig) COMPREPLY=(); while IFS= read -r flag; do COMPREPLY+=("$flag"); done < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return ;;
-    --context) _kubehop_reply_names contexts; return ;;
-    -n|--namespace) _kubehop_reply_names namespaces; return ;;
+    --kubeconfig) COMPREPLY=(); while IFS= read -r flag; do COMPREPLY+=("$flag"); done < <(compgen -f -- "\${COMP_WORDS[COMP_CWORD]}"); compopt -o filenames 2>/dev/null ;;
+    --context) _kubehop_reply_names contexts ;;
+    -n|--namespace) _kubehop_reply_names namespaces ;;
+    --request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid) COMPREPLY=() ;;
+    *) return 1 ;;
   esac
-  if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags "$cmd")" -- "$cur")); return; fi
-  case "$cmd" in
-    '') COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+  return 0
+}
+_kubehop() {
+  local cur=\${COMP_WORDS[COMP_CWORD]}
+  _kubehop_scan
+  _kubehop_value && return
+  if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags "$_kubehop_cmd")" -- "$cur")); return; fi
+  case "$_kubehop_cmd" in
+    '') COMPREPLY=($(compgen -W "$_kubehop_commands" -- "$cur")) ;;
     ctx) _kubehop_reply_names contexts ;;
     ns) _kubehop_reply_names namespaces ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
   esac
 }
-_kubectx_kubehop() { if [[ \${COMP_WORDS[COMP_CWORD]} == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags ctx)" -- "\${COMP_WORDS[COMP_CWORD]}")); else _kubehop_reply_names contexts; fi; }
-_kubens_kubehop() { if [[ \${COMP_WORDS[COMP_CWORD]} == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags ns)" -- "\${COMP_WORDS[COMP_CWORD]}")); else _kubehop_reply_names namespaces; fi; }
+_kubectx_kubehop() {
+  _kubehop_scan
+  _kubehop_value && return
+  if [[ \${COMP_WORDS[COMP_CWORD]} == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags ctx)" -- "\${COMP_WORDS[COMP_CWORD]}")); else _kubehop_reply_names contexts; fi
+}
+_kubens_kubehop() {
+  _kubehop_scan
+  _kubehop_value && return
+  if [[ \${COMP_WORDS[COMP_CWORD]} == -* ]]; then COMPREPLY=($(compgen -W "$(_kubehop_flags ns)" -- "\${COMP_WORDS[COMP_CWORD]}")); else _kubehop_reply_names namespaces; fi
+}
 complete -F _kubehop kubehop
 complete -F _kubectx_kubehop kubectx
 complete -F _kubens_kubehop kubens
@@ -134,41 +174,48 @@ _kubehop_flags() {
     *) reply=(${globalFlags.join(' ')}) ;;
   esac
 }
+# Names from kubehop, from the file a --kubeconfig on the line names.
+_kubehop_names() {
+  names=("\${(@f)$(kubehop $config __complete $1 2>/dev/null)}")
+  compadd -a names
+}
 _kubehop() {
-  local -a names reply taking commands=(${commands.join(' ')})
-  local cmd='' i
+  local -a names reply taking config commands=(${commands.join(' ')})
+  local cmd='' i value
   case "$service" in
     kubectx) cmd=ctx ;;
     kubens) cmd=ns ;;
-    *)
-      # The command is the first word that is neither a global flag nor its value; flags such as -n
-      # (also as -n=dev) narrow the commands.
-      for (( i = 2; i < CURRENT; i++ )); do
-        taking=()
-        case "\${words[i]%%=*}" in
-${narrowing((flag, taking) => `          ${flag}) taking=(${taking}) ;;`)}
-        esac
-        (( $#taking )) && commands=(\${commands:*taking})
-        case "$words[i]" in
-          --kubeconfig|--context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) (( i++ )) ;;
-          -*) ;;
-          *) cmd=$words[i]; break ;;
-        esac
-      done ;;
   esac
-  # A flag's value: files, context names or namespaces, after a space or an '='.
+  # The command is the first word that is neither a global flag nor its value; flags such as -n (also as
+  # -n=dev) narrow the commands, and --kubeconfig names the file the names come from.
+  for (( i = 2; i < CURRENT; i++ )); do
+    taking=()
+    case "\${words[i]%%=*}" in
+${narrowing((flag, taking) => `      ${flag}) taking=(${taking}) ;;`)}
+    esac
+    (( $#taking )) && commands=(\${commands:*taking})
+    case "$words[i]" in
+      --kubeconfig=*) value=\${words[i]#*=}; config=(--kubeconfig \${(Q)value/#\\~/$HOME}) ;;
+      --kubeconfig) (( i + 1 < CURRENT )) && { value=$words[i+1]; config=(--kubeconfig \${(Q)value/#\\~/$HOME}); }; (( i++ )) ;;
+      --context|--request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid|-n|--namespace) (( i++ )) ;;
+      -*) ;;
+      *) [[ -z $cmd ]] && cmd=$words[i] ;;
+    esac
+  done
+  # A flag's value: files, context names or namespaces, after a space or an '='; nothing for the rest.
   local flag=$words[CURRENT-1]
   if [[ $PREFIX == -*=* ]]; then flag=\${PREFIX%%=*}; compset -P '*='; fi
   case "$flag" in
     --kubeconfig) _files; return ;;
-    --context) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names; return ;;
-    -n|--namespace) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names; return ;;
+    --context) _kubehop_names contexts; return ;;
+    -n|--namespace) _kubehop_names namespaces; return ;;
+    --request-timeout|--timeout|--proxy-url|--as|--as-group|--as-uid) return ;;
   esac
   if [[ $PREFIX == -* ]]; then _kubehop_flags "$cmd"; compadd -a reply; return; fi
   case "$cmd" in
     '') compadd -a commands ;;
-    ctx) names=("\${(@f)$(kubehop __complete contexts 2>/dev/null)}"); compadd -a names ;;
-    ns) names=("\${(@f)$(kubehop __complete namespaces 2>/dev/null)}"); compadd -a names ;;
+    ctx) _kubehop_names contexts ;;
+    ns) _kubehop_names namespaces ;;
     completion) compadd bash zsh fish ;;
   esac
 }
@@ -218,6 +265,19 @@ ${narrowing((flag, taking) => `      case ${flag}
     echo $command
   end
 end
+function __kubehop_config --description 'a --kubeconfig on the line, as the arguments that pass it on'
+  set -l words (commandline -opc)
+  for index in (seq 2 (count $words))
+    switch $words[$index]
+      case '--kubeconfig=*'
+        echo --kubeconfig; string replace -r '^--kubeconfig=' '' -- $words[$index] | string replace -r '^~/' "$HOME/"
+      case --kubeconfig
+        if test $index -lt (count $words)
+          echo --kubeconfig; string replace -r '^~/' "$HOME/" -- $words[(math $index + 1)]
+        end
+    end
+  end
+end
 function __kubehop_is --description 'whether the kubehop command being completed is $argv[1] (empty: none yet)'
   set -l command (__kubehop_command)
   test "$command" = "$argv[1]"
@@ -226,11 +286,11 @@ complete -c kubehop -f
 complete -c kubectx -f
 complete -c kubens -f
 complete -c kubehop -n "__kubehop_is ''" -a '(__kubehop_commands)'
-complete -c kubehop -n '__kubehop_is ctx' -a '(kubehop __complete contexts 2>/dev/null)'
-complete -c kubehop -n '__kubehop_is ns' -a '(kubehop __complete namespaces 2>/dev/null)'
+complete -c kubehop -n '__kubehop_is ctx' -a '(kubehop (__kubehop_config) __complete contexts 2>/dev/null)'
+complete -c kubehop -n '__kubehop_is ns' -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'
 complete -c kubehop -n '__kubehop_is completion' -a 'bash zsh fish'
-complete -c kubectx -a '(kubehop __complete contexts 2>/dev/null)'
-complete -c kubens -a '(kubehop __complete namespaces 2>/dev/null)'
+complete -c kubectx -a '(kubehop (__kubehop_config) __complete contexts 2>/dev/null)'
+complete -c kubens -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'
 ${fishFlags()}
 `,
 };
