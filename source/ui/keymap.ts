@@ -92,7 +92,8 @@ export const keymap: readonly Binding[] = [
 	{action: 'page-down', scope: 'list', description: 'one page down', matches: (key) => key.pageDown},
 	{action: 'select', scope: 'list', description: 'switch to the selected entry', hint: 'switch', matches: (key) => key.return},
 	{action: 'previous', scope: 'list', description: 'back to the previous one (empty filter)', hint: 'back', matches: (key, empty) => empty && !key.ctrl && key.input === '-'},
-	{action: 'clear-filter', scope: 'list', description: 'clear the filter', matches: (key, empty) => !empty && key.escape},
+	// Ctrl-U as in a shell's line editor: the filter is a line being typed.
+	{action: 'clear-filter', scope: 'list', description: 'clear the filter', matches: (key, empty) => !empty && (key.escape || (key.ctrl && key.input === 'u'))},
 	// Like - and q, a digit typed into a filter is part of it: prod-2 and eu-west-1 must be findable.
 	{action: 'jump', scope: 'history', description: 'jump to that entry of the history (empty filter)', matches: (key, empty) => empty && /^[1-9]$/.test(key.input) && !key.ctrl},
 	{action: 'rename', scope: 'contexts', description: 'rename a context', dangerous: true, matches: (key) => key.ctrl && key.input === 'r'},

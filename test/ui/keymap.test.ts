@@ -15,6 +15,8 @@ describe('the keymap', () => {
 		expect(actionFor(key({input: '-'}), scopes, false)).toBeUndefined();
 		expect(actionFor(key({input: 'q'}), scopes, false)).toBeUndefined();
 		expect(actionFor(key({escape: true}), scopes, false)?.action).toBe('clear-filter');
+		// Ctrl-U clears it too, as in a shell's line editor, in every pane with a filter.
+		for (const pane of ['contexts', 'history', 'access', 'certificates', 'api'] as const) expect(actionFor(key({input: 'u', ctrl: true}), ['global', pane, 'list'], false)?.action, pane).toBe('clear-filter');
 		expect(actionFor(key({escape: true}), scopes, true)?.action).toBe('quit');
 		expect(actionFor(key({input: 'c', ctrl: true}), scopes, false)?.action).toBe('quit');
 	});

@@ -133,7 +133,8 @@ function Detail({row, certificates, width, color, checklist: whole}: {row: Fleet
 				{line(
 					certificate
 						? `serial ${certificate.serial} · ${certificate.keyType} · ${certificate.isCa ? 'CA · ' : ''}${[...certificate.keyUsages, ...certificate.extendedKeyUsages].join(', ') || 'no key usages'}${certificate.dnsNames.length + certificate.ipAddresses.length > 0 ? ` · SANs ${[...certificate.dnsNames, ...certificate.ipAddresses].join(', ')}` : ''}`
-						: row.notes.join(' · ') || row.summary,
+						: // Said once: the verdict underneath may already be the row's own words.
+							[row.notes.join(' · ') || row.summary].find((about) => about !== verdict) ?? ' ',
 				)}
 			</Text>
 			<Text wrap="truncate" color={color && verdict.startsWith('kubectl will fail') ? 'red' : undefined} bold={verdict.startsWith('kubectl will fail')}>
