@@ -622,6 +622,10 @@ describe('the kubehop app', () => {
 		app.state.finishProbe();
 		const checked = await until(app.lastFrame, (text) => text.includes('unreachable: 127.0.0.1:6443 refused the connection'));
 		expect(checked).toContain('current context');
+		// The selected server row's detail says the error once, as its verdict.
+		app.stdin.write('\u001B[A'.repeat(5));
+		const selected = await until(app.lastFrame, (text) => text.includes('· server certificate ·'));
+		expect(selected.split('\n').filter((line) => line.trim() === 'unreachable: 127.0.0.1:6443 refused the connection')).toHaveLength(1);
 		app.stdin.write('\u0001');
 		await until(app.lastFrame, (text) => text.includes('all contexts'));
 		expect(app.state.certificatesAsked).toEqual([false, true]);
