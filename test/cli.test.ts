@@ -159,6 +159,18 @@ describe('kubehop ctx (black box)', () => {
 		expect(kubehop(['ctx', 'stg=nope'], {env}).status).toBe(1);
 	});
 
+	it('takes a name after --, as kubectl does, even one that starts with -', () => {
+		const {env, tree} = homeWithConfig(config('dev').replace('  name: dev\n', '  name: dev\n- context:\n    cluster: c\n    user: u\n  name: "-dash"\n'));
+		expect(kubehop(['ctx', '-dash'], {env}).status).toBe(2);
+		expect(kubehop(['ctx', '--', '-dash'], {env}).stderr).toBe('Switched to context "-dash".\n');
+		expect(kubehop(['ctx', '-c'], {env}).stdout).toBe('-dash\n');
+		expect(kubehop(['ns', '--force', '--', '-odd'], {env}).stderr).toBe('Active namespace is "-odd".\n');
+		expect(kubehop(['ctx', '-d', '--', '-dash'], {env}).stderr).toContain('Deleted context -dash.');
+		expect(tree.read('home/.kube/config')).not.toContain('name: "-dash"');
+		// Before the command, -- ends the global flags only.
+		expect(kubehop(['--', 'ctx'], {env}).stdout).toContain('dev\n');
+	});
+
 	it('uses exit code 2 for usage errors', () => {
 		const {env} = homeWithConfig();
 		expect(kubehop(['ctx', '--bogus'], {env}).status).toBe(2);

@@ -112,7 +112,8 @@ export function parseArguments(argv: string[]): ParsedArguments {
 				flags.timeoutMs = parseDuration(value());
 				break;
 			case '--':
-				operands.push(...argv.slice(index + 1));
+				// Kept for ctx and ns, where a name after it may start with '-' (`kubehop ctx -- -dash`, as kubectl).
+				operands.push('--', ...argv.slice(index + 1));
 				return {flags, operands};
 			default:
 				operands.push(argument);

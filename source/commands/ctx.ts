@@ -14,9 +14,16 @@ export async function runCtx(operands: string[], context: CommandContext): Promi
 	// On a terminal, as kubectx does with fzf: a picker; KUBECTX_IGNORE_FZF asks for the list, as it does of kubectx.
 	if (first === undefined && context.interactive && !context.flags.json && !context.env.KUBECTX_IGNORE_FZF) return (await import('./interactive.tsx')).runInteractive('picker', context);
 	if (first === undefined) return listContexts(context);
+	// After `--`, as with kubectl, a name is a name even when it starts with '-'.
+	if (first === '--') {
+		if (rest.length !== 1) throw new UsageError("'--' is followed by one context name");
+		return switchTo(rest[0]!, context);
+	}
+
 	if (first === '-d') {
-		if (rest.length === 0) throw new UsageError("'-d' needs at least one context name");
-		return deleteContexts(rest, context);
+		const names = rest[0] === '--' ? rest.slice(1) : rest;
+		if (names.length === 0) throw new UsageError("'-d' needs at least one context name");
+		return deleteContexts(names, context);
 	}
 
 	if (rest.length > 0) throw new UsageError(`too many arguments: ${operands.join(' ')}`);

@@ -9,6 +9,12 @@ import type {CommandContext} from './command-context.ts';
 // `kubehop ns` accepts what kubens accepts: list, NAME, -, -c, -u, and --force to skip the existence check.
 
 export async function runNs(operands: string[], context: CommandContext): Promise<number> {
+	// After `--`, as with kubectl, a name is a name even when it starts with '-'.
+	if (operands[0] === '--') {
+		if (operands.length !== 2) throw new UsageError("'--' is followed by one namespace name");
+		return switchNamespace(operands[1]!, context, context.flags.force);
+	}
+
 	const [first, ...rest] = operands;
 	if (rest.length > 0) throw new UsageError(`too many arguments: ${operands.join(' ')}`);
 	// On a terminal, as kubens does with fzf: a picker; KUBECTX_IGNORE_FZF asks for the list, as it does of kubens.

@@ -48,8 +48,11 @@ export async function run(invocation: Invocation): Promise<number> {
 
 		// `--help` anywhere on the line only ever prints help: it never runs the command, nor judges its flags.
 		if (flags.help) return help(stdout, helpFor(helpTopic(parsed.operands)));
-		const operands = withClusterFlagsAfterCommand(parsed.operands);
+		const operands = withClusterFlagsAfterCommand(parsed.operands[0] === '--' ? parsed.operands.slice(1) : parsed.operands);
 		let [command, ...rest] = operands;
+		// Only ctx and ns read the `--` (a name after it may start with '-'); the other commands take no names.
+		const ends = rest.indexOf('--');
+		if (ends !== -1 && command !== 'ctx' && command !== 'ns') rest.splice(ends, 1);
 		// `kubehop --as USER [--as-group G]... [--as-uid U]`: the app, seeing the clusters as that identity.
 		if (command?.startsWith('--as')) {
 			flags.impersonate = impersonationFlags(operands);
