@@ -85,8 +85,12 @@ export async function run(invocation: Invocation): Promise<number> {
 				return help(stdout, helpFor(undefined));
 			case 'help':
 				return help(stdout, helpFor(rest[0]));
-			default:
+			default: {
+				// `kubehop -A can-i`: a command's own flag typed before it.
+				const named = rest.find((operand) => helpFor(operand) !== helpFor(undefined));
+				if (command.startsWith('-') && named) throw new UsageError(`flag ${command} goes after the command it belongs to`, `kubehop ${named} ${command}`);
 				throw new UsageError(`unknown command "${command}"`, 'run kubehop --help for the commands');
+			}
 		}
 	} catch (error) {
 		return report(error, stderr, output.color.stderr);
