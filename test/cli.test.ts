@@ -289,6 +289,11 @@ describe('bash completion', () => {
 		expect(offered(tree, `kubectx --kubeconfig ${escaped} 'my`, ['kubectx', '--kubeconfig', escaped, "'my"])).toEqual(['my team ctx']);
 		expect(offered(tree, `kubectx --kubeconfig ${escaped} "say`, ['kubectx', '--kubeconfig', escaped, '"say'])).toEqual(['say \\"hi\\" \\$x']);
 		expect(offered(tree, `kubectx --kubeconfig ${escaped} my`, ['kubectx', '--kubeconfig', escaped, 'my'])).toEqual(['my\\ team\\ ctx']);
+		// A ' in a name closes the quote and opens it again: what follows stays quoted, and runs nothing.
+		const marker = path.join(tree.root, 'PWNED');
+		tree.file('home/.kube/config', `apiVersion: v1\nkind: Config\ncontexts:\n- name: ${JSON.stringify(`x'$(touch ${marker})'z`)}\n  context: {cluster: c}\n`);
+		expect(offered(tree, "kubectx 'x", ['kubectx', "'x"])).toEqual([`x'\\''$(touch ${marker})'\\''z`]);
+		expect(fs.existsSync(marker)).toBe(false);
 	});
 
 	it('offers ctx, ns and history only the flags they take: not --context, -n or --as, which they refuse', () => {

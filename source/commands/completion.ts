@@ -88,9 +88,9 @@ _kubehop_reply_names() {
   while IFS= read -r name; do
     [[ $name == "$typed"* ]] || continue
     name=\${name:strip}
-    # Inside quotes bash closes the quote itself: a name goes in as the quote reads it.
+    # Inside quotes bash closes the quote itself: a name goes in as the quote reads it ('\\'' for a ').
     case $quote in
-      \\') quoted=$name ;;
+      \\') quoted=\${name//\\'/\\'\\\\\\'\\'} ;;
       \\") quoted=\${name//\\\\/\\\\\\\\}; quoted=\${quoted//\\"/\\\\\\"}; quoted=\${quoted//\\$/\\\\\\$}; quoted=\${quoted//\\\`/\\\\\\\`} ;;
       *) printf -v quoted '%q' "$name" ;;
     esac
