@@ -206,7 +206,7 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
 	const viaClientNode = !credentials;
 	credentials ??= await clientNodeCredentials(contextName, {user: context.data.user, namespace: context.data.namespace}, cluster, user, server);
 	// client-go applies impersonation before it decides whether to read credentials: it holds over plain HTTP too.
-	const impersonationHeaders = asRealUser ? {} : impersonationHeadersFor(mergedImpersonation(stanza, impersonate));
+	const impersonationHeaders = asRealUser ? {} : impersonationHeadersFor(validImpersonation(mergedImpersonation(stanza, impersonate), context.data.user));
 	return {
 		target: {context: contextName, server},
 		base: new URL(server.endsWith('/') ? server : `${server}/`),
@@ -224,17 +224,25 @@ async function resolveContext(config: MergedKubeconfig, contextName: string, {im
  */
 export function effectiveImpersonation(config: MergedKubeconfig, contextName: string, flags: Impersonation | undefined): Impersonation | undefined {
 	const context = config.contexts.get(contextName);
-	const merged = mergedImpersonation((context && config.users.get(context.data.user)?.data) ?? {}, flags);
-	return merged.user || merged.groups?.length || merged.uid ? merged : undefined;
+	const merged = validImpersonation(mergedImpersonation((context && config.users.get(context.data.user)?.data) ?? {}, flags), context?.data.user ?? '');
+	return merged.user ? merged : undefined;
+}
+
+/** As client-go checks the merged result: groups, a uid or extras only go with a user to impersonate. */
+function validImpersonation(merged: Impersonation, userName: string): Impersonation {
+	if (!merged.user && (merged.groups?.length || merged.uid || Object.keys(merged.extra ?? {}).length > 0)) throw new KubehopError(`requesting uid, groups or user-extra for ${userName} without impersonating a user`);
+	return merged;
 }
 
 function mergedImpersonation(stanza: Record<string, unknown>, flags: Impersonation | undefined): Impersonation {
 	const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 	const extra = stanza['as-user-extra'] && typeof stanza['as-user-extra'] === 'object' ? Object.fromEntries(Object.entries(stanza['as-user-extra']).map(([key, values]) => [key, strings(values)])) : {};
+	// An empty flag (`--as=`) sets nothing, as in kubectl: the stanza's value stays.
+	const groups = flags?.groups?.filter(Boolean) ?? [];
 	return {
-		user: flags?.user ?? text(stanza.as),
-		groups: flags?.groups?.length ? flags.groups : strings(stanza['as-groups']),
-		uid: flags?.uid ?? text(stanza['as-uid']),
+		user: flags?.user || text(stanza.as),
+		groups: groups.length > 0 ? groups : strings(stanza['as-groups']),
+		uid: flags?.uid || text(stanza['as-uid']),
 		extra,
 	};
 }

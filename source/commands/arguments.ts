@@ -195,11 +195,6 @@ export function readImpersonation(flag: CommandFlag, into: {user?: string; group
 	return true;
 }
 
-/** As kubectl: groups and a uid only go with a user. */
-export function requireImpersonatedUser(impersonate: {user?: string; groups?: readonly string[]; uid?: string}): void {
-	if ((impersonate.groups?.length || impersonate.uid) && !impersonate.user) throw new UsageError('--as-group and --as-uid need --as, as in kubectl');
-}
-
 /** Operands that are only --as, --as-group and --as-uid, as kubectl reads them. */
 export function impersonationFlags(operands: readonly string[]): {user?: string; groups?: readonly string[]; uid?: string} {
 	const impersonate: {user?: string; groups?: readonly string[]; uid?: string} = {};
@@ -207,6 +202,5 @@ export function impersonationFlags(operands: readonly string[]): {user?: string;
 		if (!readImpersonation(flag, impersonate)) throw new UsageError(`unknown command or flag "${flag.argument}"`, 'run kubehop --help for the commands');
 	}
 
-	requireImpersonatedUser(impersonate);
 	return impersonate;
 }

@@ -6,7 +6,7 @@ import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {effectiveNamespace} from '../kubeconfig/load.ts';
 import {columnsOf, padColumns, paint, printJson, shown, warn} from '../terminal/output.ts';
-import {commandFlags, readImpersonation, requireImpersonatedUser} from './arguments.ts';
+import {commandFlags, readImpersonation} from './arguments.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop can-i`: the whole can-i matrix for the current user (or an impersonated one) in one go.
@@ -41,7 +41,6 @@ export function parseCanIArguments(operands: string[]): CanIOptions {
 		}
 	}
 
-	requireImpersonatedUser(options.impersonate);
 	if (options.verbs?.length === 0) throw new UsageError('--verbs needs at least one verb');
 	return options;
 }

@@ -3,7 +3,7 @@ import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createFilter, defaultAcceptHosts, defaultAcceptPaths, defaultRejectMethods, defaultRejectPaths, FilterPatternError} from '../proxy/filter.ts';
 import {normalizePrefix} from '../proxy/routing.ts';
 import {paint, shown, warn} from '../terminal/output.ts';
-import {commandFlags, parseDuration, readImpersonation, requireImpersonatedUser} from './arguments.ts';
+import {commandFlags, parseDuration, readImpersonation} from './arguments.ts';
 import type {MergedKubeconfig} from '../kubeconfig/load.ts';
 import type {CommandContext} from './command-context.ts';
 import {version} from './help.ts';
@@ -98,7 +98,6 @@ export function parseProxyArguments(operands: string[]): ProxyArguments {
 		}
 	}
 
-	requireImpersonatedUser(options.impersonate);
 	// kubectl compares the port with its default, so "--port 8001 --unix-socket PATH" passes.
 	if (options.unixSocket !== undefined && options.port !== defaultProxyPort) throw new UsageError('cannot set --unix-socket and --port at the same time');
 	if (!options.apiPrefix.startsWith('/')) throw new UsageError(`--api-prefix must start with "/" (got "${options.apiPrefix}")`);

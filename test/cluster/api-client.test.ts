@@ -7,7 +7,7 @@ import type {AddressInfo} from 'node:net';
 import {describe, expect, it, vi} from 'vitest';
 import {whoAmI} from '../../source/access/access-check.ts';
 import {contextFacts} from '../../source/certificates/fleet.ts';
-import {bearerToken, connect, connectThroughProxy} from '../../source/cluster/api-client.ts';
+import {bearerToken, connect, connectThroughProxy, type Impersonation} from '../../source/cluster/api-client.ts';
 import {loadKubeconfig} from '../../source/kubeconfig/load.ts';
 import {selectKubeconfigFiles} from '../../source/kubeconfig/paths.ts';
 import {contextNames} from './control-plane/control-plane.ts';
@@ -291,7 +291,15 @@ describe('paths', () => {
 			const user = '  user:\n    as: imp-user\n    as-groups: [g1, g2]\n    as-uid: "7"\n    as-user-extra:\n      reason: [qa, two words]\n      "scopes.example.com/x y": [v]\n';
 			const kubeconfig = tree.file('config', `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}\nusers:\n- name: u\n${user}contexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`);
 			const config = await configOf(kubeconfig);
-			for (const [flags, impersonate] of [[[], undefined], [['--as', 'jane'], {user: 'jane'}], [['--as', 'jane', '--as-group', 'g9'], {user: 'jane', groups: ['g9']}]] as const) {
+			const cases: Array<[string[], Impersonation | undefined]> = [
+				[[], undefined],
+				[['--as', 'jane'], {user: 'jane'}],
+				[['--as', 'jane', '--as-group', 'g9'], {user: 'jane', groups: ['g9']}],
+				// Groups alone go with the stanza's user; an empty --as= sets nothing.
+				[['--as-group', 'g9'], {groups: ['g9']}],
+				[['--as='], {user: ''}],
+			];
+			for (const [flags, impersonate] of cases) {
 				const client = await connect(config, 'x', {impersonate});
 				await client.raw('GET', '/version');
 				client.close();
@@ -305,6 +313,13 @@ describe('paths', () => {
 			const real = await connect(config, 'x', {asRealUser: true});
 			await real.raw('GET', '/version');
 			real.close();
+			expect(seen).toEqual([{}]);
+
+			// Groups, a uid or extras without a user to impersonate: refused before any request, in kubectl's words.
+			const groupsOnly = tree.file('groups-only', fs.readFileSync(kubeconfig, 'utf8').replace('    as: imp-user\n', ''));
+			const refusal = await new Promise<string>((resolve) => execFile('kubectl', ['--kubeconfig', groupsOnly, 'get', '--raw', '/version'], {env: {PATH: process.env.PATH, HOME: tree.home}}, (_error, _stdout, stderr) => resolve(stderr.trim())));
+			expect(refusal).toBe('error: requesting uid, groups or user-extra for u without impersonating a user');
+			await expect(connect(await configOf(groupsOnly), 'x')).rejects.toThrow(refusal.replace(/^error: /, ''));
 			expect(seen).toEqual([{}]);
 		} finally {
 			server.close();

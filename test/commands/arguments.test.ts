@@ -13,9 +13,9 @@ describe('command flags', () => {
 		expect(() => [...commandFlags(['--port'])].map((flag) => flag.value())).toThrow(UsageError);
 	});
 
-	it('reads kubehop --as USER --as-group G... --as-uid U for the app, and refuses groups without a user', () => {
+	it('reads kubehop --as USER --as-group G... --as-uid U for the app (groups alone too: the kubeconfig user may name who, see api-client)', () => {
 		expect(impersonationFlags(['--as', 'jane', '--as-group', 'a', '--as-group=b,c', '--as-uid', '42'])).toEqual({user: 'jane', groups: ['a', 'b,c'], uid: '42'});
-		expect(() => impersonationFlags(['--as-group', 'a'])).toThrow('--as-group and --as-uid need --as');
+		expect(impersonationFlags(['--as-group', 'a'])).toEqual({groups: ['a']});
 		expect(() => impersonationFlags(['--as', 'jane', 'ctx'])).toThrow(UsageError);
 		expect(parseArguments(['--proxy-url', 'http://127.0.0.1:8001']).flags.proxyUrl).toBe('http://127.0.0.1:8001');
 	});

@@ -219,7 +219,6 @@ describe('kubehop proxy on the command line', () => {
 		refused(['--reject-paths', '^/api/(('], /--reject-paths/);
 		refused(['--www', '.'], /static files/);
 		refused(['--api-prefix', 'custom'], /must start with/);
-		refused(['--as-group', 'a'], /need --as/);
 		refused(['--nope'], /unsupported argument/);
 	});
 
