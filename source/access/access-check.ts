@@ -2,7 +2,7 @@ import type {ApiClient, Impersonation} from '../cluster/api-client.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {discover, preferredResources, type ApiResource} from '../discovery/discovery.ts';
-import {constrainedChecks, withImpersonatorLimits, type ImpersonationMode} from './constrained-impersonation.ts';
+import {constrainedChecks, extraValues, withImpersonatorLimits, type ImpersonationMode} from './constrained-impersonation.ts';
 import {computeAccessMatrix, type AccessMatrix, type AccessSource} from './matrix.ts';
 import {selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccountOf, type UserInfo} from './reviews.ts';
 
@@ -63,9 +63,7 @@ function legacyImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
 
 	for (const group of impersonate.groups ?? []) checks.push({what: `group "${group}"`, attributes: {verb: 'impersonate', resource: 'groups', name: group}});
 	if (impersonate.uid) checks.push({what: `uid "${impersonate.uid}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: impersonate.uid}});
-	for (const [key, values] of Object.entries(impersonate.extra ?? {})) {
-		for (const value of values) checks.push({what: `extra ${key}="${value}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: value}});
-	}
+	for (const {key, value} of extraValues(impersonate.extra ?? {})) checks.push({what: `extra ${key}="${value}"`, attributes: {verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: value}});
 
 	return checks;
 }

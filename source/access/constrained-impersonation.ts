@@ -1,6 +1,6 @@
 import type {Impersonation} from '../cluster/api-client.ts';
 import {inParallel} from '../discovery/discovery.ts';
-import {accessAttributes, clusterWideNamespace, namespaceItself, type AccessMatrix, type AccessSource, type Cell, type MatrixRow} from './matrix.ts';
+import {accessAttributes, clusterWideNamespace, namespaceItself, specialVerbs, type AccessMatrix, type AccessSource, type Cell, type MatrixRow} from './matrix.ts';
 import {serviceAccountOf, type RulesReview} from './reviews.ts';
 import {describeRule, evaluate} from './rules.ts';
 
@@ -25,7 +25,7 @@ export function constrainedChecks(impersonate: Impersonation): {mode: Impersonat
 	if (!user) return undefined;
 	const account = serviceAccountOf(user);
 	const node = /^system:node:(.+)$/.exec(user)?.[1];
-	const extras = Object.entries(extra).flatMap(([key, values]) => values.map((value) => ({key, value})));
+	const extras = extraValues(extra);
 	if (account || node) {
 		if (groups.length > 0 || uid || extras.length > 0) return undefined;
 		return account
@@ -33,6 +33,9 @@ export function constrainedChecks(impersonate: Impersonation): {mode: Impersonat
 			: {mode: 'arbitrary-node', checks: [{what: `user "${user}"`, attributes: {verb: 'impersonate:arbitrary-node', group, resource: 'nodes', name: node}}]};
 	}
 
+	// What user-info mode never grants, whatever the rules say (the API server's own checks, seen on 1.37):
+	// the system:masters group, an extra key that is no domain-prefixed path, an empty extra value.
+	if (groups.some((name) => name === '' || name === 'system:masters') || extras.some(({key, value}) => !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/./.test(key) || value === '')) return undefined;
 	return {
 		mode: 'user-info',
 		checks: [
@@ -44,6 +47,9 @@ export function constrainedChecks(impersonate: Impersonation): {mode: Impersonat
 	};
 }
 
+/** Each extra value with its key as the API server authorizes it: lowercased. */
+export const extraValues = (extra: Readonly<Record<string, readonly string[]>>) => Object.entries(extra).flatMap(([key, values]) => values.map((value) => ({key: key.toLowerCase(), value})));
+
 /** The verb the impersonator needs on a request made as the identity: `impersonate-on:user-info:list`. */
 export const impersonateOn = (mode: ImpersonationMode, verb: string) => `impersonate-on:${mode}:${verb}`;
 
@@ -52,7 +58,10 @@ export const impersonateOn = (mode: ImpersonationMode, verb: string) => `imperso
  * impersonate-on (asked with `impersonator`, the real user's reviews): what may actually be done.
  */
 export async function withImpersonatorLimits(matrix: AccessMatrix, impersonator: AccessSource, mode: ImpersonationMode, concurrency = 8): Promise<AccessMatrix> {
-	const yeses = matrix.rows.flatMap((row) => Object.entries(row.cells).filter(([, cell]) => cell.state === 'allowed' || cell.state === 'limited').map(([verb, cell]) => ({row, verb, cell})));
+	// bind, escalate and the like are no request of their own: the server checks them as the identity, inside
+	// a request (create a RoleBinding) that itself needs impersonate-on.
+	const special = new Set<string>(specialVerbs);
+	const yeses = matrix.rows.flatMap((row) => Object.entries(row.cells).filter(([verb, cell]) => !special.has(verb) && (cell.state === 'allowed' || cell.state === 'limited')).map(([verb, cell]) => ({row, verb, cell})));
 	if (yeses.length === 0) return matrix;
 	const reviews = new Map<string, Promise<RulesReview | undefined>>();
 	const rulesFor = (namespace: string) => {
