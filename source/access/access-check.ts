@@ -2,7 +2,7 @@ import type {ApiClient, Impersonation} from '../cluster/api-client.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {discover, preferredResources, type ApiResource} from '../discovery/discovery.ts';
-import {constrainedChecks, extraValues, withImpersonatorLimits, type ImpersonationMode} from './constrained-impersonation.ts';
+import {constrainedChecks, extraValues, impersonateOn, withImpersonatorLimits, type ImpersonationMode} from './constrained-impersonation.ts';
 import {computeAccessMatrix, type AccessMatrix, type AccessSource} from './matrix.ts';
 import {selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccountOf, type UserInfo} from './reviews.ts';
 
@@ -81,7 +81,8 @@ export type AccessReport = {
 export type Impersonator = {client: ApiClient; mode: ImpersonationMode};
 
 export async function accessReport(client: ApiClient, namespaces: readonly string[], options: {verbs?: readonly string[]; resources?: readonly ApiResource[]; impersonator?: Impersonator} = {}): Promise<AccessReport> {
-	const [identity, resources] = await Promise.all([whoAmI(client), options.resources ? Promise.resolve(options.resources) : discover(client).then(preferredResources)]);
+	// What the server serves is the same for everyone: asked as the real user, it needs no impersonate-on.
+	const [identity, resources] = await Promise.all([whoAmI(client), options.resources ? Promise.resolve(options.resources) : discover(options.impersonator?.client ?? client).then(preferredResources)]);
 	const discoveryRequests = client.requests;
 	const source = accessSource(client);
 	const {impersonator} = options;
@@ -93,6 +94,12 @@ export async function accessReport(client: ApiClient, namespaces: readonly strin
 		}),
 	);
 	return {identity, matrices, discoveryRequests, requests: client.requests + (impersonator ? impersonator.client.requests - before : 0), constrainedImpersonation: impersonator?.mode};
+}
+
+/** By constrained impersonation, kubehop's own reviews are requests too: what they need, for a 403 that names impersonate-on. */
+export function constrainedImpersonationHint(error: unknown, mode: ImpersonationMode | undefined): string | undefined {
+	if (!mode || !(error instanceof ClusterError) || error.kind !== 'forbidden' || !error.message.includes('impersonate-on:')) return undefined;
+	return `kubehop asks as the identity: grant ${impersonateOn(mode, 'create')} on selfsubjectreviews (authentication.k8s.io), selfsubjectrulesreviews and selfsubjectaccessreviews (authorization.k8s.io)`;
 }
 
 /** A clear sentence for what stopped the reviews altogether. */

@@ -1,4 +1,4 @@
-import {accessReport, checkImpersonation, type AccessReport, type Impersonator} from '../access/access-check.ts';
+import {accessReport, checkImpersonation, constrainedImpersonationHint, type AccessReport, type Impersonator} from '../access/access-check.ts';
 import {cellGlyph, type AccessMatrix, type CellState, type MatrixRow} from '../access/matrix.ts';
 import {connect, effectiveImpersonation, type Impersonation} from '../cluster/api-client.ts';
 import {listNamespaces} from '../cluster/namespaces.ts';
@@ -72,7 +72,10 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 	try {
 		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
 		const namespaces = options.allNamespaces ? await everyNamespace(client, contextName) : options.namespaces.length > 0 ? options.namespaces : [fallback];
-		const report = await accessReport(client, namespaces, {verbs: options.verbs, impersonator});
+		const report = await accessReport(client, namespaces, {verbs: options.verbs, impersonator}).catch((error: unknown) => {
+			const hint = constrainedImpersonationHint(error, impersonator?.mode);
+			throw hint ? new KubehopError((error as Error).message, hint) : error;
+		});
 		if (context.flags.json) printJson(context.output, toJson(contextName, report));
 		else printReport(context, contextName, report, options.onlyAllowed);
 		// Partial answers are printed, but a script must not mistake them for whole ones.

@@ -127,7 +127,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				const impersonator = await mayImpersonate(config, contextName);
 				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate, env: context.env});
 				const identity = access.whoAmI(client);
-				const resources = discover(client).then(preferredResources);
+				// What the server serves is the same for everyone: asked as the real user, it needs no impersonate-on.
+				const resources = discover(impersonator?.client ?? client).then(preferredResources);
 				// Awaited together later; a failure of either must not go unobserved meanwhile and end the app.
 				identity.catch(() => {});
 				resources.catch(() => {});

@@ -417,16 +417,29 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 				'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: kubehop-test-constrained-jane}\nrules:',
 				'- {apiGroups: [authentication.k8s.io], resources: [users], resourceNames: [dora], verbs: ["impersonate:user-info"]}',
 				'- {apiGroups: [""], resources: [pods], verbs: ["impersonate-on:user-info:list"]}',
-				'- {apiGroups: [authorization.k8s.io], resources: [selfsubjectrulesreviews, selfsubjectaccessreviews], verbs: ["impersonate-on:user-info:create"]}',
-				'- {apiGroups: [authentication.k8s.io], resources: [selfsubjectreviews], verbs: ["impersonate-on:user-info:create"]}',
-				'- {nonResourceURLs: [/api, /api/*, /apis, /apis/*], verbs: ["impersonate-on:user-info:get"]}',
 				binding('kubehop-test-constrained-jane', 'jane'),
 				'---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: kubehop-test-constrained-dora}\nrules:\n- {apiGroups: [""], resources: [pods, configmaps], verbs: [get, list]}',
 				binding('kubehop-test-constrained-dora', 'dora'),
 			].join('\n'),
 		);
+		// kubehop's own reviews are requests made as dora too; discovery it asks as jane.
+		const reviews = path.join(path.dirname(admin.kubeconfig), 'constrained-reviews.yaml');
+		fs.writeFileSync(
+			reviews,
+			[
+				'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: kubehop-test-constrained-reviews}\nrules:',
+				'- {apiGroups: [authorization.k8s.io], resources: [selfsubjectrulesreviews, selfsubjectaccessreviews], verbs: ["impersonate-on:user-info:create"]}',
+				'- {apiGroups: [authentication.k8s.io], resources: [selfsubjectreviews], verbs: ["impersonate-on:user-info:create"]}',
+				binding('kubehop-test-constrained-reviews', 'jane'),
+			].join('\n'),
+		);
 		expect(kubectl(admin.kubeconfig, ['apply', '-f', grants]).status).toBe(0);
 		try {
+			const withoutReviews = kubehop(['can-i', '-n', 'default', '--as', 'dora'], {env: jane.env});
+			expect(withoutReviews.status).toBe(1);
+			expect(withoutReviews.stderr).toContain('cannot impersonate-on:user-info:create');
+			expect(withoutReviews.stderr).toContain('hint: kubehop asks as the identity: grant impersonate-on:user-info:create on selfsubjectreviews');
+			expect(kubectl(admin.kubeconfig, ['apply', '-f', reviews]).status).toBe(0);
 			// kubectl: no impersonate verb, yet dora's pods can be listed; her configmaps cannot, for want of impersonate-on.
 			expect(kubectl(jane.kubeconfig, ['auth', 'can-i', 'impersonate', 'users/dora']).stdout.trim()).toBe('no');
 			expect(kubectl(jane.kubeconfig, ['get', 'pods', '-n', 'default', '--as', 'dora']).status).toBe(0);
@@ -449,6 +462,7 @@ describe.sequential('kubehop can-i against kubectl auth can-i on the real contro
 			expect(group.stderr).toContain('may not impersonate');
 		} finally {
 			kubectl(admin.kubeconfig, ['delete', '-f', grants]);
+			kubectl(admin.kubeconfig, ['delete', '-f', reviews, '--ignore-not-found']);
 		}
 	});
 
