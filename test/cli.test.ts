@@ -167,8 +167,11 @@ describe('kubehop ctx (black box)', () => {
 		expect(kubehop(['ns', '--force', '--', '-odd'], {env}).stderr).toBe('Active namespace is "-odd".\n');
 		expect(kubehop(['ctx', '-d', '--', '-dash'], {env}).stderr).toContain('Deleted context -dash.');
 		expect(tree.read('home/.kube/config')).not.toContain('name: "-dash"');
-		// Before the command, -- ends the global flags only.
+		// Before the command, -- ends the global flags only; a trailing -- changes nothing.
 		expect(kubehop(['--', 'ctx'], {env}).stdout).toContain('dev\n');
+		expect(kubehop(['ctx', '-c', '--'], {env}).stdout).toBe(kubehop(['ctx', '-c'], {env}).stdout);
+		expect(kubehop(['ns', '-c', '--'], {env}).status).toBe(0);
+		expect(kubehop(['--help', '--', 'ctx'], {env}).stdout).toMatch(/^USAGE \(kubehop ctx/);
 	});
 
 	it('uses exit code 2 for usage errors', () => {

@@ -69,6 +69,12 @@ export function withClusterFlagsAfterCommand(operands: string[]): string[] {
 	return [command!, ...leading, ...operands.slice(index + 1)];
 }
 
+/** The operands before a `--` and the names after it (none without one). */
+export function splitAtEnd(given: readonly string[]): {operands: string[]; names: string[]} {
+	const end = given.indexOf('--');
+	return end === -1 ? {operands: [...given], names: []} : {operands: given.slice(0, end), names: given.slice(end + 1)};
+}
+
 export function parseArguments(argv: string[]): ParsedArguments {
 	const flags: GlobalFlags = {json: false, noColor: false, help: false, version: false, force: false};
 	const operands: string[] = [];

@@ -4,26 +4,28 @@ import {switchContextIndexed, type KubeconfigIndex, type Switch} from '../kubeco
 import {deleteContext, renameContext, unsetCurrentContext} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
 import {paintCurrent, printJson, shown, success, warn} from '../terminal/output.ts';
+import {splitAtEnd} from './arguments.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop ctx` accepts what kubectx accepts: list, NAME, -, -c, -u, -d NAME..., NEW=OLD, NEW=.
 // plus -N to go N steps back in the previous stack.
 
-export async function runCtx(operands: string[], context: CommandContext): Promise<number> {
+export async function runCtx(given: string[], context: CommandContext): Promise<number> {
+	const {operands, names} = splitAtEnd(given);
+	// After `--`, as with kubectl, a name is a name even when it starts with '-'.
+	if (names.length > 0) {
+		if (operands.length === 0 && names.length === 1) return switchTo(names[0]!, context);
+		if (operands[0] === '-d') return deleteContexts([...operands.slice(1), ...names], context);
+		throw new UsageError(`too many arguments: ${given.join(' ')}`);
+	}
+
 	const [first, ...rest] = operands;
 	// On a terminal, as kubectx does with fzf: a picker; KUBECTX_IGNORE_FZF asks for the list, as it does of kubectx.
 	if (first === undefined && context.interactive && !context.flags.json && !context.env.KUBECTX_IGNORE_FZF) return (await import('./interactive.tsx')).runInteractive('picker', context);
 	if (first === undefined) return listContexts(context);
-	// After `--`, as with kubectl, a name is a name even when it starts with '-'.
-	if (first === '--') {
-		if (rest.length !== 1) throw new UsageError("'--' is followed by one context name");
-		return switchTo(rest[0]!, context);
-	}
-
 	if (first === '-d') {
-		const names = rest[0] === '--' ? rest.slice(1) : rest;
-		if (names.length === 0) throw new UsageError("'-d' needs at least one context name");
-		return deleteContexts(names, context);
+		if (rest.length === 0) throw new UsageError("'-d' needs at least one context name");
+		return deleteContexts(rest, context);
 	}
 
 	if (rest.length > 0) throw new UsageError(`too many arguments: ${operands.join(' ')}`);

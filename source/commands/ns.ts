@@ -4,15 +4,17 @@ import {contextOverview, type ContextOverview} from '../kubeconfig/indexed-switc
 import {setCurrentNamespace} from '../kubeconfig/operations.ts';
 import {stepBack} from '../history/previous-stack.ts';
 import {paintCurrent, printJson, shown, success, warn} from '../terminal/output.ts';
+import {splitAtEnd} from './arguments.ts';
 import type {CommandContext} from './command-context.ts';
 
 // `kubehop ns` accepts what kubens accepts: list, NAME, -, -c, -u, and --force to skip the existence check.
 
-export async function runNs(operands: string[], context: CommandContext): Promise<number> {
+export async function runNs(given: string[], context: CommandContext): Promise<number> {
+	const {operands, names} = splitAtEnd(given);
 	// After `--`, as with kubectl, a name is a name even when it starts with '-'.
-	if (operands[0] === '--') {
-		if (operands.length !== 2) throw new UsageError("'--' is followed by one namespace name");
-		return switchNamespace(operands[1]!, context, context.flags.force);
+	if (names.length > 0) {
+		if (operands.length > 0 || names.length > 1) throw new UsageError(`too many arguments: ${given.join(' ')}`);
+		return switchNamespace(names[0]!, context, context.flags.force);
 	}
 
 	const [first, ...rest] = operands;

@@ -17,7 +17,8 @@ export type Invocation = {
 };
 
 /** The command whose help `--help` asks for: the command as run would find it, or else the first word naming one. */
-function helpTopic(operands: string[]): string | undefined {
+function helpTopic(given: string[]): string | undefined {
+	const operands = given.filter((operand) => operand !== '--');
 	try {
 		return withClusterFlagsAfterCommand(operands)[0];
 	} catch {
