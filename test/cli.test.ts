@@ -395,6 +395,9 @@ describe('fish completion', () => {
 		expect(completed(tree, 'kubectx --co')).not.toContain('--context');
 		expect(completed(tree, 'kubehop --co')).toEqual(['--context']);
 		expect(completed(tree, 'kubehop -n dev ')).toEqual(['can-i']);
+		// Values with nothing to offer get nothing, not the command names.
+		expect(completed(tree, 'kubehop --as ')).toEqual([]);
+		expect(completed(tree, 'kubehop --request-timeout ')).toEqual([]);
 		expect(completed(tree, 'kubehop --as jane ')).toEqual(['can-i', 'proxy']);
 		expect(completed(tree, 'kubehop can-i --context ')).toHaveLength(4);
 		expect(completed(tree, 'kubehop can-i -n t')).toEqual(['team-ns']);

@@ -27,7 +27,14 @@ const narrowing = (arm: (flag: string, commands: string) => string) => [...clust
 function fishFlags(): string {
 	const commands: Array<[string, string]> = [['ctx', ctxHelp], ['ns', nsHelp], ['history', historyHelp], ['can-i', canIHelp], ['certs', certsHelp], ['api', apiHelp], ['proxy', proxyHelp]];
 	// What a flag's value is completed from: files for --kubeconfig, names for --context and -n.
-	const values: Record<string, string> = {'--kubeconfig': ' -r -F', '--context': " -x -a '(kubehop (__kubehop_config) __complete contexts 2>/dev/null)'", '-n': " -x -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'", '--namespace': " -x -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'"};
+	const values: Record<string, string> = {
+		'--kubeconfig': ' -r -F',
+		'--context': " -x -a '(kubehop (__kubehop_config) __complete contexts 2>/dev/null)'",
+		'-n': " -x -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'",
+		'--namespace': " -x -a '(kubehop (__kubehop_config) __complete namespaces 2>/dev/null)'",
+		// A value, but none to offer: not the command names either.
+		...Object.fromEntries(['--request-timeout', '--timeout', '--proxy-url', '--as', '--as-group', '--as-uid'].map((flag) => [flag, ' -x'])),
+	};
 	const spell = (flag: string) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`) + (values[flag] ?? '');
 	const lines = [
 		...globalFlags.map((flag) => `complete -c kubehop -n "__kubehop_is ''" ${spell(flag)}`),
