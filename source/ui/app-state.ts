@@ -227,6 +227,15 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 }
 
 /** A context renamed or deleted in one file may have shadowed one of the same name in a later file, which kubectl now uses. */
+/** The contexts listed as `names`, each kept where it is, new ones at the end; the details known win over `read`. */
+function withContextNames(state: AppState, names: readonly string[], read: ReadonlyMap<string, ContextDetails>): AppState {
+	const known = new Set(names);
+	const shown = new Set(state.lists.contexts.items.map((item) => item.key));
+	const kept = state.lists.contexts.items.filter((item) => known.has(item.key));
+	const added = naturalOrder(names.filter((name) => !shown.has(name))).map((name) => contextItem(name, state.details?.get(name) ?? read.get(name)));
+	return withList(state, 'contexts', {type: 'items', items: [...kept, ...added], keepKey: selectedItem(state.lists.contexts)?.key});
+}
+
 function withUncovered(state: AppState, {edited, details}: {edited?: string; details: ReadonlyMap<string, ContextDetails>}): AppState {
 	const file = edited === undefined ? undefined : details.get(edited)?.file;
 	return file ? {...state, status: {kind: 'info', text: `Context "${edited}" is now the one in ${file}, which it shadowed.`}} : state;
@@ -356,9 +365,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		}
 
 		case 'kubeconfig-changed': {
-			// Read after a rename or delete, but a switch has been made since: the current context read is older
-			// than that switch, but the contexts read still hold (a switch writes only current-context).
-			if (action.generation !== undefined && action.generation !== state.generation) return followKubeconfig(state, {...action, list: {...action.list, current: state.current}});
+			// Read after a rename or delete, but a switch has been made since: older than that switch and whatever
+			// followed it (a namespace change), it adds and drops contexts in the list, and changes nothing else.
+			if (action.generation !== undefined && action.generation !== state.generation) return withContextNames(state, action.list.names, action.details);
 			const followed = withUncovered(followKubeconfig(state, action), action);
 			// The Certificates pane's rows come from the files too: context names, and credentials that may
 			// have been rotated under the same names. It reads again, unless following the change already

@@ -475,6 +475,10 @@ describe('the kubehop app', () => {
 		const late = appReducer(switched, read);
 		expect(late.lists.contexts.items.map((item) => item.key)).toEqual(['staging', 'dev']);
 		expect({current: late.current, status: late.status, generation: late.generation, access: late.access.generation}).toEqual({current: 'staging', status: switched.status, generation: switched.generation, access: switched.access.generation});
+		// A namespace chosen since stays chosen: the late read knows nothing of it.
+		const renamespaced = appReducer(switched, {type: 'namespace-switched', name: 'payments'});
+		const stillPayments = appReducer(renamespaced, read);
+		expect({namespace: stillPayments.currentNamespace, status: stillPayments.status, access: stillPayments.access.generation}).toEqual({namespace: 'payments', status: renamespaced.status, access: renamespaced.access.generation});
 	});
 
 	it('takes kubehop\'s own write, seen again by the watcher, as no change to the list or the context', () => {
