@@ -180,6 +180,7 @@ describe('kubehop ctx (black box)', () => {
 		expect(kubehop(['ctx', 'a', 'b'], {env}).status).toBe(2);
 		expect(kubehop(['frobnicate'], {env}).status).toBe(2);
 		expect(kubehop(['-A', 'can-i'], {env})).toMatchObject({status: 2, stderr: 'error: flag -A goes after the command it belongs to\nhint: kubehop can-i -A\n'});
+		expect(kubehop(['--bogus', 'ctx'], {env})).toMatchObject({status: 2, stderr: 'error: unknown flag "--bogus"\nhint: run kubehop --help for the flags\n'});
 		expect(kubehop(['completion', 'tcsh'], {env}).status).toBe(2);
 		expect(kubehop(['completion'], {env}).status).toBe(2);
 		expect(kubehop(['history', 'foo'], {env})).toMatchObject({status: 2, stderr: expect.stringContaining('history takes no arguments')});

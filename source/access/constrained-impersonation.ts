@@ -4,7 +4,7 @@ import {accessAttributes, clusterWideNamespace, namespaceItself, specialVerbs, t
 import {serviceAccountOf, type RulesReview} from './reviews.ts';
 import {describeRule, evaluate} from './rules.ts';
 
-// Constrained impersonation (KEP-5284; beta and on by default since Kubernetes 1.35): without the
+// Constrained impersonation (KEP-5284; beta, and on by default in Kubernetes 1.37, tested here): without the
 // `impersonate` verb, a user may still act as another identity, in one of these modes, for the
 // requests an `impersonate-on:MODE:VERB` rule of their own allows. The server then needs both: the
 // identity's permission, and the impersonator's impersonate-on for that very request.

@@ -68,7 +68,10 @@ export async function runCanI(operands: string[], context: CommandContext): Prom
 		if (mode) impersonator = {client: real, mode};
 	}
 
-	const client = await connect(config, contextName, {timeoutMs, impersonate: flags, env: context.env});
+	const client = await connect(config, contextName, {timeoutMs, impersonate: flags, env: context.env}).catch((error: unknown) => {
+		impersonator?.client.close();
+		throw error;
+	});
 	try {
 		const fallback = config.contexts.get(contextName)?.data.namespace || (contextName === config.currentContext ? effectiveNamespace(config) : '') || 'default';
 		const namespaces = options.allNamespaces ? await everyNamespace(client, contextName) : options.namespaces.length > 0 ? options.namespaces : [fallback];

@@ -183,7 +183,8 @@ _kubehop_flags() {
 }
 # Names from kubehop, from the file a --kubeconfig on the line names.
 _kubehop_names() {
-  names=("\${(@f)$(kubehop $config __complete $1 2>/dev/null)}")
+  # Unquoted (f): no empty name when kubehop prints none (a --kubeconfig file that is not there).
+  names=(\${(f)"$(kubehop $config __complete $1 2>/dev/null)"})
   compadd -a names
 }
 _kubehop() {

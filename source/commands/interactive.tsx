@@ -125,7 +125,10 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				const [{connect}, access, {discover, preferredResources}] = await Promise.all([import('../cluster/api-client.ts'), import('../access/access-check.ts'), import('../discovery/discovery.ts')]);
 				const {impersonate} = context.flags;
 				const impersonator = await mayImpersonate(config, contextName);
-				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate, env: context.env});
+				const client = await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, impersonate, env: context.env}).catch((error: unknown) => {
+					impersonator?.client.close();
+					throw error;
+				});
 				const identity = access.whoAmI(client);
 				// What the server serves is the same for everyone: asked as the real user, it needs no impersonate-on.
 				const resources = discover(impersonator?.client ?? client).then(preferredResources);
