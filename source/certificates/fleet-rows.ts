@@ -129,6 +129,8 @@ export type ContextFacts = {
 	exec?: {command: string; recordKey?: string};
 	provider?: {auth: string; idToken?: TokenFacts};
 	basicUser?: string;
+	/** An http:// server: kubectl sends it no credentials, and there is no TLS to check. */
+	plainHttp?: boolean;
 	probeTarget: ProbeTarget | undefined;
 };
 
@@ -171,6 +173,7 @@ export function rowsAt(facts: ContextFacts, now: Date, thresholds: Thresholds = 
 
 	if (facts.provider) rows.push(facts.provider.idToken ? tokenRow(contextName, facts.provider.idToken, now, thresholds) : {context: contextName, role: facts.provider.auth, severity: 'info', summary: 'no cached id-token', notes: []});
 	if (facts.basicUser) rows.push({context: contextName, role: 'basic auth', severity: 'info', summary: `user "${facts.basicUser}" (removed from Kubernetes 1.19 servers)`, notes: []});
+	if (facts.plainHttp) rows.push({context: contextName, role: 'plain HTTP', severity: 'info', summary: 'no TLS, and no credentials: kubectl sends none to an http:// server', notes: []});
 	const {context, server, cluster, user, auth, probeTarget} = facts;
 	return {context, server, cluster, user, auth, rows, probeTarget};
 }

@@ -70,6 +70,11 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	const user = config.users.get(userName)?.data ?? {};
 	const server = serverWithScheme(text(cluster.server) ?? '');
 	const facts: ContextFacts = {context: contextName, server, cluster: clusterName, user: userName, auth: 'none', certificates: [], probeTarget: undefined};
+	// kubectl reads no CA and no credentials for a plain-HTTP server: nothing it would use, nothing to check.
+	if (/^http:/i.test(server)) {
+		facts.plainHttp = true;
+		return facts;
+	}
 
 	const ca = pemFrom(cluster['certificate-authority-data'], cluster['certificate-authority'], read);
 	if (ca.error) facts.certificates.push({role: 'cluster CA', unusable: ca.error});

@@ -332,6 +332,15 @@ describe('tokens, exec plugins, OIDC and basic auth', () => {
 	});
 });
 
+describe('a plain-HTTP server', () => {
+	it('has no credentials to check: kubectl sends none over http://, and its expired certificate and CA are not its problem', async () => {
+		const tree = tempTree();
+		tree.file('home/.kube/config', kubeconfig({plain: {'client-certificate-data': b64(fixtures.expired.pem), token: 'opaque-secret-value'}}, {server: 'HTTP://127.0.0.1:1', 'certificate-authority-data': b64(fixtures.expiredCa.pem)}));
+		const entry = contextCertificates(await configIn(tree), 'plain', new Date());
+		expect(entry).toMatchObject({auth: 'none', probeTarget: undefined, rows: [{role: 'plain HTTP', severity: 'info', summary: 'no TLS, and no credentials: kubectl sends none to an http:// server'}]});
+	});
+});
+
 describe('kubehop certs and exec plugins', () => {
 	it('shows the expiry kubehop recorded when it last ran the plugin', async () => {
 		const tree = tempTree();
