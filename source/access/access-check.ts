@@ -2,7 +2,7 @@ import type {ApiClient, Impersonation} from '../cluster/api-client.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {discover, preferredResources, type ApiResource} from '../discovery/discovery.ts';
-import {constrainedChecks, extraValues, impersonateOn, withImpersonatorLimits, type ImpersonationMode} from './constrained-impersonation.ts';
+import {constrainedChecks, extraValues, impersonateOn, withImpersonatorLimits, type ImpersonationMode, type ImpersonatorReviews} from './constrained-impersonation.ts';
 import {computeAccessMatrix, type AccessMatrix, type AccessSource} from './matrix.ts';
 import {selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccountOf, type UserInfo} from './reviews.ts';
 
@@ -87,10 +87,11 @@ export async function accessReport(client: ApiClient, namespaces: readonly strin
 	const source = accessSource(client);
 	const {impersonator} = options;
 	const before = impersonator?.client.requests ?? 0;
+	const impersonatorReviews: ImpersonatorReviews = new Map();
 	const matrices = await Promise.all(
 		namespaces.map(async (namespace) => {
 			const matrix = await computeAccessMatrix(source, resources, {namespace, verbs: options.verbs});
-			return impersonator ? withImpersonatorLimits(matrix, accessSource(impersonator.client), impersonator.mode) : matrix;
+			return impersonator ? withImpersonatorLimits(matrix, accessSource(impersonator.client), impersonator.mode, impersonatorReviews) : matrix;
 		}),
 	);
 	return {identity, matrices, discoveryRequests, requests: client.requests + (impersonator ? impersonator.client.requests - before : 0), constrainedImpersonation: impersonator?.mode};

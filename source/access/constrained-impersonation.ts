@@ -53,17 +53,19 @@ export const extraValues = (extra: Readonly<Record<string, readonly string[]>>) 
 /** The verb the impersonator needs on a request made as the identity: `impersonate-on:user-info:list`. */
 export const impersonateOn = (mode: ImpersonationMode, verb: string) => `impersonate-on:${mode}:${verb}`;
 
+/** The real user's rules reviews by namespace, shared by the matrices of one report (the cluster-wide one by all). */
+export type ImpersonatorReviews = Map<string, Promise<RulesReview | undefined>>;
+
 /**
  * The matrix as the identity's own permissions, each yes also checked against the impersonator's
  * impersonate-on (asked with `impersonator`, the real user's reviews): what may actually be done.
  */
-export async function withImpersonatorLimits(matrix: AccessMatrix, impersonator: AccessSource, mode: ImpersonationMode, concurrency = 8): Promise<AccessMatrix> {
+export async function withImpersonatorLimits(matrix: AccessMatrix, impersonator: AccessSource, mode: ImpersonationMode, reviews: ImpersonatorReviews = new Map(), concurrency = 8): Promise<AccessMatrix> {
 	// bind, escalate and the like are no request of their own: the server checks them as the identity, inside
 	// a request (create a RoleBinding) that itself needs impersonate-on.
 	const special = new Set<string>(specialVerbs);
 	const yeses = matrix.rows.flatMap((row) => Object.entries(row.cells).filter(([verb, cell]) => !special.has(verb) && (cell.state === 'allowed' || cell.state === 'limited')).map(([verb, cell]) => ({row, verb, cell})));
 	if (yeses.length === 0) return matrix;
-	const reviews = new Map<string, Promise<RulesReview | undefined>>();
 	const rulesFor = (namespace: string) => {
 		let review = reviews.get(namespace);
 		if (!review) reviews.set(namespace, (review = impersonator.rulesReview(namespace).catch(() => undefined)));

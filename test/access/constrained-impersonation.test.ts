@@ -67,6 +67,16 @@ describe('constrained impersonation', () => {
 		expect(Object.fromEntries(Object.entries(limited.rows[0]!.cells).map(([verb, cell]) => [verb, cell.state]))).toEqual({get: 'denied', bind: 'allowed', escalate: 'allowed'});
 	});
 
+	it('asks for the real user\'s cluster-wide rules once for all the namespaces of a report', async () => {
+		const asked: string[] = [];
+		const source = impersonator([]);
+		const counting: AccessSource = {...source, rulesReview: async (namespace) => (asked.push(namespace), source.rulesReview(namespace))};
+		const clusterRow = {...row('nodes', {get: {state: 'allowed'}}), namespaced: false};
+		const shared = new Map();
+		for (const namespace of ['dev', 'prod']) await withImpersonatorLimits({...matrix([clusterRow, row('pods', {get: {state: 'allowed'}})]), namespace}, counting, 'user-info', shared);
+		expect(asked.sort()).toEqual(['KUBEHOP-CLUSTER-WIDE', 'dev', 'prod']);
+	});
+
 	it('asks the server where the real user\'s rules review is incomplete', async () => {
 		const source = impersonator([], {incomplete: true, allowedByServer: ['impersonate-on:serviceaccount:list pods']});
 		const limited = await withImpersonatorLimits(matrix([row('pods', {get: {state: 'allowed'}, list: {state: 'allowed'}})]), source, 'serviceaccount');
