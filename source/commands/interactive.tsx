@@ -244,7 +244,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					const own = await computeAccessMatrix(accessSource(client), list, {namespace: target});
 					const matrix = impersonator ? await withImpersonatorLimits(own, accessSource(impersonator.client), impersonator.mode) : own;
 					const requests = client.requests - before + (impersonator ? impersonator.client.requests - beforeImpersonator : 0);
-					return {context: contextName, identity: who, matrix, requests, elapsedMs: performance.now() - started};
+					return {context: contextName, identity: who, matrix, requests, elapsedMs: performance.now() - started, constrained: impersonator?.mode};
 				})();
 				view.catch(() => matrices.delete(key));
 				matrices.set(key, view);

@@ -31,7 +31,8 @@ export type NamespaceList = {
 export type HistoryEntry = {name: string; at: string; exists: boolean};
 
 /** The Access pane's data: who the current context authenticates as, and its can-i matrix. */
-export type AccessView = {context: string; identity: Identity; matrix: AccessMatrix; requests: number; elapsedMs: number};
+/** `constrained`: the identity is impersonated by constrained impersonation, in that mode (the matrix's yeses need your impersonate-on too). */
+export type AccessView = {context: string; identity: Identity; matrix: AccessMatrix; requests: number; elapsedMs: number; constrained?: string};
 
 export type CellAddress = {group: string; resource: string; subresource: string; namespaced: boolean; verb: string; namespace: string};
 

@@ -21,7 +21,7 @@ function fakeServices(initialNames: string[], current: string) {
 	const names = initialNames;
 	const origin = new Map<string, string>();
 	const originOf = (name: string) => origin.get(name) ?? name;
-	const state = {current, previous: '', namespace: 'default', kubeconfigNamespace: '', kubeconfigBroken: '', watchers: [] as Array<() => void>, renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
+	const state = {current, previous: '', namespace: 'default', kubeconfigNamespace: '', kubeconfigBroken: '', watchers: [] as Array<() => void>, renamed: [] as string[], deleted: [] as string[], accessAsked: [] as string[], accessFails: false, constrained: undefined as string | undefined, certificatesAsked: [] as boolean[], rawPaths: [] as string[], apiCalls: 0, finishProbe: () => {}};
 	const services: UiServices = {
 		async contexts() {
 			if (state.kubeconfigBroken) throw new Error(state.kubeconfigBroken);
@@ -60,7 +60,7 @@ function fakeServices(initialNames: string[], current: string) {
 		async access(namespace) {
 			state.accessAsked.push(namespace ?? '(own)');
 			if (state.accessFails) throw new Error('context "dev" (https://dev.example:6443) did not answer within 5s');
-			return fakeAccessView(namespace ?? 'default');
+			return {...fakeAccessView(namespace ?? 'default'), constrained: state.constrained};
 		},
 		async api() {
 			state.apiCalls++;
@@ -605,6 +605,14 @@ describe('the kubehop app', () => {
 		app.stdin.write('\r');
 		const frame = await until(app.lastFrame, (text) => text.includes('list does not apply: discovery lists only get for pods/log'));
 		expect(frame).not.toContain('the server says');
+	});
+
+	it('says in the Access pane when the identity is impersonated by constrained impersonation', async () => {
+		const app = start(names, 'dev');
+		app.state.constrained = 'user-info';
+		await until(app.lastFrame, (text) => text.includes('4/4'));
+		app.stdin.write('\t\t\t');
+		await until(app.lastFrame, (text) => text.includes('constrained (✓ needs your impersonate-on)'));
 	});
 
 	it('keeps the app working when the Access pane cannot reach the cluster', async () => {

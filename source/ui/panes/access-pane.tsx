@@ -51,6 +51,7 @@ export function AccessPane({state, access, width, color}: {state: ListState; acc
 		escapeForTerminal(who),
 		`ns ${escapeForTerminal(matrix.namespace)}`,
 		`groups ${escapeForTerminal(identity.groups.join(', ') || '-')}`,
+		view.constrained ? 'constrained (✓ needs your impersonate-on)' : '',
 		`${view.requests} requests, ${Math.round(view.elapsedMs)} ms`,
 		identity.uid ? `uid ${escapeForTerminal(identity.uid)}` : '',
 		extra.length > 0 ? `extra ${escapeForTerminal(extra.join(' '))}` : '',
