@@ -62,7 +62,7 @@ const vendorStandIns = {
 
 // The sources that decide what the report cache holds: an entry made by another build is not read.
 const certificatesDigest = createHash('sha256');
-for (const file of fs.readdirSync('source/certificates').sort()) certificatesDigest.update(file).update(fs.readFileSync(path.join('source/certificates', file)));
+for (const file of [...fs.readdirSync('source/certificates').sort().map((name) => path.join('source/certificates', name)), 'source/cluster/server-url.ts']) certificatesDigest.update(file).update(fs.readFileSync(file));
 
 const result = await build({
 	...shared,

@@ -216,9 +216,11 @@ function keyType(der: Uint8Array, spki: DerElement): {algorithm: string; descrip
 /** The host names Node prints bare (IsSafeAltName); anything it would quote is left to it. */
 const bareDnsName = /^[\u0021-\u007e]*$/;
 
-function readAltNames(value: Uint8Array): {dns: string[]; ip: string[]} {
+function readAltNames(value: Uint8Array): {dns: string[]; ip: string[]; uri: string[]; email: string[]} {
 	const dns: string[] = [];
 	const ip: string[] = [];
+	const uri: string[] = [];
+	const email: string[] = [];
 	const list = derElement(value, 0);
 	expect(list.tag === sequence && list.end === value.length);
 	for (let at = list.start; at < list.end; ) {
@@ -233,16 +235,17 @@ function readAltNames(value: Uint8Array): {dns: string[]; ip: string[]} {
 			if (bytes.length === 4) ip.push(bytes.join('.'));
 			else ip.push(Array.from({length: 8}, (_, index) => ((bytes[2 * index]! << 8) | bytes[2 * index + 1]!).toString(16).toUpperCase()).join(':'));
 		} else {
-			// e-mail and URI names are not shown, but their text must not read as a host name either.
+			// e-mail and URI names, printed bare as Node prints them; anything it would quote is left to it.
 			expect(name.tag === 0x81 || name.tag === 0x86);
-			const text = Buffer.from(bytes).toString('latin1');
-			expect(!text.includes('DNS:') && !text.includes('IP Address:'));
+			const text = byteText(value, name.start, name.end);
+			expect(bareDnsName.test(text) && !/[",'\\]/.test(text));
+			(name.tag === 0x81 ? email : uri).push(text);
 		}
 
 		at = name.end;
 	}
 
-	return {dns, ip};
+	return {dns, ip, uri, email};
 }
 
 function bitString(value: Uint8Array): boolean[] {
@@ -379,7 +382,7 @@ function read(der: Buffer, now: Date): CertificateInfo {
 	const allowsCertificateSigning = !keyUsageBits || keyUsageBits[5] === true;
 	const basicConstraints = extensions.get('2.5.29.19');
 	const altNames = extensions.get('2.5.29.17');
-	const names = altNames ? readAltNames(altNames.value) : {dns: [], ip: []};
+	const names = altNames ? readAltNames(altNames.value) : {dns: [], ip: [], uri: [], email: []};
 	const extendedKeyUsage = extensions.get('2.5.29.37');
 	const subjectKeyId = extensions.get('2.5.29.14');
 	const authorityKey = extensions.get('2.5.29.35');
@@ -412,6 +415,8 @@ function read(der: Buffer, now: Date): CertificateInfo {
 		extendedKeyUsages: extendedKeyUsage ? extendedKeyUsages(extendedKeyUsage.value) : [],
 		dnsNames: names.dns,
 		ipAddresses: names.ip,
+		uris: names.uri,
+		emailAddresses: names.email,
 		// X509_check_ca() == 1: basic constraints with cA, and no key usage that forbids signing certificates.
 		isCa: allowsCertificateSigning && basicConstraints !== undefined && basicConstraintsCa(basicConstraints.value),
 		selfSigned,

@@ -28,6 +28,9 @@ export type CertificateInfo = {
 	extendedKeyUsages: string[];
 	dnsNames: string[];
 	ipAddresses: string[];
+	/** URI SANs (a SPIFFE ID, say) and e-mail SANs: shown, never matched against the server's name. */
+	uris: string[];
+	emailAddresses: string[];
 	isCa: boolean;
 	selfSigned: boolean;
 	fingerprint256: string;
@@ -137,6 +140,8 @@ export function describeCertificate(certificate: X509Certificate, now: Date): Ce
 		extendedKeyUsages: (certificate.keyUsage ?? []).map((oid) => extendedKeyUsageNames[oid] ?? oid),
 		dnsNames: names.dns,
 		ipAddresses: names.ip,
+		uris: names.uri,
+		emailAddresses: names.email,
 		isCa: certificate.ca,
 		// Names and key identifiers only: the chain checks verify signatures where it matters.
 		selfSigned: certificate.checkIssued(certificate),
@@ -147,16 +152,16 @@ export function describeCertificate(certificate: X509Certificate, now: Date): Ce
 /** `CN=admin, O=system:masters`, in the certificate's own order. */
 const oneLine = (name: string) => name.split('\n').filter(Boolean).join(', ');
 
-/** Node writes SANs as `DNS:a, IP Address:127.0.0.1`; values with a comma come quoted. */
-export function subjectAltNames(text: string): {dns: string[]; ip: string[]} {
-	const dns: string[] = [];
-	const ip: string[] = [];
-	for (const match of text.matchAll(/(DNS|IP Address):("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
+/** Node writes SANs as `DNS:a, IP Address:127.0.0.1, URI:spiffe://x, email:a@b`; values with a comma come quoted. */
+export function subjectAltNames(text: string): {dns: string[]; ip: string[]; uri: string[]; email: string[]} {
+	const names = {dns: [] as string[], ip: [] as string[], uri: [] as string[], email: [] as string[]};
+	const kinds: Record<string, keyof typeof names> = {DNS: 'dns', 'IP Address': 'ip', URI: 'uri', email: 'email'};
+	for (const match of text.matchAll(/(?:^|, )(DNS|IP Address|URI|email):("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
 		const value = match[2]!.startsWith('"') ? (JSON.parse(match[2]!) as string) : match[2]!.trim();
-		(match[1] === 'DNS' ? dns : ip).push(value);
+		names[kinds[match[1]!]!].push(value);
 	}
 
-	return {dns, ip};
+	return names;
 }
 
 

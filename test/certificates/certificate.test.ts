@@ -74,7 +74,7 @@ function parseOpensslDate(text: string): Date {
 	return new Date(Date.UTC(Number(match[6]), months.indexOf(match[1]!), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5])));
 }
 
-type OpensslView = {subject: Names; issuer: Names; notBefore: Date; notAfter: Date; serial: string; dns: string[]; ip: string[]; keyUsage: string[]; extendedKeyUsage: string[]; isCa: boolean; key: string};
+type OpensslView = {subject: Names; issuer: Names; notBefore: Date; notAfter: Date; serial: string; dns: string[]; ip: string[]; uri: string[]; email: string[]; keyUsage: string[]; extendedKeyUsage: string[]; isCa: boolean; key: string};
 
 function openssl(args: string[], input?: string): string {
 	return execFileSync('openssl', args, {encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe']});
@@ -98,6 +98,8 @@ function opensslView(file: string): OpensslView {
 		serial: field('serial'),
 		dns: sans.filter((name) => name.startsWith('DNS:')).map((name) => name.slice(4)),
 		ip: sans.filter((name) => name.startsWith('IP Address:')).map((name) => name.slice(11)),
+		uri: sans.filter((name) => name.startsWith('URI:')).map((name) => name.slice(4)),
+		email: sans.filter((name) => name.startsWith('email:')).map((name) => name.slice(6)),
 		keyUsage: (extension('X509v3 Key Usage') ?? '').split(', ').filter(Boolean),
 		extendedKeyUsage: (extension('X509v3 Extended Key Usage') ?? '').split(', ').filter(Boolean).map((usage) => eku[usage] ?? usage),
 		isCa: extension('X509v3 Basic Constraints')?.startsWith('CA:TRUE') ?? false,
@@ -149,6 +151,8 @@ describe('describeCertificate agrees with openssl x509 for every fixture', () =>
 		expect(info.notAfter).toEqual(expected.notAfter);
 		expect(info.dnsNames).toEqual(expected.dns);
 		expect(info.ipAddresses.map(normalIp)).toEqual(expected.ip.map(normalIp));
+		expect(info.uris).toEqual(expected.uri);
+		expect(info.emailAddresses).toEqual(expected.email);
 		expect(info.serial.toUpperCase()).toBe(expected.serial.toUpperCase());
 		expect(info.keyType).toBe(expected.key);
 		expect(info.keyUsages.map((usage) => usage.toLowerCase())).toEqual(expected.keyUsage.map((usage) => usage.toLowerCase()));
@@ -240,9 +244,11 @@ describe('bundles: every certificate, not only the first', () => {
 
 describe('subjectAltNames', () => {
 	it('reads Node\'s SAN text, including quoted values and names kubectl ignores', () => {
-		expect(subjectAltNames('DNS:localhost, DNS:*.example.com, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, email:a@b.c, URI:spiffe://x/y')).toEqual({dns: ['localhost', '*.example.com'], ip: ['127.0.0.1', '0:0:0:0:0:0:0:1']});
-		expect(subjectAltNames('DNS:"a, b", DNS:c')).toEqual({dns: ['a, b', 'c'], ip: []});
-		expect(subjectAltNames('')).toEqual({dns: [], ip: []});
+		expect(subjectAltNames('DNS:localhost, DNS:*.example.com, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, email:a@b.c, URI:spiffe://x/y')).toEqual({dns: ['localhost', '*.example.com'], ip: ['127.0.0.1', '0:0:0:0:0:0:0:1'], uri: ['spiffe://x/y'], email: ['a@b.c']});
+		expect(subjectAltNames('DNS:"a, b", DNS:c')).toEqual({dns: ['a, b', 'c'], ip: [], uri: [], email: []});
+		// A URI that reads like another name is still one URI.
+		expect(subjectAltNames('URI:http://DNS:x/, DNS:y')).toEqual({dns: ['y'], ip: [], uri: ['http://DNS:x/'], email: []});
+		expect(subjectAltNames('')).toEqual({dns: [], ip: [], uri: [], email: []});
 	});
 
 	it('matches the SANs of the good server certificate', () => {

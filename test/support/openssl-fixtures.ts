@@ -45,7 +45,7 @@ export type OpensslFixtures = {
 	node01: FixtureCertificate;
 	/** CN=system:node:node02 without O=system:nodes: breaks the node convention. */
 	nodeWithoutGroup: FixtureCertificate;
-	/** A subject with UTF-8, a comma, a plus sign and a multi-valued RDN. */
+	/** A subject with UTF-8, a comma, a plus sign and a multi-valued RDN; a URI (SPIFFE ID) and an e-mail SAN. */
 	tricky: FixtureCertificate;
 	/** Server certificate (DNS:localhost, IP:127.0.0.1) valid 2020-01-01 to 2021-01-01, signed by `ca`. */
 	expired: FixtureCertificate;
@@ -194,7 +194,7 @@ export function makeOpensslFixtures(): OpensslFixtures {
 			jane: signed('jane', '/CN=jane/O=developers', ca, clientExtensions),
 			node01: signed('node01', '/CN=system:node:node01/O=system:nodes', ca, clientExtensions),
 			nodeWithoutGroup: signed('node02', '/CN=system:node:node02', ca, clientExtensions),
-			tricky: signed('tricky', '/CN=José Ü/O=dev, ops/O=a\\+b/OU=u1+OU=u2', ca, clientExtensions),
+			tricky: signed('tricky', '/CN=José Ü/O=dev, ops/O=a\\+b/OU=u1+OU=u2', ca, `${clientExtensions}subjectAltName = URI:spiffe://cluster.local/ns/dev/sa/jose, email:jose@example.com\n`),
 			expired: dated('expired', '/CN=expired-server', ca, serverExtensions(localhostNames), expiredWindow),
 			notYetValid: dated('not-yet-valid', '/CN=future-server', ca, serverExtensions(localhostNames), futureWindow),
 			wrongCa: signed('wrong-ca', '/CN=wrong-ca-server', otherCa, serverExtensions(localhostNames)),

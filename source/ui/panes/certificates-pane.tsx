@@ -98,6 +98,9 @@ export function fleetColumns(width: number, rows: readonly FleetRow[], now: Date
 /** Below this, the subject says too little to be worth the expiry dates. */
 const minimumSubjectWidth = 8;
 
+/** Every name a certificate carries, as openssl lists them: host names and addresses bare, URIs and e-mail addresses marked. */
+const sansOf = (certificate: NonNullable<FleetRow['certificate']>) => [...certificate.dnsNames, ...certificate.ipAddresses, ...certificate.uris.map((uri) => `URI:${uri}`), ...certificate.emailAddresses.map((address) => `email:${address}`)].join(', ');
+
 /** `2027-11-29 364d`; compact, the time left alone (`364d`, `3d ago`), or when a not-yet-valid certificate starts. */
 function expires(row: FleetRow, now: Date, compact = false): string {
 	if (row.severity === 'not-yet-valid' && row.certificate) return compact ? `in ${timeLeft(row.certificate.notBefore, now)}` : `from ${row.certificate.notBefore.toISOString().slice(0, 10)}`;
@@ -132,7 +135,7 @@ function Detail({row, certificates, width, color, checklist: whole}: {row: Fleet
 			<Text wrap="truncate" dimColor={!certificate}>
 				{line(
 					certificate
-						? `serial ${certificate.serial} · ${certificate.keyType} · ${certificate.isCa ? 'CA · ' : ''}${[...certificate.keyUsages, ...certificate.extendedKeyUsages].join(', ') || 'no key usages'}${certificate.dnsNames.length + certificate.ipAddresses.length > 0 ? ` · SANs ${[...certificate.dnsNames, ...certificate.ipAddresses].join(', ')}` : ''}`
+						? `serial ${certificate.serial} · ${certificate.keyType} · ${certificate.isCa ? 'CA · ' : ''}${[...certificate.keyUsages, ...certificate.extendedKeyUsages].join(', ') || 'no key usages'}${sansOf(certificate) ? ` · SANs ${sansOf(certificate)}` : ''}`
 						: // Said once: the verdict underneath may already be the row's own words.
 							[row.notes.join(' · ') || row.summary].find((about) => about !== verdict) ?? ' ',
 				)}
