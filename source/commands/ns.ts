@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {KubeconfigFileError, KubehopError, UsageError} from '../errors/kubehop-error.ts';
+import {kubehopCacheDirectory, writeCacheFile} from '../kubeconfig/cache-files.ts';
+import {sha256Hex} from '../kubeconfig/sha256.ts';
 import {effectiveNamespace, type MergedKubeconfig} from '../kubeconfig/load.ts';
 import {contextOverview, type ContextOverview} from '../kubeconfig/indexed-switch.ts';
 import {setCurrentNamespace} from '../kubeconfig/operations.ts';
@@ -36,11 +40,27 @@ function currentContextName(config: MergedKubeconfig): string {
 
 /** Namespaces named in the kubeconfig and the history: what can be offered when listing is forbidden. */
 export async function knownNamespaces(namespaces: Iterable<string>, contextName: string, context: CommandContext): Promise<string[]> {
-	const known = new Set<string>(['default']);
+	const known = new Set<string>(['default', ...listedBefore(contextName, context.env)]);
 	for (const namespace of namespaces) if (namespace) known.add(namespace);
 	const history = await context.history().read();
 	for (const entry of history.namespaces[contextName] ?? []) known.add(entry.name);
 	return [...known].sort();
+}
+
+// The namespaces a context's cluster listed last time: a Tab completes them without asking the cluster.
+const listingFile = (contextName: string, env: CommandContext['env']) => path.join(kubehopCacheDirectory(env), 'namespaces', `${sha256Hex(contextName).slice(0, 32)}.json`);
+
+function rememberListing(contextName: string, names: readonly string[], env: CommandContext['env']): void {
+	writeCacheFile(listingFile(contextName, env), JSON.stringify({context: contextName, names}));
+}
+
+function listedBefore(contextName: string, env: CommandContext['env']): string[] {
+	try {
+		const {context, names} = JSON.parse(fs.readFileSync(listingFile(contextName, env), 'utf8')) as {context?: unknown; names?: unknown};
+		return context === contextName && Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
+	} catch {
+		return [];
+	}
 }
 
 /** The current context and its namespace from the validated index: `ns -c` sits in shell prompts. */
@@ -67,7 +87,9 @@ export async function namespacesOfCurrentContext(context: CommandContext, {known
 		import('../cluster/cluster-error.ts'),
 	]);
 	try {
-		return {names: await list(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env})), current, verified: true};
+		const names = await list(await connect(config, contextName, {timeoutMs: context.flags.timeoutMs, env: context.env}));
+		rememberListing(contextName, names, context.env);
+		return {names, current, verified: true};
 	} catch (error) {
 		const forbidden = error instanceof ClusterError && error.kind === 'forbidden';
 		// Credentials that cannot be read or made count as a server that cannot be asked; a broken kubeconfig does not.

@@ -29,8 +29,13 @@ afterEach(async () => {
 	);
 });
 
+let seenRequests = 0;
+
 async function serve(handler: Handler): Promise<string> {
-	const server = https.createServer({cert: certificates.server.pem, key: fs.readFileSync(certificates.server.key)}, handler);
+	const server = https.createServer({cert: certificates.server.pem, key: fs.readFileSync(certificates.server.key)}, (request, response) => {
+		seenRequests++;
+		handler(request, response);
+	});
 	servers.push(server);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,10 +46,7 @@ const json = (response: http.ServerResponse, status: number, body: unknown) => {
 	response.end(JSON.stringify(body));
 };
 
-async function kubehop(server: string, argv: string[]) {
-	const tree = tempTree({
-		'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: ${server}\n    certificate-authority-data: ${Buffer.from(certificates.ca.pem).toString('base64')}\n  name: c\ncontexts:\n- context:\n    cluster: c\n    namespace: known-ns\n    user: u\n  name: dev\ncurrent-context: dev\nusers:\n- name: u\n  user:\n    token: secret-token\n`,
-	});
+async function kubehop(server: string, argv: string[], tree = kubeconfigFor(server)) {
 	let stdout = '';
 	let stderr = '';
 	const status = await run({
@@ -58,6 +60,12 @@ async function kubehop(server: string, argv: string[]) {
 	return {status, stdout, stderr, config: () => tree.read('home/.kube/config')};
 }
 
+function kubeconfigFor(server: string) {
+	return tempTree({
+		'home/.kube/config': `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: ${server}\n    certificate-authority-data: ${Buffer.from(certificates.ca.pem).toString('base64')}\n  name: c\ncontexts:\n- context:\n    cluster: c\n    namespace: known-ns\n    user: u\n  name: dev\ncurrent-context: dev\nusers:\n- name: u\n  user:\n    token: secret-token\n`,
+	});
+}
+
 describe('kubehop ns against an API server', () => {
 	it('lists every page of namespaces with the bearer token', async () => {
 		const seen: string[] = [];
@@ -69,6 +77,16 @@ describe('kubehop ns against an API server', () => {
 		const result = await kubehop(server, ['ns']);
 		expect(result).toMatchObject({status: 0, stdout: 'default\nknown-ns\nzeta\n'});
 		expect(seen).toEqual(['/api/v1/namespaces?limit=500 Bearer secret-token', '/api/v1/namespaces?limit=500&continue=next Bearer secret-token']);
+	});
+
+	it('remembers the namespaces listed, for a Tab to complete without asking the cluster', async () => {
+		const server = await serve((_request, response) => json(response, 200, {items: [{metadata: {name: 'default'}}, {metadata: {name: 'payments'}}], metadata: {}}));
+		const tree = kubeconfigFor(server);
+		expect((await kubehop(server, ['__complete', 'namespaces'], tree)).stdout).toBe('default\nknown-ns\n');
+		expect((await kubehop(server, ['ns'], tree)).stdout).toBe('default\npayments\n');
+		const requests = seenRequests;
+		expect((await kubehop(server, ['__complete', 'namespaces'], tree)).stdout).toBe('default\nknown-ns\npayments\n');
+		expect(seenRequests).toBe(requests);
 	});
 
 	it('checks a namespace before switching: 200 switches, 404 and 403 refuse and write nothing', async () => {
