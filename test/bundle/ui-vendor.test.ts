@@ -28,7 +28,7 @@ describe('the compiled-code cache of the bundled UI', () => {
 		/** One launch: the list on screen, q, and the cache file as the exit left it. */
 		const launchAndQuit = async (previous?: Buffer): Promise<{name: string; bytes: Buffer}> => {
 			session = new TmuxSession(tree.root, ['env', '-i', `PATH=${process.env.PATH}`, `HOME=${tree.home}`, 'TERM=xterm-256color', process.execPath, cliPath]);
-			await session.waitForScreen((lines) => lines.some((line) => line.includes('2/2')), 20_000, 'the context list');
+			await session.waitForScreen((lines) => lines.some((line) => line.includes('2/2')), 'the context list');
 			session.keys('q');
 			const written = await poll(
 				() => {
@@ -36,7 +36,7 @@ describe('the compiled-code cache of the bundled UI', () => {
 					const bytes = name === undefined ? undefined : fs.readFileSync(path.join(directory, name));
 					return name !== undefined && bytes && !bytes.equals(previous ?? Buffer.alloc(0)) ? {name, bytes} : undefined;
 				},
-				{timeoutMs: 15_000, what: 'the cache file written at exit', seen: () => entries().join(', '), changes: fileChanges(directory)},
+				{what: 'the cache file written at exit', seen: () => entries().join(', '), changes: fileChanges(directory)},
 			);
 			await session.kill();
 			session = undefined;
@@ -70,15 +70,15 @@ describe('the compiled-code cache of the bundled UI', () => {
 		const launchThroughThePanes = async () => {
 			const status = path.join(exits, String(++launches));
 			session = new TmuxSession(tree.root, ['sh', '-c', '"$@"; echo $? > "$0"', status, 'env', '-i', `PATH=${process.env.PATH}`, `HOME=${tree.home}`, 'TERM=xterm-256color', process.execPath, cliPath]);
-			await session.waitForScreen((lines) => lines.some((line) => line.includes('2/2')), 20_000, 'the context list');
+			await session.waitForScreen((lines) => lines.some((line) => line.includes('2/2')), 'the context list');
 			session.keys('Tab', 'Tab', 'Tab', 'Tab');
-			await session.waitForScreen((lines) => lines.some((line) => line.includes('STATUS') && line.includes('CONTEXT')), 20_000, 'the Certificates pane');
+			await session.waitForScreen((lines) => lines.some((line) => line.includes('STATUS') && line.includes('CONTEXT')), 'the Certificates pane');
 			session.keys('q');
 			const written = () => {
 				const text = fs.existsSync(status) ? fs.readFileSync(status, 'utf8') : '';
 				return text.endsWith('\n') ? text.trim() : undefined;
 			};
-			const exitStatus = await poll(written, {timeoutMs: 15_000, what: 'the app to exit', seen: () => session!.screen().join('\n'), changes: fileChanges(exits)});
+			const exitStatus = await poll(written, {what: 'the app to exit', seen: () => session!.screen().join('\n'), changes: fileChanges(exits)});
 			expect(exitStatus).toBe('0');
 			await session.kill();
 			session = undefined;

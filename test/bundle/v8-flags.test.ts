@@ -107,11 +107,11 @@ describe("Node's built-ins, loaded while kubehop has V8's flags changed", () => 
 		const env = ['env', '-i', `HOME=${tree.home}`, `KUBECONFIG=${kubeconfig}`, `PATH=${process.env.PATH}`, 'TERM=xterm-256color', `BUILTINS_REPORT=${report}`];
 		const tui = new TmuxSession(tree.root, [...env, ...nodeWithReport(tree), cliPath], {width: 100, height: 30});
 		try {
-			await tui.waitForScreen((lines) => lines[0]?.startsWith('kubehop one') === true, 20_000, 'the app');
+			await tui.waitForScreen((lines) => lines[0]?.startsWith('kubehop one') === true, 'the app');
 			for (let tab = 0; tab < 4; tab++) tui.keys('Tab');
-			await tui.waitForScreen((lines) => lines.some((line) => line.includes('server certificate') && line.includes('unreachable')), 20_000, 'the probe of the refusing server');
+			await tui.waitForScreen((lines) => lines.some((line) => line.includes('server certificate') && line.includes('unreachable')), 'the probe of the refusing server');
 			tui.keys('C-c');
-			await poll(() => (fs.existsSync(report) ? true : undefined), {timeoutMs: 10_000, what: 'the report written at exit', seen: () => tui.screen().join('\n'), changes: fileChanges(tree.root)});
+			await poll(() => (fs.existsSync(report) ? true : undefined), {what: 'the report written at exit', seen: () => tui.screen().join('\n'), changes: fileChanges(tree.root)});
 		} finally {
 			await tui.kill();
 		}

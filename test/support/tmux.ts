@@ -2,6 +2,7 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import {getCurrentTest} from 'vitest/suite';
 
 // A real terminal for end-to-end tests: a detached tmux session on a private server, driven with
 // send-keys and read with capture-pane, the way a person at a keyboard would see it.
@@ -22,18 +23,28 @@ export function fileChanges(...paths: string[]): Changes {
 }
 
 /**
- * Resolves with the first value `check` returns other than undefined, checking now and again after
- * each change it is told of (bursts of changes are checked once); on timeout the error says what was
- * last seen. No fixed pauses: a loaded machine only makes the changes come later.
+ * The running test's AbortSignal: aborted when the test times out or the run is cancelled. The waits
+ * below end on their condition, or on this: the runner's own timeout bounds them, not a timer of theirs.
  */
-export function poll<T>(check: () => T | undefined, {timeoutMs, what, seen, changes}: {timeoutMs: number; what: string; seen: () => string; changes: Changes}): Promise<T> {
+function testSignal(): AbortSignal | undefined {
+	return getCurrentTest()?.context.signal;
+}
+
+/**
+ * Resolves with the first value `check` returns other than undefined, checking now and again after
+ * each change it is told of (bursts of changes are checked once). If the test ends first (its timeout),
+ * the error says what was awaited and what was last seen. No fixed pauses and no deadline of its own:
+ * a loaded machine only makes the changes come later.
+ */
+export function poll<T>(check: () => T | undefined, {what, seen, changes}: {what: string; seen: () => string; changes: Changes}): Promise<T> {
 	return new Promise<T>((resolve, reject) => {
 		let pending = false;
 		let settled = false;
+		const signal = testSignal();
 		const settle = (finish: () => void) => {
 			settled = true;
 			stop();
-			clearTimeout(deadline);
+			signal?.removeEventListener('abort', ended);
 			finish();
 		};
 
@@ -48,14 +59,22 @@ export function poll<T>(check: () => T | undefined, {timeoutMs, what, seen, chan
 			}
 		};
 
+		const ended = () =>
+			settle(() => {
+				const error = new Error(`the test ended while waiting for ${what}; last seen:\n${seen()}`);
+				// The runner reports the timeout itself; this says what the wait saw, for the log.
+				console.error(error.message);
+				reject(error);
+			});
 		const stop = changes(() => {
 			if (!pending) {
 				pending = true;
 				setImmediate(attempt);
 			}
 		});
-		const deadline = setTimeout(() => settle(() => reject(new Error(`timed out after ${timeoutMs}ms waiting for ${what}; last seen:\n${seen()}`))), timeoutMs);
-		attempt();
+		signal?.addEventListener('abort', ended, {once: true});
+		if (signal?.aborted) ended();
+		else attempt();
 	});
 }
 
@@ -102,15 +121,15 @@ export class TmuxSession {
 		return this.tmux(['capture-pane', '-p', '-t', 'main']).replace(/\n$/, '').split('\n');
 	}
 
-	async waitForScreen(predicate: (lines: string[]) => boolean, timeoutMs = 15_000, what = 'the expected screen'): Promise<string[]> {
+	async waitForScreen(predicate: (lines: string[]) => boolean, what = 'the expected screen'): Promise<string[]> {
 		return poll(() => {
 			const lines = this.screen();
 			return predicate(lines) ? lines : undefined;
-		}, {timeoutMs, what, seen: () => this.screen().join('\n'), changes: fileChanges(this.output)});
+		}, {what, seen: () => this.screen().join('\n'), changes: fileChanges(this.output)});
 	}
 
 	/** Kills the server and waits for the program in its pane to be gone, so nothing writes to HOME afterwards. */
-	async kill(timeoutMs = 10_000): Promise<void> {
+	async kill(): Promise<void> {
 		let socketPath: string | undefined;
 		try {
 			socketPath = this.tmux(['display-message', '-p', '#{socket_path}']).trim();
@@ -119,11 +138,14 @@ export class TmuxSession {
 			// Already gone.
 		}
 
-		let deadline: NodeJS.Timeout | undefined;
+		// Until the program is gone, or the test that asked ends; after a test that timed out (a hook cleaning
+		// up), the hook's own timeout bounds it.
+		const signal = testSignal()?.aborted ? undefined : testSignal();
+		let ended: (() => void) | undefined;
 		try {
-			await Promise.race([this.ended.promise, new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`timed out after ${timeoutMs}ms waiting for the pane's program to exit`)), timeoutMs)))]);
+			await Promise.race([this.ended.promise, new Promise((_, reject) => signal?.addEventListener('abort', (ended = () => reject(new Error("the test ended while waiting for the pane's program to exit"))), {once: true}))]);
 		} finally {
-			clearTimeout(deadline);
+			if (ended) signal?.removeEventListener('abort', ended);
 			this.ended.release();
 			fs.rmSync(this.config, {force: true});
 			fs.rmSync(this.output, {force: true});

@@ -19,13 +19,14 @@ export function startManaged(name: string, binary: string, args: string[], log: 
 	return {name, child, log, exited};
 }
 
-/** SIGTERM, then SIGKILL if the process is still there after `graceMs`; resolves on its exit event. */
-export async function stopManaged(process: Pick<Managed, 'child'> & {exited: Promise<unknown>}, graceMs = 5000): Promise<void> {
+/**
+ * SIGKILL, and resolves on the exit event. Everything these processes keep (etcd's data, the logs) is
+ * thrown away with their directory, so a graceful stop would only add a wait for nothing.
+ */
+export async function stopManaged(process: Pick<Managed, 'child'> & {exited: Promise<unknown>}): Promise<void> {
 	if (process.child.exitCode !== null || process.child.signalCode !== null) return;
-	process.child.kill('SIGTERM');
-	const timer = setTimeout(() => process.child.kill('SIGKILL'), graceMs);
+	process.child.kill('SIGKILL');
 	await process.exited;
-	clearTimeout(timer);
 }
 
 export function lastLines(file: string, count = 15): string {
