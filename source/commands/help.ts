@@ -184,3 +184,10 @@ const commandHelp = new Map([
 export function helpFor(command: string | undefined): string {
 	return commandHelp.get(command ?? '') ?? mainHelp;
 }
+
+/** The flags a help text defines: those in its left-hand column (`-c, --current`, `--json`). */
+export function flagsIn(help: string): string[] {
+	const flags = help.split('\n').flatMap((line) => [...line.matchAll(/(?:^|[\s,[])(--?[a-zA-Z][\w-]*)(?=[\s,=\]]|$)/g)].filter((match) => match.index < 28).map((match) => match[1]!));
+	// `-N` stands for a number in `ctx -N`.
+	return [...new Set(flags)].filter((flag) => flag !== '-N');
+}

@@ -2,7 +2,7 @@ import {KubehopError, UsageError} from '../errors/kubehop-error.ts';
 import {createOutput, escapeForTerminal, paint, type Stream} from '../terminal/output.ts';
 import {impersonationFlags, parseArguments, withClusterFlagsAfterCommand} from './arguments.ts';
 import {createCommandContext} from './command-context.ts';
-import {helpFor, version} from './help.ts';
+import {flagsIn, helpFor, version} from './help.ts';
 
 export type Invocation = {
 	argv: string[];
@@ -89,7 +89,7 @@ export async function run(invocation: Invocation): Promise<number> {
 			default: {
 				// `kubehop -A can-i`: a command's own flag typed before it.
 				const named = rest.find((operand) => helpFor(operand) !== helpFor(undefined));
-				if (command.startsWith('-') && named && (await import('./completion.ts')).flagsIn(helpFor(named)).includes(command.split('=')[0]!)) throw new UsageError(`flag ${command} goes after the command it belongs to`, `kubehop ${named} ${command}`);
+				if (command.startsWith('-') && named && flagsIn(helpFor(named)).includes(command.split('=')[0]!)) throw new UsageError(`flag ${command} goes after the command it belongs to`, `kubehop ${named} ${command}`);
 				if (command.startsWith('-')) throw new UsageError(`unknown flag "${command}"`, 'run kubehop --help for the flags');
 				throw new UsageError(`unknown command "${command}"`, 'run kubehop --help for the commands');
 			}
