@@ -2,7 +2,7 @@ import type {ApiClient, Impersonation} from '../cluster/api-client.ts';
 import {ClusterError} from '../cluster/cluster-error.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
 import {discover, preferredResources, type ApiResource} from '../discovery/discovery.ts';
-import {constrainedChecks, extraValues, impersonateOn, withImpersonatorLimits, type ImpersonationMode, type ImpersonatorReviews} from './constrained-impersonation.ts';
+import {constrainedChecks, extraValues, impersonateOn, withImpersonatorLimits, type IdentityCheck, type ImpersonationMode, type ImpersonatorReviews} from './constrained-impersonation.ts';
 import {computeAccessMatrix, type AccessMatrix, type AccessSource} from './matrix.ts';
 import {selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccountOf, type UserInfo} from './reviews.ts';
 
@@ -28,7 +28,6 @@ export function accessSource(client: ApiClient): AccessSource {
 
 export class ImpersonationDenied extends KubehopError {}
 
-type ImpersonationCheck = {what: string; attributes: Parameters<typeof selfSubjectAccessReview>[1]};
 
 /**
  * Asks, as the real user, whether each part of an impersonation is allowed: the API server would
@@ -38,7 +37,7 @@ type ImpersonationCheck = {what: string; attributes: Parameters<typeof selfSubje
  * request, for `impersonate-on:MODE:VERB` on what is requested (constrained-impersonation.ts).
  */
 export async function checkImpersonation(realClient: ApiClient, impersonate: Impersonation): Promise<ImpersonationMode | undefined> {
-	const ask = async (checks: ImpersonationCheck[]) => Promise.all(checks.map(async (check) => ({check, allowed: (await selfSubjectAccessReview(realClient, check.attributes)).allowed})));
+	const ask = async (checks: IdentityCheck[]) => Promise.all(checks.map(async (check) => ({check, allowed: (await selfSubjectAccessReview(realClient, check.attributes)).allowed})));
 	const constrained = constrainedChecks(impersonate);
 	const [legacy, constrainedAnswers] = await Promise.all([ask(legacyImpersonation(impersonate)), ask(constrained?.checks ?? [])]);
 	const refused = legacy.filter(({allowed}) => !allowed);
@@ -51,8 +50,8 @@ export async function checkImpersonation(realClient: ApiClient, impersonate: Imp
 }
 
 /** The `impersonate` verb on each part, as client-go's impersonation has always needed. */
-function legacyImpersonation(impersonate: Impersonation): ImpersonationCheck[] {
-	const checks: ImpersonationCheck[] = [];
+function legacyImpersonation(impersonate: Impersonation): IdentityCheck[] {
+	const checks: IdentityCheck[] = [];
 	if (impersonate.user) {
 		const account = serviceAccountOf(impersonate.user);
 		checks.push({
@@ -81,12 +80,14 @@ export type AccessReport = {
 export type Impersonator = {client: ApiClient; mode: ImpersonationMode};
 
 export async function accessReport(client: ApiClient, namespaces: readonly string[], options: {verbs?: readonly string[]; resources?: readonly ApiResource[]; impersonator?: Impersonator} = {}): Promise<AccessReport> {
-	// What the server serves is the same for everyone: asked as the real user, it needs no impersonate-on.
-	const [identity, resources] = await Promise.all([whoAmI(client), options.resources ? Promise.resolve(options.resources) : discover(options.impersonator?.client ?? client).then(preferredResources)]);
-	const discoveryRequests = client.requests;
-	const source = accessSource(client);
 	const {impersonator} = options;
 	const before = impersonator?.client.requests ?? 0;
+	// The real user's requests (discovery, impersonate-on) count too.
+	const requests = () => client.requests + (impersonator ? impersonator.client.requests - before : 0);
+	// What the server serves is the same for everyone: asked as the real user, it needs no impersonate-on.
+	const [identity, resources] = await Promise.all([whoAmI(client), options.resources ? Promise.resolve(options.resources) : discover(impersonator?.client ?? client).then(preferredResources)]);
+	const discoveryRequests = requests();
+	const source = accessSource(client);
 	const impersonatorReviews: ImpersonatorReviews = new Map();
 	const matrices = await Promise.all(
 		namespaces.map(async (namespace) => {
@@ -94,7 +95,7 @@ export async function accessReport(client: ApiClient, namespaces: readonly strin
 			return impersonator ? withImpersonatorLimits(matrix, accessSource(impersonator.client), impersonator.mode, impersonatorReviews) : matrix;
 		}),
 	);
-	return {identity, matrices, discoveryRequests, requests: client.requests + (impersonator ? impersonator.client.requests - before : 0), constrainedImpersonation: impersonator?.mode};
+	return {identity, matrices, discoveryRequests, requests: requests(), constrainedImpersonation: impersonator?.mode};
 }
 
 /** By constrained impersonation, kubehop's own reviews are requests too: what they need, for a 403 that names impersonate-on. */

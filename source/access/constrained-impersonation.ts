@@ -1,7 +1,7 @@
 import type {Impersonation} from '../cluster/api-client.ts';
 import {inParallel} from '../discovery/discovery.ts';
 import {accessAttributes, clusterWideNamespace, namespaceItself, specialVerbs, type AccessMatrix, type AccessSource, type Cell, type MatrixRow} from './matrix.ts';
-import {serviceAccountOf, type RulesReview} from './reviews.ts';
+import {serviceAccountOf, type ResourceAttributes, type RulesReview} from './reviews.ts';
 import {describeRule, evaluate} from './rules.ts';
 
 // Constrained impersonation (KEP-5284; beta, and on by default in Kubernetes 1.37, tested here): without the
@@ -11,7 +11,8 @@ import {describeRule, evaluate} from './rules.ts';
 
 export type ImpersonationMode = 'user-info' | 'serviceaccount' | 'arbitrary-node';
 
-export type IdentityCheck = {what: string; attributes: {verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string}};
+/** One part of an impersonation (the user, a group...), and the access review that asks whether it may be taken on. */
+export type IdentityCheck = {what: string; attributes: ResourceAttributes};
 
 const group = 'authentication.k8s.io';
 

@@ -4,7 +4,7 @@ import {parseCertificates} from './certificate.ts';
 import {goOpenError} from '../cluster/cluster-error.ts';
 import {clientKeyProblem} from './key-match.ts';
 import {defaultThresholds, rowsAt, type CertificateFacts, type ContextCertificates, type ContextFacts, type ExecExpiryLookup, type JwtClaims, type Thresholds} from './fleet-rows.ts';
-import {serverWithScheme} from '../cluster/server-url.ts';
+import {httpsServer, plainHttp, serverWithScheme} from '../cluster/server-url.ts';
 
 // Every context's credentials and cluster CA as facts, from the kubeconfig alone; rowsAt (fleet-rows.ts)
 // makes them rows with a severity at a clock, and the live server check is added per context when it
@@ -71,7 +71,7 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	const server = serverWithScheme(text(cluster.server) ?? '');
 	const facts: ContextFacts = {context: contextName, server, cluster: clusterName, user: userName, auth: 'none', certificates: [], probeTarget: undefined};
 	// kubectl reads no CA and no credentials for a plain-HTTP server: nothing it would use, nothing to check.
-	if (/^http:/i.test(server)) {
+	if (plainHttp(server)) {
 		facts.plainHttp = true;
 		return facts;
 	}
@@ -127,7 +127,7 @@ export function contextFacts(config: MergedKubeconfig, contextName: string, now:
 	}
 
 	// A cluster reached through its proxy-url is not dialled around that proxy: its server goes unchecked.
-	facts.probeTarget = /^https:/i.test(server) && !text(cluster['proxy-url'])
+	facts.probeTarget = httpsServer(server) && !text(cluster['proxy-url'])
 		? {server, caPem: ca.pem, tlsServerName: text(cluster['tls-server-name']), insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true}
 		: undefined;
 	return facts;

@@ -9,7 +9,7 @@ import {ClusterError, droppedMidResponse, goOpenError, networkError, requestTime
 import type {ClusterInfo} from './exec-credential.ts';
 import {ServerJudge, type Verification} from './server-verification.ts';
 import {requestMessage, WireClient, wireBadResponse, wireDropped, wireTimeout, type WireEndpoint, type WireError, type WireTls} from './wire-client.ts';
-import {serverWithScheme} from './server-url.ts';
+import {httpsServer, plainHttp, serverWithScheme} from './server-url.ts';
 
 // A small typed client for one context. Certificates, tokens, basic auth and exec plugins are applied
 // here as client-go applies them; auth providers and proxies by @kubernetes/client-node, loaded only
@@ -275,9 +275,6 @@ function refuseAsKubectlDoes(cluster: Record<string, unknown>, user: Record<stri
 
 type Credentials = () => Promise<https.RequestOptions>;
 
-// A URL's scheme is case-insensitive (Go's url.Parse and WHATWG URL both lower it): `HTTP://` is plain HTTP.
-const plainHttp = (server: string) => /^http:/i.test(server);
-const httpsServer = (server: string) => /^https:/i.test(server);
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 const decoded = (value: unknown) => (text(value) ? Buffer.from(text(value)!, 'base64') : undefined);
@@ -303,7 +300,8 @@ function directCredentials(cluster: Record<string, unknown>, user: Record<string
 		return async () => fixed;
 	}
 
-	const token = rereadTokenFile(tokenFile, bearerToken(user));
+	const initial = bearerToken(user);
+	const token = rereadTokenFile(tokenFile, initial, initial !== undefined && initial !== text(user.token));
 	return async () => withToken(token());
 }
 
@@ -312,12 +310,13 @@ const tokenFileRereadMs = 50_000;
 
 /**
  * A tokenFile as client-go follows it while it runs (projected service-account tokens rotate hourly):
- * read again once the last reading is 50 s old. A failed or empty read keeps the last token, and with
- * none read yet, the inline token or the first reading (`initial`), as client-go's round tripper does.
+ * read again once the last reading is 50 s old. A failed or empty read keeps the last token; `initial` is
+ * what bearerToken picked (the file's token, or the inline one), as client-go's round tripper falls back.
  */
-function rereadTokenFile(tokenFile: string, initial: string | undefined): () => string | undefined {
-	let last: string | undefined;
-	let readAt = Number.NEGATIVE_INFINITY;
+function rereadTokenFile(tokenFile: string, initial: string | undefined, readJustNow: boolean): () => string | undefined {
+	// `initial` read from the file just now counts as the first reading: the first request reads nothing again.
+	let last = readJustNow ? initial : undefined;
+	let readAt = readJustNow ? Date.now() : Number.NEGATIVE_INFINITY;
 	return () => {
 		const now = Date.now();
 		if (now - readAt >= tokenFileRereadMs || now < readAt) {

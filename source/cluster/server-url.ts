@@ -11,6 +11,10 @@ const hasSchemeAndHost = (server: string) => {
 	}
 };
 
+// A URL's scheme is case-insensitive (Go's url.Parse and WHATWG URL both lower it): `HTTP://` is plain HTTP.
+export const plainHttp = (server: string) => /^http:/i.test(server);
+export const httpsServer = (server: string) => /^https:/i.test(server);
+
 export function serverWithScheme(server: string): string {
 	if (server === '' || /^https?:\/\/[^/]/i.test(server) || hasSchemeAndHost(server)) return server;
 	return `http://${server}`;

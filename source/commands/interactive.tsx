@@ -3,6 +3,7 @@ import path from 'node:path';
 import {render} from 'ink';
 import {changeFlag, restoreFlags, withDefaultFlags} from '../bundle/v8-flags.ts';
 import type {Identity, Impersonator} from '../access/access-check.ts';
+import type {ImpersonatorReviews} from '../access/constrained-impersonation.ts';
 import type {ApiClient} from '../cluster/api-client.ts';
 import type {ApiResource} from '../discovery/discovery.ts';
 import {KubehopError} from '../errors/kubehop-error.ts';
@@ -104,7 +105,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 	};
 
 	// One client per context for the Access pane, with its identity and discovery; matrices per namespace.
-	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>; impersonator?: Impersonator};
+	type Connection = {client: ApiClient; identity: Promise<Identity>; resources: Promise<ApiResource[]>; impersonator?: Impersonator & {reviews: ImpersonatorReviews}};
 	const connections = new Map<string, Promise<Connection>>();
 	const matrices = new Map<string, Promise<AccessView>>();
 	// After an edit made elsewhere, a context's name may stand for another server or credentials.
@@ -135,7 +136,8 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 				// Awaited together later; a failure of either must not go unobserved meanwhile and end the app.
 				identity.catch(() => {});
 				resources.catch(() => {});
-				return {client, identity, resources, impersonator};
+				// The real user's rules, asked once per connection for every namespace's matrix.
+				return {client, identity, resources, impersonator: impersonator && {...impersonator, reviews: new Map()}};
 			})();
 			// A failed connection is not kept: the next attempt starts afresh (unless a newer one replaced it).
 			const attempt = connecting;
@@ -242,7 +244,7 @@ export async function runInteractive(mode: 'picker' | 'app', commandContext: Com
 					const [who, list] = await Promise.all([identity, resources]);
 					const beforeImpersonator = impersonator?.client.requests ?? 0;
 					const own = await computeAccessMatrix(accessSource(client), list, {namespace: target});
-					const matrix = impersonator ? await withImpersonatorLimits(own, accessSource(impersonator.client), impersonator.mode) : own;
+					const matrix = impersonator ? await withImpersonatorLimits(own, accessSource(impersonator.client), impersonator.mode, impersonator.reviews) : own;
 					const requests = client.requests - before + (impersonator ? impersonator.client.requests - beforeImpersonator : 0);
 					return {context: contextName, identity: who, matrix, requests, elapsedMs: performance.now() - started, constrained: impersonator?.mode};
 				})();

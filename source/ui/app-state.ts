@@ -201,11 +201,8 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 	// The same names and places (kubehop's own write seen again, or only credentials changed): the list has
 	// nothing to follow, and nothing to filter again (40 ms at 10,000 contexts).
 	if (action.list.current === state.current && sameContexts(state, action.list.names, action.details)) return state;
-	const known = new Set(action.list.names);
-	const shown = new Set(state.lists.contexts.items.map((item) => item.key));
-	const kept = state.lists.contexts.items.filter((item) => known.has(item.key));
-	const added = naturalOrder(action.list.names.filter((name) => !shown.has(name)));
-	const items = [...kept, ...added.map((name) => contextItem(name, undefined))].map((item) => contextItem(item.key, action.details.get(item.key)));
+	const {kept, added} = keptAndAdded(state, action.list.names);
+	const items = [...kept.map((item) => item.key), ...added].map((name) => contextItem(name, action.details.get(name)));
 	const next = withList({...state, details: action.details}, 'contexts', {type: 'items', items, keepKey: selectedItem(state.lists.contexts)?.key});
 	if (action.list.current !== state.current) {
 		const where = action.list.current ? `now "${action.list.current}"` : 'now none';
@@ -226,16 +223,21 @@ function followKubeconfig(state: AppState, action: Extract<AppAction, {type: 'ku
 	return state.access.namespace === undefined ? reloadAccess(moved, {}) : moved;
 }
 
-/** A context renamed or deleted in one file may have shadowed one of the same name in a later file, which kubectl now uses. */
-/** The contexts listed as `names`, each kept where it is, new ones at the end; the details known win over `read`. */
-function withContextNames(state: AppState, names: readonly string[], read: ReadonlyMap<string, ContextDetails>): AppState {
+/** The items listed now that `names` are still there, in their order on screen, and the new names, in natural order. */
+function keptAndAdded(state: AppState, names: readonly string[]): {kept: ListItem[]; added: string[]} {
 	const known = new Set(names);
 	const shown = new Set(state.lists.contexts.items.map((item) => item.key));
-	const kept = state.lists.contexts.items.filter((item) => known.has(item.key));
-	const added = naturalOrder(names.filter((name) => !shown.has(name))).map((name) => contextItem(name, state.details?.get(name) ?? read.get(name)));
-	return withList(state, 'contexts', {type: 'items', items: [...kept, ...added], keepKey: selectedItem(state.lists.contexts)?.key});
+	return {kept: state.lists.contexts.items.filter((item) => known.has(item.key)), added: naturalOrder(names.filter((name) => !shown.has(name)))};
 }
 
+/** The contexts listed as `names`, each kept where it is, new ones at the end; the details known win over `read`. */
+function withContextNames(state: AppState, names: readonly string[], read: ReadonlyMap<string, ContextDetails>): AppState {
+	const {kept, added} = keptAndAdded(state, names);
+	const items = [...kept, ...added.map((name) => contextItem(name, state.details?.get(name) ?? read.get(name)))];
+	return withList(state, 'contexts', {type: 'items', items, keepKey: selectedItem(state.lists.contexts)?.key});
+}
+
+/** A context renamed or deleted in one file may have shadowed one of the same name in a later file, which kubectl now uses. */
 function withUncovered(state: AppState, {edited, details}: {edited?: string; details: ReadonlyMap<string, ContextDetails>}): AppState {
 	const file = edited === undefined ? undefined : details.get(edited)?.file;
 	return file ? {...state, status: {kind: 'info', text: `Context "${edited}" is now the one in ${file}, which it shadowed.`}} : state;

@@ -116,6 +116,8 @@ function Detail({row, certificates, width, color, checklist: whole}: {row: Fleet
 	const certificate = row.certificate;
 	const line = (text: string) => truncateEnd(escapeForTerminal(text), width - 1);
 	const failing = verdict.startsWith('kubectl will fail');
+	// Without a certificate, what the row says; said once, as the verdict underneath may be the same words.
+	const about = row.notes.join(' · ') || row.summary;
 	if (!whole) {
 		return (
 			<Text wrap="truncate" color={color && failing ? 'red' : undefined} bold={failing}>
@@ -136,8 +138,9 @@ function Detail({row, certificates, width, color, checklist: whole}: {row: Fleet
 				{line(
 					certificate
 						? `serial ${certificate.serial} · ${certificate.keyType} · ${certificate.isCa ? 'CA · ' : ''}${[...certificate.keyUsages, ...certificate.extendedKeyUsages].join(', ') || 'no key usages'}${sansOf(certificate) ? ` · SANs ${sansOf(certificate)}` : ''}`
-						: // Said once: the verdict underneath may already be the row's own words.
-							[row.notes.join(' · ') || row.summary].find((about) => about !== verdict) ?? ' ',
+						: about === verdict
+							? ' '
+							: about,
 				)}
 			</Text>
 			<Text wrap="truncate" color={color && verdict.startsWith('kubectl will fail') ? 'red' : undefined} bold={verdict.startsWith('kubectl will fail')}>
